@@ -1,0 +1,220 @@
+// Owner of one embedded `redis-server` child: the workbench's default Ol-Fi broker and the tests' private servers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export type RedisServerState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited' | 'crashed';
+
+export interface RedisServerStartOptions {
+  /** Working directory of the server: its AOF/RDB files live here. Created when missing. */
+  dataDir: string;
+  /** Loopback port; a free one is picked when omitted. */
+  port?: number;
+  /**
+   * 'aof' keeps data across restarts (append-only file, fsync every second);
+   * 'aof-always' fsyncs every write (tests that kill -9 and expect the data back);
+   * 'none' keeps nothing on disk.
+   */
+  persistence?: 'aof' | 'aof-always' | 'none';
+}
+
+export interface RedisServerInfo {
+  url: string;
+  port: number;
+  pid: number;
+}
+
+export class RedisServerError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not-found' | 'start-failed' | 'bad-state',
+  ) {
+    super(message);
+    this.name = 'RedisServerError';
+  }
+}
+
+export const REDIS_NOT_FOUND_MESSAGE =
+  'redis-server not found — install it (apt install redis-server) or set a Redis URL in Settings';
+
+const LOG_LIMIT = 64 * 1024;
+const READY_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+
+/** Asks the kernel for a free loopback port (released immediately; the server binds it next). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export class RedisServerProcess {
+  private child: ChildProcess | undefined;
+  private stateValue: RedisServerState = 'idle';
+  private logText = '';
+  private lastOptions: Required<RedisServerStartOptions> | undefined;
+  private exitWaiters: Array<() => void> = [];
+  private readonly listeners = new Set<(state: RedisServerState) => void>();
+
+  constructor(private readonly executable = 'redis-server') {}
+
+  get state(): RedisServerState {
+    return this.stateValue;
+  }
+
+  /** The server's recent log (bounded), for error reports. */
+  get log(): string {
+    return this.logText;
+  }
+
+  get info(): RedisServerInfo | undefined {
+    if (this.stateValue !== 'ready' || !this.child?.pid || !this.lastOptions) return undefined;
+    const port = this.lastOptions.port;
+    return { url: `redis://127.0.0.1:${port}`, port, pid: this.child.pid };
+  }
+
+  onStateChange(listener: (state: RedisServerState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(options: RedisServerStartOptions): Promise<RedisServerInfo> {
+    if (this.stateValue === 'starting' || this.stateValue === 'ready' || this.stateValue === 'stopping') {
+      throw new RedisServerError(`redis-server is already ${this.stateValue}; stop it before starting again`, 'bad-state');
+    }
+    // A picked port can be taken by someone else between probe and bind; pick again a few times.
+    const attempts = options.port === undefined ? 3 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const port = options.port ?? (await freePort());
+      this.lastOptions = { dataDir: options.dataDir, port, persistence: options.persistence ?? 'aof' };
+      try {
+        return await this.launch(this.lastOptions);
+      } catch (err) {
+        const portTaken = err instanceof RedisServerError && err.code === 'start-failed' && /address already in use/i.test(err.message);
+        if (!portTaken || attempt >= attempts) throw err;
+      }
+    }
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period). Safe to call in any state. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || this.stateValue === 'exited' || this.stateValue === 'crashed' || this.stateValue === 'idle') return;
+    this.setState('stopping');
+    const exited = this.waitForExit();
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  dispose(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Simulates a crash: SIGKILL, no chance to save. For tests of reconnect and resume. */
+  async killHard(): Promise<void> {
+    const child = this.child;
+    if (!child || this.stateValue !== 'ready') return;
+    const exited = this.waitForExit();
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts again on the same port and data dir as the last start. */
+  async restart(): Promise<RedisServerInfo> {
+    if (!this.lastOptions) throw new RedisServerError('redis-server was never started; call start() first', 'bad-state');
+    await this.stop();
+    return this.launch(this.lastOptions);
+  }
+
+  private launch(options: Required<RedisServerStartOptions>): Promise<RedisServerInfo> {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.logText = '';
+    this.setState('starting');
+    const child = spawn(this.executable, serverArgs(options), { cwd: options.dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    return new Promise<RedisServerInfo>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve({ url: `redis://127.0.0.1:${options.port}`, port: options.port, pid: child.pid! });
+      };
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        settle(new RedisServerError(`redis-server did not become ready within ${READY_TIMEOUT_MS / 1000} s:\n${this.logText}`, 'start-failed'));
+      }, READY_TIMEOUT_MS);
+      const onOutput = (chunk: Buffer) => {
+        this.appendLog(chunk.toString('utf8'));
+        if (this.stateValue === 'starting' && this.logText.includes('Ready to accept connections')) {
+          this.setState('ready');
+          settle();
+        }
+      };
+      child.stdout!.on('data', onOutput);
+      child.stderr!.on('data', onOutput);
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        this.child = undefined;
+        this.setState('crashed');
+        this.releaseExitWaiters();
+        settle(err.code === 'ENOENT' ? new RedisServerError(REDIS_NOT_FOUND_MESSAGE, 'not-found') : err);
+      });
+      child.once('exit', (code, signal) => {
+        const wasStopping = this.stateValue === 'stopping';
+        this.setState(wasStopping || code === 0 ? 'exited' : 'crashed');
+        this.releaseExitWaiters();
+        settle(
+          new RedisServerError(
+            `redis-server exited before it was ready (${signal ?? `code ${code}`}) on port ${options.port}:\n${this.logText.trim()}`,
+            'start-failed',
+          ),
+        );
+      });
+    });
+  }
+
+  private waitForExit(): Promise<void> {
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  private releaseExitWaiters(): void {
+    const waiters = this.exitWaiters;
+    this.exitWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private appendLog(text: string): void {
+    this.logText = (this.logText + text).slice(-LOG_LIMIT);
+  }
+
+  private setState(state: RedisServerState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    for (const listener of this.listeners) listener(state);
+  }
+}
+
+function serverArgs(options: Required<RedisServerStartOptions>): string[] {
+  const persistence =
+    options.persistence === 'none'
+      ? ['--appendonly', 'no']
+      : ['--appendonly', 'yes', '--appendfsync', options.persistence === 'aof-always' ? 'always' : 'everysec'];
+  return [
+    '--port', String(options.port),
+    '--bind', '127.0.0.1',
+    '--dir', options.dataDir,
+    '--save', '',
+    '--daemonize', 'no',
+    '--protected-mode', 'yes',
+    ...persistence,
+  ];
+}
