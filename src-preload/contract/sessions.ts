@@ -1,0 +1,154 @@
+// Sessions domain: interactive Lua VMs, their execution, output and editor intelligence.
+// Shapes mirror src-main/vm/types.ts (checked at compile time in src-main/api/sessions-api.ts).
+import { z } from 'zod';
+import { event, method } from './define';
+
+export const sessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a session id is 1–64 letters, digits, "_", "." or "-", starting with a letter or digit');
+
+export const sessionStateSchema = z.enum(['starting', 'idle', 'busy', 'detached', 'crashed', 'exited']);
+
+export const limitsSchema = z.object({
+  instructionQuota: z.number().int().min(0),
+  memoryMb: z.number().int().min(1).max(65_536),
+  timeoutMs: z.number().int().min(0),
+  outputBytes: z.number().int().min(1024).max(256 * 1024 * 1024),
+});
+
+export const capabilitiesSchema = z.object({
+  networked: z.boolean(),
+  fs: z.boolean(),
+  olfi: z.boolean(),
+  metrics: z.boolean(),
+});
+
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  state: sessionStateSchema,
+  attached: z.boolean(),
+  luaVersion: z.string(),
+  luaExecutable: z.string(),
+  environment: z.string().optional(),
+  persistent: z.boolean(),
+  capabilities: capabilitiesSchema,
+  limits: limitsSchema,
+  pid: z.number().int().optional(),
+  memoryKb: z.number().optional(),
+  createdAt: z.number(),
+  lastActivity: z.number(),
+  reason: z.string().optional(),
+});
+
+export const outputStreamSchema = z.enum(['stdout', 'stderr', 'value', 'error', 'system', 'input']);
+
+export const outputChunkSchema = z.object({
+  seq: z.number().int().min(0),
+  stream: outputStreamSchema,
+  text: z.string(),
+  at: z.number(),
+});
+
+/** A window of a session's output buffer: chunks with seq ≥ the requested cursor, and where to read next. */
+export const outputPageSchema = z.object({
+  chunks: z.array(outputChunkSchema),
+  nextSeq: z.number().int().min(0),
+});
+
+/** Everything the UI needs to draw one session after a reload or an attach. */
+export const sessionSnapshotSchema = z.object({
+  info: sessionInfoSchema,
+  output: outputPageSchema,
+});
+
+export const execResultSchema = z.object({
+  stdout: z.string(),
+  stderr: z.string(),
+  returnCode: z.number().int(),
+  success: z.boolean(),
+  values: z.array(z.string()),
+  durationMs: z.number(),
+  error: z
+    .object({
+      message: z.string(),
+      line: z.number().int().optional(),
+      traceback: z.string().optional(),
+      limit: z.enum(['instructionQuota', 'memoryMb', 'timeoutMs', 'outputBytes']).optional(),
+    })
+    .optional(),
+});
+
+export const diagnosticSchema = z.object({
+  line: z.number().int().min(1),
+  column: z.number().int().min(1).optional(),
+  endColumn: z.number().int().min(1).optional(),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  source: z.string(),
+});
+
+export const completionItemSchema = z.object({
+  label: z.string(),
+  kind: z.enum(['function', 'table', 'variable', 'keyword', 'module', 'field', 'constant']),
+  detail: z.string().optional(),
+  documentation: z.string().optional(),
+});
+
+const byId = z.object({ id: sessionIdSchema });
+const code = z.string().max(4 * 1024 * 1024, 'code is larger than 4 MiB — split it into modules');
+const chunkName = z.string().min(1).max(200).optional();
+
+export const sessionsMethods = {
+  'sessions:list': method(
+    'Every session with its recent output, for hydrating the UI.',
+    z.object({ recentChunks: z.number().int().min(0).max(5000).default(500) }).default({ recentChunks: 500 }),
+    z.object({ sessions: z.array(sessionSnapshotSchema) }),
+  ),
+  'sessions:create': method(
+    'Start an interactive VM. Omitted fields take the defaults from settings.',
+    z.object({
+      id: sessionIdSchema.optional(),
+      luaVersion: z.string().max(200).optional(),
+      environment: z.string().max(100).optional(),
+      networked: z.boolean().default(false),
+      persistent: z.boolean().default(false),
+      limits: limitsSchema.partial().optional(),
+      capabilities: capabilitiesSchema.partial().optional(),
+    }),
+    sessionInfoSchema,
+  ),
+  'sessions:attach': method('Attach to a session and replay the output it kept.', byId.extend({ since: z.number().int().min(0).default(0) }), sessionSnapshotSchema),
+  'sessions:detach': method('Detach from a session; its process keeps running.', byId, sessionInfoSchema),
+  'sessions:interrupt': method('Stop the current run (SIGINT); the session and its globals stay.', byId, sessionInfoSchema),
+  'sessions:restart': method('Restart the runner process with a fresh Lua state.', byId, sessionInfoSchema),
+  'sessions:terminate': method('Kill the session and forget it.', byId, z.object({ id: z.string() })),
+  'sessions:sendInput': method(
+    'One REPL line. An incomplete chunk (a function over several lines) waits for more lines.',
+    byId.extend({ line: z.string().max(1024 * 1024) }),
+    z.object({ pending: z.boolean() }),
+  ),
+  'sessions:run': method('Run code in the session environment (the editor buffer or a selection).', byId.extend({ code, chunkName }), execResultSchema),
+  'sessions:output': method(
+    'Output chunks with seq ≥ since, from the session ring buffer.',
+    byId.extend({ since: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(2000) }),
+    outputPageSchema,
+  ),
+  'sessions:check': method(
+    'Compile-only syntax check (no code runs) plus luacheck warnings when luacheck is installed.',
+    z.object({ id: sessionIdSchema.optional(), code, chunkName }),
+    z.object({ diagnostics: z.array(diagnosticSchema) }),
+  ),
+  'sessions:completions': method(
+    'Completion candidates for a dotted prefix (e.g. "string.fo"), including the session globals.',
+    byId.extend({ prefix: z.string().max(500) }),
+    z.object({ items: z.array(completionItemSchema) }),
+  ),
+};
+
+export const sessionsEvents = {
+  'sessions:changed': event(
+    'A session was created, changed state or was removed (info null).',
+    z.object({ id: z.string(), info: sessionInfoSchema.nullable() }),
+  ),
+  'sessions:output': event('Batched output chunks of one session.', z.object({ id: z.string(), chunks: z.array(outputChunkSchema) })),
+};

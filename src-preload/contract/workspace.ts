@@ -1,0 +1,53 @@
+// Workspace domain: the user's Lua scripts, kept as files in <data dir>/scripts, and the bundled examples.
+import { z } from 'zod';
+import { event, method } from './define';
+import { sessionIdSchema } from './sessions';
+
+/** Flat names only: no folders, no "..", always ending in .lua. */
+export const scriptNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}\.lua$/, 'a script name is up to 100 letters, digits, spaces, "_", "." or "-", ending in .lua (no folders)');
+
+export const scriptMetaSchema = z.object({
+  name: z.string(),
+  size: z.number().int().min(0),
+  modifiedAt: z.number(),
+});
+
+export const exampleSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+});
+
+const content = z.string().max(4 * 1024 * 1024, 'a script is limited to 4 MiB');
+
+export const workspaceMethods = {
+  'workspace:list': method('Scripts in the workspace, by name.', z.object({}).default({}), z.object({ dir: z.string(), scripts: z.array(scriptMetaSchema) })),
+  'workspace:read': method('Read one script.', z.object({ name: scriptNameSchema }), z.object({ meta: scriptMetaSchema, content: z.string() })),
+  'workspace:write': method(
+    'Save (or autosave) a script: atomic replace, created when missing.',
+    z.object({ name: scriptNameSchema, content }),
+    scriptMetaSchema,
+  ),
+  'workspace:saveAs': method(
+    'Save under a new name; refuses an existing name unless overwrite is set.',
+    z.object({ name: scriptNameSchema, content, overwrite: z.boolean().default(false) }),
+    scriptMetaSchema,
+  ),
+  'workspace:sessionScript': method(
+    'The script bound to a session (<id>.lua), created empty when missing: the editor and autosave target.',
+    z.object({ sessionId: sessionIdSchema }),
+    z.object({ meta: scriptMetaSchema, content: z.string() }),
+  ),
+  'workspace:examples': method('The bundled example scripts.', z.object({}).default({}), z.object({ examples: z.array(exampleSchema) })),
+  'workspace:fromExample': method(
+    'Copy a bundled example into the workspace (under a free name when name is omitted).',
+    z.object({ example: z.string().min(1).max(200), name: scriptNameSchema.optional() }),
+    z.object({ meta: scriptMetaSchema, content: z.string() }),
+  ),
+};
+
+export const workspaceEvents = {
+  'workspace:changed': event('A script was written or created.', z.object({ meta: scriptMetaSchema })),
+};
