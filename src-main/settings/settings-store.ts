@@ -1,0 +1,108 @@
+// settings.json in the data dir: read and validated at start, validated again on every update,
+// written atomically. One instance per process; windows hear changes through the `changed` event.
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../src-preload/contract/settings';
+
+export type { Settings, SettingsPatch };
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'dark',
+  luaExecutable: null,
+  redisUrl: null,
+  hypervisorEndpoint: null,
+  // Interactive sessions run until the user interrupts them, so no wall-clock or instruction limit by default.
+  limits: { instructionQuota: 0, memoryMb: 256, timeoutMs: 0, outputBytes: 1024 * 1024 },
+  editor: { fontSize: 14, autosaveMs: 1000 },
+};
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+  constructor(
+    readonly code: 'invalid_input',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SettingsEvents {
+  changed: [settings: Settings];
+}
+
+export class SettingsStore extends EventEmitter<SettingsEvents> {
+  private constructor(
+    readonly file: string,
+    private current: Settings,
+  ) {
+    super();
+  }
+
+  /** Missing file → defaults. Fields the file omits take their defaults; an invalid file is an error naming it. */
+  static async open(file: string): Promise<SettingsStore> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new SettingsStore(file, structuredClone(DEFAULT_SETTINGS));
+      throw err;
+    }
+    return new SettingsStore(file, parseSettingsFile(file, text));
+  }
+
+  get(): Settings {
+    return structuredClone(this.current);
+  }
+
+  async update(patch: SettingsPatch): Promise<Settings> {
+    const checked = settingsPatchSchema.safeParse(patch);
+    if (!checked.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(checked.error.issues[0])}`);
+    const next = settingsSchema.parse(merge(this.current, checked.data));
+    await writeAtomically(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    this.current = next;
+    this.emit('changed', this.get());
+    return this.get();
+  }
+}
+
+function parseSettingsFile(file: string, text: string): Settings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError('invalid_input', `${file} is not valid JSON (${(err as Error).message}) — fix it or delete it to start from the defaults`);
+  }
+  const patch = settingsPatchSchema.safeParse(raw);
+  if (!patch.success) {
+    throw new SettingsError('invalid_input', `${file}: ${describeIssue(patch.error.issues[0])} — fix it or delete the file to start from the defaults`);
+  }
+  return settingsSchema.parse(merge(DEFAULT_SETTINGS, patch.data));
+}
+
+function merge(base: Settings, patch: SettingsPatch): Settings {
+  return {
+    ...base,
+    ...patch,
+    limits: { ...base.limits, ...patch.limits },
+    editor: { ...base.editor, ...patch.editor },
+  };
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'invalid value';
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.settings.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,74 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Workspace, describeExample, type ScriptMeta } from './workspace';
+
+const examplesDir = join(import.meta.dirname, '../../resources/examples');
+
+describe('Workspace', () => {
+  let dir: string;
+  let ws: Workspace;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bioxen-ws-'));
+    ws = new Workspace(join(dir, 'scripts'), examplesDir);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes, lists and reads scripts, leaving no temp files behind', async () => {
+    const changed: ScriptMeta[] = [];
+    ws.on('changed', (m) => changed.push(m));
+    await ws.write('b.lua', 'print(2)');
+    await ws.write('a.lua', 'print(1)');
+    await ws.write('a.lua', 'print(11)');
+    expect((await ws.list()).map((m) => m.name)).toEqual(['a.lua', 'b.lua']);
+    expect((await ws.read('a.lua')).content).toBe('print(11)');
+    expect(await readdir(join(dir, 'scripts'))).toEqual(['a.lua', 'b.lua']);
+    expect(changed.map((m) => m.name)).toEqual(['b.lua', 'a.lua', 'a.lua']);
+  });
+
+  it('refuses names that could leave the scripts folder', async () => {
+    await expect(ws.write('../x.lua', '')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(ws.read('sub/x.lua')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(ws.write('x.txt', '')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('reports a missing script as not_found with the folder in the message', async () => {
+    await expect(ws.read('nope.lua')).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(join(dir, 'scripts')) });
+  });
+
+  it('save-as refuses an existing name unless overwrite is set', async () => {
+    await ws.write('a.lua', 'old');
+    await expect(ws.saveAs('a.lua', 'new')).rejects.toMatchObject({ code: 'already_exists' });
+    await ws.saveAs('a.lua', 'new', true);
+    expect((await ws.read('a.lua')).content).toBe('new');
+  });
+
+  it('refuses scripts over 4 MiB', async () => {
+    await expect(ws.write('big.lua', 'x'.repeat(4 * 1024 * 1024 + 1))).rejects.toMatchObject({ code: 'limit_exceeded' });
+  });
+
+  it('creates the session script once and keeps its content afterwards', async () => {
+    expect((await ws.sessionScript('s1')).content).toBe('');
+    await ws.write('s1.lua', 'x = 1');
+    expect((await ws.sessionScript('s1')).content).toBe('x = 1');
+  });
+
+  it('lists the bundled examples with titles and copies one under a free name', async () => {
+    const examples = await ws.examples();
+    const hello = examples.find((e) => e.name === 'hello.lua');
+    expect(hello?.title).toBe('Hello, BioXen');
+    const first = await ws.fromExample('hello.lua');
+    const second = await ws.fromExample('hello.lua');
+    expect([first.meta.name, second.meta.name]).toEqual(['hello.lua', 'hello-2.lua']);
+    expect(second.content).toContain('return 2 + 2');
+    await expect(ws.fromExample('../package.json')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(ws.fromExample('missing.lua')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('has no examples when the folder is missing, and titles fall back to the file name', async () => {
+    const bare = new Workspace(join(dir, 'scripts'), join(dir, 'none'));
+    expect(await bare.examples()).toEqual([]);
+    expect(describeExample('x.lua', 'print(1)')).toEqual({ name: 'x.lua', title: 'x', description: '' });
+  });
+});

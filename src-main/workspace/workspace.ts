@@ -1,0 +1,177 @@
+// The user's scripts: flat .lua files in <data dir>/scripts, plus read-only examples bundled in
+// resources/examples. Writes are atomic (temp file + rename) so a crash mid-save never truncates a script.
+import { EventEmitter } from 'node:events';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { scriptNameSchema } from '../../src-preload/contract/workspace';
+
+export interface ScriptMeta {
+  name: string;
+  size: number;
+  modifiedAt: number;
+}
+
+export interface Example {
+  name: string;
+  title: string;
+  description: string;
+}
+
+export type WorkspaceErrorCode = 'invalid_input' | 'not_found' | 'already_exists' | 'limit_exceeded';
+
+export class WorkspaceError extends Error {
+  override readonly name = 'WorkspaceError';
+  constructor(
+    readonly code: WorkspaceErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Largest script the workspace stores; matches the contract's limit. */
+export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+
+export interface WorkspaceEvents {
+  changed: [meta: ScriptMeta];
+}
+
+export class Workspace extends EventEmitter<WorkspaceEvents> {
+  constructor(
+    readonly scriptsDir: string,
+    private readonly examplesDir: string,
+  ) {
+    super();
+  }
+
+  async list(): Promise<ScriptMeta[]> {
+    await mkdir(this.scriptsDir, { recursive: true });
+    const names = (await readdir(this.scriptsDir)).filter((n) => scriptNameSchema.safeParse(n).success).sort();
+    const metas = await Promise.all(names.map((n) => this.metaOrNull(n)));
+    return metas.filter((m): m is ScriptMeta => m !== null);
+  }
+
+  async read(name: string): Promise<{ meta: ScriptMeta; content: string }> {
+    const path = this.pathOf(name);
+    try {
+      const [content, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+      return { meta: { name, size: info.size, modifiedAt: info.mtimeMs }, content };
+    } catch (err) {
+      throw notFoundOr(err, `script "${name}" does not exist in ${this.scriptsDir} — pick one from the list or save it first`);
+    }
+  }
+
+  /** Save or autosave: replaces the file atomically, creating it when missing. */
+  async write(name: string, content: string): Promise<ScriptMeta> {
+    const path = this.pathOf(name);
+    checkSize(name, content);
+    await mkdir(this.scriptsDir, { recursive: true });
+    const tmp = join(this.scriptsDir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeFile(tmp, content, 'utf8');
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    const meta = await this.metaOf(name);
+    this.emit('changed', meta);
+    return meta;
+  }
+
+  async saveAs(name: string, content: string, overwrite = false): Promise<ScriptMeta> {
+    if (!overwrite && (await this.metaOrNull(name))) {
+      throw new WorkspaceError('already_exists', `a script named "${name}" already exists — choose another name or allow overwriting`);
+    }
+    return this.write(name, content);
+  }
+
+  /** The editor file bound to a session: `<sessionId>.lua`, created empty the first time. */
+  async sessionScript(sessionId: string): Promise<{ meta: ScriptMeta; content: string }> {
+    const name = `${sessionId}.lua`;
+    if (!(await this.metaOrNull(name))) await this.write(name, '');
+    return this.read(name);
+  }
+
+  async examples(): Promise<Example[]> {
+    let files: string[];
+    try {
+      files = (await readdir(this.examplesDir)).filter((f) => f.endsWith('.lua')).sort();
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+    return Promise.all(files.map(async (f) => describeExample(f, await readFile(join(this.examplesDir, f), 'utf8'))));
+  }
+
+  /** Copies an example into the workspace, under `name` or the first free `<example>-N.lua`. */
+  async fromExample(example: string, name?: string): Promise<{ meta: ScriptMeta; content: string }> {
+    const file = basename(example);
+    if (file !== example || !file.endsWith('.lua')) throw new WorkspaceError('invalid_input', `"${example}" is not an example name — use one listed by workspace:examples`);
+    let content: string;
+    try {
+      content = await readFile(join(this.examplesDir, file), 'utf8');
+    } catch (err) {
+      throw notFoundOr(err, `example "${example}" is not bundled — use one listed by workspace:examples`);
+    }
+    const target = name ?? (await this.freeName(file));
+    const meta = await this.saveAs(target, content);
+    return { meta, content };
+  }
+
+  private async freeName(file: string): Promise<string> {
+    const stem = file.replace(/\.lua$/, '');
+    const taken = new Set((await this.list()).map((m) => m.name));
+    for (let i = 1; ; i++) {
+      const candidate = i === 1 ? file : `${stem}-${i}.lua`;
+      if (!taken.has(candidate)) return candidate;
+    }
+  }
+
+  private pathOf(name: string): string {
+    const parsed = scriptNameSchema.safeParse(name);
+    if (!parsed.success) throw new WorkspaceError('invalid_input', `"${name}": ${parsed.error.issues[0]?.message}`);
+    return join(this.scriptsDir, name);
+  }
+
+  private async metaOf(name: string): Promise<ScriptMeta> {
+    const info = await stat(this.pathOf(name));
+    return { name, size: info.size, modifiedAt: info.mtimeMs };
+  }
+
+  private async metaOrNull(name: string): Promise<ScriptMeta | null> {
+    try {
+      return await this.metaOf(name);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+}
+
+/** Title from the first `--` comment line, description from the comment lines after it. */
+export function describeExample(name: string, source: string): Example {
+  const comments: string[] = [];
+  for (const line of source.split('\n')) {
+    const m = /^--+\s?(.*)$/.exec(line.trim());
+    if (!m) break;
+    comments.push(m[1]!.trim());
+  }
+  const [title, ...rest] = comments.filter((c) => c.length > 0);
+  return { name, title: title ?? name.replace(/\.lua$/, ''), description: rest.join(' ') };
+}
+
+function checkSize(name: string, content: string): void {
+  if (Buffer.byteLength(content, 'utf8') > MAX_SCRIPT_BYTES) {
+    throw new WorkspaceError('limit_exceeded', `script "${name}" is larger than 4 MiB — split it into modules`);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function notFoundOr(err: unknown, message: string): unknown {
+  return isNotFound(err) ? new WorkspaceError('not_found', message) : err;
+}
