@@ -1,0 +1,89 @@
+// Bytes from a hypervisor connection → validated messages, with every rejected line counted by
+// reason and the most recent ones kept (truncated) so a user can see what the peer sent.
+import { LineSplitter } from './line-splitter';
+import { parseMetricLine, type InvalidReason, type MetricMessage } from './metric-message';
+
+export interface InvalidLine {
+  reason: InvalidReason;
+  detail: string;
+  /** The start of the offending line (empty for oversized lines, which are never buffered). */
+  excerpt: string;
+  at: number;
+}
+
+export interface IngestStats {
+  linesAccepted: number;
+  linesRejected: number;
+  rejectedByReason: Record<InvalidReason, number>;
+  bytesReceived: number;
+  recentInvalid: InvalidLine[];
+}
+
+export interface IngestOptions {
+  maxLineBytes: number;
+  /** How many rejected lines to remember for display. */
+  recentInvalid: number;
+  now: () => number;
+}
+
+const EXCERPT_CHARS = 160;
+
+export function emptyStats(): IngestStats {
+  return {
+    linesAccepted: 0,
+    linesRejected: 0,
+    rejectedByReason: { line_too_long: 0, invalid_json: 0, invalid_message: 0 },
+    bytesReceived: 0,
+    recentInvalid: [],
+  };
+}
+
+export class MetricIngest {
+  private readonly splitter: LineSplitter;
+  private readonly counters = emptyStats();
+
+  constructor(
+    private readonly options: IngestOptions,
+    private readonly onMessage: (message: MetricMessage) => void,
+    private readonly onInvalid: (invalid: InvalidLine) => void = () => {},
+  ) {
+    this.splitter = new LineSplitter(options.maxLineBytes, {
+      line: (text) => this.line(text),
+      oversized: (bytes) =>
+        this.reject({ reason: 'line_too_long', detail: `line exceeded ${options.maxLineBytes} bytes (dropped after ${bytes} bytes)`, excerpt: '' }),
+    });
+  }
+
+  push(chunk: Buffer): void {
+    this.counters.bytesReceived += chunk.length;
+    this.splitter.push(chunk);
+  }
+
+  /** Drops a partial line left by a closed connection. */
+  reset(): void {
+    this.splitter.reset();
+  }
+
+  stats(): IngestStats {
+    return { ...this.counters, rejectedByReason: { ...this.counters.rejectedByReason }, recentInvalid: [...this.counters.recentInvalid] };
+  }
+
+  private line(text: string): void {
+    const result = parseMetricLine(text);
+    if (result.ok) {
+      this.counters.linesAccepted++;
+      this.onMessage(result.message);
+    } else {
+      this.reject({ reason: result.reason, detail: result.detail, excerpt: text.slice(0, EXCERPT_CHARS) });
+    }
+  }
+
+  private reject(partial: Omit<InvalidLine, 'at'>): void {
+    const invalid: InvalidLine = { ...partial, at: this.options.now() };
+    this.counters.linesRejected++;
+    this.counters.rejectedByReason[invalid.reason]++;
+    this.counters.recentInvalid.push(invalid);
+    if (this.counters.recentInvalid.length > this.options.recentInvalid) this.counters.recentInvalid.shift();
+    this.onInvalid(invalid);
+  }
+}

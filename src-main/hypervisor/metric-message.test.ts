@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { MESSAGE_LIMITS, parseMetricLine, toWire } from './metric-message';
+
+describe('parseMetricLine', () => {
+  it('accepts a full sample and keeps extra numeric fields as series', () => {
+    const line = JSON.stringify({ vm: 'cell-01', t: 1700000000.5, atp: 3.2, growth: 0.41, gene_expression: { lacI: 120, gfp: 8 }, nutrient_mM: 4.5, chassis: 'syn3a' });
+    const result = parseMetricLine(line);
+    expect(result).toEqual({
+      ok: true,
+      message: { vm: 'cell-01', t: 1700000000.5, atp: 3.2, growth: 0.41, geneExpression: { lacI: 120, gfp: 8 }, series: { nutrient_mM: 4.5 } },
+    });
+  });
+
+  it('accepts a minimal sample (vm and t only)', () => {
+    const result = parseMetricLine('{"vm":"a","t":1}');
+    expect(result.ok && result.message).toEqual({ vm: 'a', t: 1, geneExpression: {}, series: {} });
+  });
+
+  it('round-trips through the wire form', () => {
+    const result = parseMetricLine(JSON.stringify({ vm: 'x', t: 2, atp: 1, gene_expression: { a: 1 }, extra: 5 }));
+    if (!result.ok) throw new Error(result.detail);
+    expect(parseMetricLine(JSON.stringify(toWire(result.message)))).toEqual(result);
+  });
+
+  it('names the JSON error for garbage', () => {
+    const result = parseMetricLine('{"vm": "a", t:');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toBe('invalid_json');
+  });
+
+  it.each([
+    ['missing vm', { t: 1 }, 'vm'],
+    ['t not a number', { vm: 'a', t: 'soon' }, 't'],
+    ['negative atp', { vm: 'a', t: 1, atp: -1 }, 'atp'],
+    ['gene level not a number', { vm: 'a', t: 1, gene_expression: { lacI: 'high' } }, 'gene_expression.lacI'],
+    ['an array', [1, 2], '(message)'],
+  ])('describes the bad field: %s', (_name, value, path) => {
+    const result = parseMetricLine(JSON.stringify(value));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toBe('invalid_message');
+      expect(result.detail).toContain(path);
+    }
+  });
+
+  it('rejects too many genes and too many series', () => {
+    const genes = Object.fromEntries(Array.from({ length: MESSAGE_LIMITS.genes + 1 }, (_, i) => [`g${i}`, i]));
+    const many = parseMetricLine(JSON.stringify({ vm: 'a', t: 1, gene_expression: genes }));
+    expect(many.ok || many.detail).toMatch(/more than 256 genes/);
+    const series = Object.fromEntries(Array.from({ length: MESSAGE_LIMITS.series + 1 }, (_, i) => [`s${i}`, i]));
+    const manySeries = parseMetricLine(JSON.stringify({ vm: 'a', t: 1, ...series }));
+    expect(manySeries.ok || manySeries.detail).toMatch(/more than 64 numeric series/);
+  });
+});
