@@ -1,0 +1,32 @@
+// The MVOC library shared by the codec, the panel and the visualizer (resources/olfi/mvoc-library.json).
+import library from '../../resources/olfi/mvoc-library.json';
+
+export type MvocBand = 'low' | 'medium' | 'high';
+export type MvocRole = 'sync' | 'address' | 'control' | 'data' | 'checksum' | 'terminator' | 'status' | 'emergency' | 'coordination' | 'ack';
+
+export interface MvocCompound {
+  /** Canonical name as carried in the stream's `mvoc` field and in frames: upper case, `_` separated. */
+  name: string;
+  displayName: string;
+  chemicalClass: string;
+  band: MvocBand;
+  cas: string;
+  roles: MvocRole[];
+  colour: string;
+}
+
+export const MVOC_COMPOUNDS: readonly MvocCompound[] = library.compounds as MvocCompound[];
+
+const byName = new Map(MVOC_COMPOUNDS.map((c) => [c.name, c]));
+
+/**
+ * Producers write names loosely ("acetoin", "2-methylbutanol"); the library's names are upper case with `_`.
+ * ASCII-only upper-casing so that the Lua codec (which upper-cases bytes) agrees.
+ */
+export function canonicalMvocName(name: string): string {
+  return name.replace(/[a-z]/g, (c) => c.toUpperCase()).replace(/[-\s]/g, '_');
+}
+
+export function findCompound(name: string): MvocCompound | undefined {
+  return byName.get(canonicalMvocName(name));
+}
