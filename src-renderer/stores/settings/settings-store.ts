@@ -1,0 +1,103 @@
+// Settings domain store: the main side's settings.json (theme, editor, defaults for new sessions),
+// app info (discovered Lua versions, transport) and window-local layout sizes kept in localStorage.
+import { createStore } from 'zustand/vanilla';
+import type { MethodOutput } from '../../../src-preload/contract';
+import type { Settings, SettingsPatch } from '../../../src-preload/contract/settings';
+import { errorMessage, type BridgeClient } from '../../bridge';
+
+export type AppInfo = MethodOutput<'app:info'>;
+
+export interface LayoutSizes {
+  sidebarWidth: number;
+  consoleHeight: number;
+}
+
+export interface SettingsState {
+  settings: Settings | null;
+  appInfo: AppInfo | null;
+  layout: LayoutSizes;
+  settingsOpen: boolean;
+  lastError: string | null;
+}
+
+export interface SettingsActions {
+  connect(): () => void;
+  load(): Promise<void>;
+  update(patch: SettingsPatch): Promise<void>;
+  setLayout(patch: Partial<LayoutSizes>): void;
+  setSettingsOpen(open: boolean): void;
+}
+
+export type SettingsStore = SettingsState & SettingsActions;
+
+export const DEFAULT_LAYOUT: LayoutSizes = { sidebarWidth: 280, consoleHeight: 260 };
+const LAYOUT_KEY = 'bioxen.layout';
+
+/** Sizes are clamped so a bad stored value can never hide a pane. */
+export function clampLayout(layout: Partial<LayoutSizes>): LayoutSizes {
+  const clamp = (value: unknown, min: number, max: number, fallback: number) =>
+    typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+  return {
+    sidebarWidth: clamp(layout.sidebarWidth, 180, 640, DEFAULT_LAYOUT.sidebarWidth),
+    consoleHeight: clamp(layout.consoleHeight, 80, 900, DEFAULT_LAYOUT.consoleHeight),
+  };
+}
+
+function readStoredLayout(storage: Storage | undefined): LayoutSizes {
+  try {
+    return clampLayout(JSON.parse(storage?.getItem(LAYOUT_KEY) ?? '{}') as Partial<LayoutSizes>);
+  } catch {
+    return DEFAULT_LAYOUT;
+  }
+}
+
+export function createSettingsStore(client: BridgeClient, storage?: Storage) {
+  return createStore<SettingsStore>()((set, get) => ({
+    settings: null,
+    appInfo: null,
+    layout: readStoredLayout(storage),
+    settingsOpen: false,
+    lastError: null,
+
+    connect() {
+      const unsubscribers = [
+        client.on('settings:changed', (settings) => set({ settings })),
+        client.onStatus((status) => {
+          if (status === 'open') void get().load();
+        }),
+      ];
+      return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+    },
+
+    async load() {
+      try {
+        const [settings, appInfo] = await Promise.all([client.invoke('settings:get', {}), client.invoke('app:info', {})]);
+        set({ settings, appInfo, lastError: null });
+      } catch (error) {
+        set({ lastError: `loading settings: ${errorMessage(error)}` });
+      }
+    },
+
+    async update(patch) {
+      try {
+        set({ settings: await client.invoke('settings:update', patch), lastError: null });
+      } catch (error) {
+        set({ lastError: `saving settings: ${errorMessage(error)}` });
+      }
+    },
+
+    setLayout(patch) {
+      const layout = clampLayout({ ...get().layout, ...patch });
+      set({ layout });
+      storage?.setItem(LAYOUT_KEY, JSON.stringify(layout));
+    },
+
+    setSettingsOpen(settingsOpen) {
+      set({ settingsOpen });
+    },
+  }));
+}
+
+export const selectTheme = (state: SettingsState) => state.settings?.theme ?? 'dark';
+export const selectEditorPrefs = (state: SettingsState) => state.settings?.editor ?? { fontSize: 14, autosaveMs: 1000 };
+export const selectLuaVersions = (state: SettingsState) => state.appInfo?.luaVersions ?? [];
