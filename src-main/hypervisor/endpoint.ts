@@ -49,3 +49,18 @@ export function parseEndpoint(text: string, defaultHost = DEFAULT_HYPERVISOR_HOS
   validateEndpoint(host, port);
   return { host, port };
 }
+
+/** Accepts the settings' endpoint URL (tcp://, http://, ws:// … host:port) or plain host:port. */
+export function endpointFromSetting(value: string): { host: string; port: number } {
+  if (!value.includes('://')) return parseEndpoint(value);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new EndpointError(`hypervisor endpoint "${value}" is not a URL (example: tcp://127.0.0.1:12345)`);
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port ? Number(url.port) : DEFAULT_HYPERVISOR_PORT;
+  validateEndpoint(host, port);
+  return { host, port };
+}

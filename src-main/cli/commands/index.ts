@@ -1,4 +1,6 @@
 // Every CLI command, by domain. Add a domain's list here.
 import type { CliCommand } from '../command';
+import { hypervisorCommands } from './hypervisor';
 
 export const commands: CliCommand[] = [];
+commands.push(...hypervisorCommands);

@@ -1,0 +1,110 @@
+// `bioxen hypervisor simulate|watch`: a stand-in hypervisor and a terminal view of a real one.
+import { parseArgs, UsageError, type CliCommand } from '../command';
+import { HypervisorBridge } from '../../hypervisor/hypervisor-bridge';
+import { HypervisorSimulator } from '../../hypervisor/hypervisor-simulator';
+import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, parseEndpoint } from '../../hypervisor/endpoint';
+import { DEFAULT_STREAM } from '../../hypervisor/metrics-stream-publisher';
+import type { StoredMetric } from '../../hypervisor/metrics-store';
+
+function numberFlag(flags: Record<string, string | boolean>, name: string, fallback: number): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got "${String(raw)}"`);
+  return value;
+}
+
+/** Resolves on Ctrl-C / SIGTERM, or after `seconds` when given. */
+function runUntilStopped(seconds: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+function durationFlag(flags: Record<string, string | boolean>): number | undefined {
+  if (flags.duration === undefined) return undefined;
+  const seconds = numberFlag(flags, 'duration', 0);
+  if (seconds <= 0) throw new UsageError('--duration needs a number of seconds above 0');
+  return seconds;
+}
+
+const simulate: CliCommand = {
+  path: ['hypervisor', 'simulate'],
+  usage: 'hypervisor simulate [--port N] [--vms K] [--rate HZ] [--speed X] [--seed S] [--host H] [--allow-remote] [--duration S]',
+  summary: 'Serve realistic cellular-VM metrics (ATP, growth, repressilator gene expression) as newline-delimited JSON over TCP.',
+  async run(args) {
+    const { flags } = parseArgs(args, { string: ['port', 'vms', 'rate', 'speed', 'seed', 'host', 'duration'], boolean: ['allow-remote'] });
+    let sim: HypervisorSimulator;
+    try {
+      sim = new HypervisorSimulator({
+        host: typeof flags.host === 'string' ? flags.host : DEFAULT_HYPERVISOR_HOST,
+        port: numberFlag(flags, 'port', DEFAULT_HYPERVISOR_PORT),
+        vms: numberFlag(flags, 'vms', 3),
+        rateHz: numberFlag(flags, 'rate', 10),
+        speed: numberFlag(flags, 'speed', 1),
+        seed: numberFlag(flags, 'seed', 1),
+        allowRemote: flags['allow-remote'] === true,
+      });
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    const duration = durationFlag(flags);
+    const port = await sim.start();
+    process.stdout.write(`hypervisor simulator listening on ${typeof flags.host === 'string' ? flags.host : DEFAULT_HYPERVISOR_HOST}:${port} — VMs ${sim.vmIds.join(', ')} at ${numberFlag(flags, 'rate', 10)} Hz (Ctrl-C to stop)\n`);
+    await runUntilStopped(duration);
+    const stats = sim.stats();
+    await sim.stop();
+    process.stdout.write(`stopped: ${stats.ticks} ticks, ${stats.linesSent} lines sent, ${stats.linesSkipped} skipped for slow clients\n`);
+    return 0;
+  },
+};
+
+function formatSample(sample: StoredMetric): string {
+  const genes = Object.entries(sample.geneExpression)
+    .map(([gene, level]) => `${gene}=${level.toFixed(1)}`)
+    .join(' ');
+  const atp = sample.atp === undefined ? '' : ` atp=${sample.atp.toFixed(3)}mM`;
+  const growth = sample.growth === undefined ? '' : ` growth=${sample.growth.toFixed(3)}`;
+  return `${sample.vm} t=${sample.t.toFixed(2)}${atp}${growth} ${genes}\n`;
+}
+
+const watch: CliCommand = {
+  path: ['hypervisor', 'watch'],
+  usage: 'hypervisor watch [--endpoint HOST:PORT] [--redis URL] [--stream KEY] [--json] [--duration S]',
+  summary: 'Connect to a BioXen hypervisor, print each validated sample (and republish to a Redis stream with --redis).',
+  async run(args) {
+    const { flags } = parseArgs(args, { string: ['endpoint', 'redis', 'stream', 'duration'], boolean: ['json'] });
+    const duration = durationFlag(flags);
+    let bridge: HypervisorBridge;
+    try {
+      const endpoint = parseEndpoint(typeof flags.endpoint === 'string' ? flags.endpoint : `${DEFAULT_HYPERVISOR_HOST}:${DEFAULT_HYPERVISOR_PORT}`);
+      const redis = typeof flags.redis === 'string' ? { url: flags.redis, stream: typeof flags.stream === 'string' ? flags.stream : DEFAULT_STREAM } : undefined;
+      bridge = new HypervisorBridge({ ...endpoint, ...(redis && { redis }) });
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    bridge.on('metric', (sample) => process.stdout.write(flags.json ? JSON.stringify(sample) + '\n' : formatSample(sample)));
+    bridge.on('invalid', (bad) => process.stderr.write(`rejected line (${bad.reason}): ${bad.detail}\n`));
+    bridge.on('state', (status) => {
+      const why = status.state === 'backoff' && status.lastError ? ` — ${status.lastError}; retrying` : '';
+      process.stderr.write(`[bridge] ${status.state} ${status.host}:${status.port}${why}\n`);
+    });
+    bridge.start();
+    await runUntilStopped(duration);
+    const { ingest, publisher } = bridge.status();
+    await bridge.stop();
+    const published = publisher ? `, ${publisher.published} published to ${publisher.stream} (${publisher.dropped} dropped)` : '';
+    process.stderr.write(`accepted ${ingest.linesAccepted} lines, rejected ${ingest.linesRejected}${published}\n`);
+    return 0;
+  },
+};
+
+export const hypervisorCommands: CliCommand[] = [simulate, watch];
