@@ -1,0 +1,326 @@
+-- One warm Lua VM for the BioXen engine: `lua5.x runner.lua`, one JSON object per line on stdin
+-- (requests) and stdout (replies). Works on Lua 5.1–5.4 and LuaJIT.
+--
+-- Requests: {id, op, ...}. Replies stream {id, t="out"|"err", s} chunks, then exactly one of
+-- {id, t="done", values}, {id, t="more"} (REPL wants more lines) or {id, t="error", message,
+-- traceback, line, limit}. Out of band: {t="emit", kind, data} and the synchronous
+-- {t="call", id, kind, data} that the host answers with {op="reply", id, ok, value|message}.
+local dir = (arg and arg[0] or ''):match('^(.*[/\\])') or './'
+-- Traceback lines from the runtime's own files: everything from the first of them on is ours.
+local runtime_file = (dir:gsub('%p', '%%%0')) .. '[%w_]+%.lua:%d+:'
+local json = dofile(dir .. 'json.lua')
+local sandbox = dofile(dir .. 'sandbox.lua')
+local repl = dofile(dir .. 'repl.lua')
+
+-- Compiled traces never run the count hook, so limits would not hold under LuaJIT's JIT.
+if jit then jit.off() end
+
+local encode, encode_string, decode = json.encode, json.encode_string, json.decode
+local stdout, stdin = io.stdout, io.stdin
+local clock, time, format, concat, tostring, type = os.clock, os.time, string.format, table.concat, tostring, type
+local pcall = pcall
+stdout:setvbuf('full', 65536)
+
+local FLUSH_BYTES, FLUSH_SECONDS, MAX_VALUE_BYTES = 16384, 0.016, 65536
+
+local default_path = package.path
+local cfg = {
+  caps = {},
+  work_dir = '.',
+  lua_path = package.path,
+  native_cpath = nil,
+  packages_path = '',
+  limits = { instructionQuota = 0, memoryMb = 0, outputBytes = 1048576 },
+}
+local session_env, repl_state = nil, repl.new()
+
+-- Replies ---------------------------------------------------------------------------------------
+
+local current -- id of the request being answered; nil once its final reply is written
+local function write_line(s) stdout:write(s, '\n') end
+
+local out = { stream = nil, parts = {}, n = 0, size = 0, total = 0, cap = 0, dropped = 0, last = 0, last_time = 0 }
+
+local function flush_output()
+  if out.n > 0 then
+    write_line('{"id":' .. current .. ',"t":"' .. out.stream .. '","s":' .. encode_string(concat(out.parts, '', 1, out.n)) .. '}')
+    out.n, out.size = 0, 0
+  end
+  out.last, out.last_time = clock(), time()
+  stdout:flush()
+end
+
+local function reset_output(cap)
+  out.stream, out.n, out.size, out.total, out.cap, out.dropped = nil, 0, 0, 0, cap, 0
+  out.last, out.last_time = clock(), time()
+end
+
+local function append(stream, s)
+  if out.stream ~= stream and out.n > 0 then flush_output() end
+  out.stream = stream
+  out.n = out.n + 1
+  out.parts[out.n] = s
+  out.size = out.size + #s
+  if out.size >= FLUSH_BYTES then flush_output() end
+end
+
+-- The runner stops sending once a run has written its cap, so a flood never crosses the pipe.
+local function capture(stream, s)
+  if current == nil then return end
+  local room = out.cap - out.total
+  if #s > room then
+    if room > 0 then append(stream, s:sub(1, room)) end
+    out.total = out.cap
+    out.dropped = out.dropped + #s - math.max(room, 0)
+    sandbox.raise_limit('outputBytes', format('output limit exceeded (outputBytes = %d bytes); the rest of the '
+      .. 'output was dropped — print less or raise the limit', out.cap))
+  end
+  out.total = out.total + #s
+  append(stream, s)
+end
+
+sandbox.set_tick(function()
+  if out.n > 0 and (clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time) then flush_output() end
+end)
+
+local function finish_output()
+  if out.n > 0 then flush_output() end
+  if out.dropped > 0 then write_line('{"id":' .. current .. ',"t":"dropped","n":' .. out.dropped .. '}') end
+end
+
+local function reply(msg)
+  msg.id = current
+  write_line(encode(msg))
+  stdout:flush()
+  current = nil
+end
+
+local function reply_done(values, extra)
+  finish_output()
+  local msg = extra or {}
+  msg.t, msg.values = 'done', values or {}
+  reply(msg)
+end
+
+local function error_line(msg)
+  local line = msg:match('^[^\n]-:(%d+): ')
+  return line and tonumber(line) or nil
+end
+
+-- Tracebacks end in the runner's own frames; the user needs only theirs.
+local function clean_traceback(tb)
+  if not tb then return nil end
+  local kept = {}
+  for l in tb:gmatch('[^\n]+') do
+    if l:find(runtime_file) or l:find('xpcall', 1, true) then break end
+    if not l:find("in function 'real_error'", 1, true) then kept[#kept + 1] = l end
+  end
+  return concat(kept, '\n')
+end
+
+local function reply_error(message, traceback, limit, interrupted)
+  finish_output()
+  reply({ t = 'error', message = message, traceback = clean_traceback(traceback), line = error_line(message),
+    limit = limit, interrupted = interrupted or nil })
+end
+
+-- Host calls ------------------------------------------------------------------------------------
+
+local host = {}
+function host.out(s) capture('out', s) end
+function host.err(s) capture('err', s) end
+function host.emit(kind, data)
+  if out.n > 0 then flush_output() end
+  write_line('{"t":"emit","kind":' .. encode_string(kind) .. ',"data":' .. encode(data) .. '}')
+end
+
+local call_seq = 0
+function host.call(kind, data)
+  if out.n > 0 then flush_output() end
+  call_seq = call_seq + 1
+  write_line('{"t":"call","id":' .. call_seq .. ',"kind":' .. encode_string(kind) .. ',"data":' .. encode(data) .. '}')
+  stdout:flush()
+  while true do
+    local line = stdin:read('*l')
+    if not line then error('host closed the connection during call(' .. kind .. ')', 0) end
+    local ok, msg = pcall(decode, line)
+    if ok and type(msg) == 'table' and msg.op == 'reply' and msg.id == call_seq then
+      if msg.ok then return msg.value end
+      error(tostring(msg.message or ('host call ' .. kind .. ' failed')), 2)
+    end
+  end
+end
+
+-- Running code ----------------------------------------------------------------------------------
+
+local function run_limits(req)
+  local l = req.limits
+  if type(l) ~= 'table' then return cfg.limits end
+  return {
+    instructionQuota = l.instructionQuota or cfg.limits.instructionQuota,
+    memoryMb = l.memoryMb or cfg.limits.memoryMb,
+    outputBytes = l.outputBytes or cfg.limits.outputBytes,
+  }
+end
+
+local function render(r)
+  local values = {}
+  for i = 1, r.n do
+    local s = tostring(r[i])
+    if #s > MAX_VALUE_BYTES then s = s:sub(1, MAX_VALUE_BYTES) .. format('… %d bytes dropped', #s - MAX_VALUE_BYTES) end
+    values[i] = s
+  end
+  return values
+end
+
+local function run_function(f, req)
+  local limits = run_limits(req)
+  reset_output(limits.outputBytes)
+  local ok, result = sandbox.execute(f, limits, render)
+  if ok then return reply_done(result) end
+  if result.limit == 'memoryMb' then collectgarbage('collect') end
+  reply_error(result.msg, result.tb, result.limit, result.interrupted)
+end
+
+local function new_env() return sandbox.new_env(cfg, host) end
+
+local function session()
+  if not session_env then session_env = new_env() end
+  return session_env
+end
+
+local function run_chunk(req, env)
+  if type(req.code) ~= 'string' then return reply_error('request needs a "code" string') end
+  local f, err = sandbox.load_text(req.code, req.name or '=stdin', env)
+  if not f then return reply_error(err) end
+  run_function(f, req)
+end
+
+local ops = {}
+
+function ops.init(req)
+  if type(req.caps) == 'table' then cfg.caps = req.caps end
+  if type(req.workDir) == 'string' then cfg.work_dir = req.workDir end
+  if type(req.limits) == 'table' then cfg.limits = run_limits(req) end
+  if type(req.packagesPath) == 'string' then cfg.packages_path = req.packagesPath end
+  ops.setenv(req)
+end
+
+function ops.setenv(req)
+  local env_path = type(req.path) == 'string' and req.path ~= '' and (req.path .. ';') or ''
+  cfg.lua_path = env_path .. (cfg.packages_path ~= '' and (cfg.packages_path .. ';') or '') .. default_path
+  if type(req.cpath) == 'string' and req.cpath ~= '' then
+    cfg.native_cpath = req.cpath
+    package.cpath = req.cpath .. ';' .. package.cpath
+  end
+  if session_env then session_env.package.path = cfg.lua_path end
+  local jit_version = jit and jit.version or nil
+  reply_done({ _VERSION, jit_version })
+end
+
+function ops.exec(req) run_chunk(req, new_env()) end
+function ops.eval(req) run_chunk(req, session()) end
+
+function ops.repl(req)
+  if req.reset then repl.reset(repl_state) end
+  if type(req.line) ~= 'string' then return reply_done({}) end
+  local kind, f = repl.feed(repl_state, req.line, session(), sandbox.load_text)
+  if kind == 'more' then return reply({ t = 'more' }) end
+  if kind == 'error' then return reply_error(f) end
+  run_function(f, req)
+end
+
+function ops.check(req)
+  if type(req.code) ~= 'string' then return reply_error('request needs a "code" string') end
+  local f, err = sandbox.load_text(req.code, req.name or '=check', {})
+  if f then return reply_done({}, { errors = {} }) end
+  reply_done({}, { errors = { { line = error_line(err) or 1, message = err } } })
+end
+
+function ops.require(req)
+  if type(req.name) ~= 'string' then return reply_error('request needs a module "name"') end
+  local env = session()
+  local name = req.name
+  run_function(function()
+    local module = env.require(name)
+    env[name:match('([^%.]+)$')] = module
+    return module
+  end, req)
+end
+
+local TYPE_KIND = { ['function'] = 'function', table = 'table' }
+function ops.complete(req)
+  local target = session()
+  for part in tostring(req.prefix or ''):gmatch('[^%.:]+') do
+    local nxt = type(target) == 'table' and rawget(target, part) or nil
+    if type(nxt) ~= 'table' then
+      if part == 'string' and target == session_env then nxt = target.string end
+    end
+    target = nxt
+    if type(target) ~= 'table' then return reply_done({}, { items = {} }) end
+  end
+  local items, n = {}, 0
+  for k, v in pairs(target) do
+    if type(k) == 'string' and n < 2000 then
+      n = n + 1
+      items[n] = { name = k, type = TYPE_KIND[type(v)] and type(v) or type(v) }
+    end
+  end
+  reply_done({}, { items = items })
+end
+
+function ops.ping() reply_done({}) end
+function ops.stats() reply_done({}, { memoryKb = collectgarbage('count') }) end
+
+function ops.reset()
+  session_env, repl_state = nil, repl.new()
+  collectgarbage('collect')
+  reply_done({})
+end
+
+-- Main loop -------------------------------------------------------------------------------------
+
+local unanswered_line -- read but not yet dispatched: a stray interrupt must still answer it
+
+local function step()
+  local line, read_err = stdin:read('*l')
+  if not line then
+    -- EINTR from an interrupt that arrived while idle is not the end of input.
+    if read_err then return 'again' end
+    return 'eof'
+  end
+  unanswered_line = line
+  local ok, req = pcall(decode, line)
+  if not ok or type(req) ~= 'table' or type(req.id) ~= 'number' then
+    unanswered_line = nil
+    write_line('{"t":"protocol","message":' .. encode_string('bad request: ' .. tostring(ok and 'missing id' or req)) .. '}')
+    stdout:flush()
+    return
+  end
+  current, unanswered_line = req.id, nil
+  local op = ops[req.op]
+  if not op then return reply_error(format("unknown op '%s'", tostring(req.op))) end
+  op(req)
+end
+
+local function answer_stray(err)
+  if current == nil and unanswered_line then
+    local ok, req = pcall(decode, unanswered_line)
+    if ok and type(req) == 'table' and type(req.id) == 'number' then current = req.id end
+  end
+  unanswered_line = nil
+  if current == nil then return end
+  local interrupted = tostring(err):find('interrupted!', 1, true) ~= nil
+  out.n = 0
+  reply({ t = 'error', message = interrupted and 'interrupted!' or ('runner error: ' .. tostring(err)),
+    interrupted = interrupted or nil })
+end
+
+while true do
+  local ok, result = pcall(step)
+  if ok and result == 'eof' then break end
+  if not ok then
+    sandbox.end_run()
+    pcall(answer_stray, result)
+  end
+end

@@ -1,0 +1,470 @@
+-- The sandbox: allow-listed environments for hostile scripts, limits enforced from a count hook,
+-- and a capability-gated `require`. Works on Lua 5.1–5.4 and LuaJIT.
+--
+-- Every script is assumed hostile. It gets a fresh table of copied library functions (so it can
+-- mutate its own `string` or `table` without touching the runner's), text-only loading, and no
+-- route to the runner's globals, the real `debug`, the process, or the file system unless the VM
+-- has the capability that grants it.
+local sandbox = {}
+
+local real_debug = debug
+local sethook, gethook, traceback = real_debug.sethook, real_debug.gethook, real_debug.traceback
+local real_require, real_io_open, real_collectgarbage = require, io.open, collectgarbage
+local real_pcall, real_xpcall, real_error, real_select = pcall, xpcall, error, select
+local real_getmetatable, real_type, real_tostring = getmetatable, type, tostring
+local co_create, co_resume, co_wrap, co_status = coroutine.create, coroutine.resume, coroutine.wrap, coroutine.status
+local unpack = table.unpack or unpack
+local concat, format, find, gsub, sub = table.concat, string.format, string.find, string.gsub, string.sub
+local IS_51 = _VERSION == 'Lua 5.1'
+local HOOK_EVERY = 1000
+
+-- A limit, once hit, stays hit for the rest of the run: the hook raises it again every
+-- HOOK_EVERY instructions and the wrapped pcall/xpcall/coroutine functions re-raise it, so no
+-- script can swallow it and carry on.
+local run = {
+  running = false, count = 0, quota = 0, mem_kb = 0, out_cap = 0,
+  limit = nil, limit_msg = nil, interrupted = false,
+}
+sandbox.run_state = run
+
+local main_thread = (not IS_51) and coroutine.running() or nil
+local hook
+
+local function raise_limit(name, msg)
+  run.limit, run.limit_msg = name, msg
+  real_error(msg, 0)
+end
+sandbox.raise_limit = raise_limit
+
+local function interrupted()
+  run.interrupted = true
+  real_error('interrupted!', 0)
+end
+
+local on_tick = function() end
+function sandbox.set_tick(fn) on_tick = fn end
+
+local function over_memory()
+  if real_collectgarbage('count') <= run.mem_kb then return false end
+  real_collectgarbage('collect')
+  return real_collectgarbage('count') > run.mem_kb
+end
+
+hook = function()
+  if run.limit then real_error(run.limit_msg, 0) end
+  if run.interrupted then real_error('interrupted!', 0) end
+  run.count = run.count + HOOK_EVERY
+  if run.quota > 0 and run.count > run.quota then
+    raise_limit('instructionQuota', format('instruction quota exceeded (instructionQuota = %d instructions); '
+      .. 'raise the limit or make the script do less work', run.quota))
+  end
+  if run.mem_kb > 0 and over_memory() then
+    raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB); raise the limit or keep less data alive',
+      run.mem_kb / 1024))
+  end
+  -- lua.c's SIGINT handler replaces the hook of the main thread only; a coroutine sees it here.
+  if main_thread and gethook(main_thread) ~= hook then interrupted() end
+  on_tick()
+end
+
+-- Hooks are per coroutine on PUC Lua; every coroutine the sandbox creates gets ours.
+local function hook_thread(co)
+  if run.running then sethook(co, hook, '', HOOK_EVERY) end
+  return co
+end
+
+function sandbox.begin_run(limits)
+  run.running, run.count, run.limit, run.limit_msg, run.interrupted = true, 0, nil, nil, false
+  run.quota = limits.instructionQuota or 0
+  run.mem_kb = (limits.memoryMb or 0) * 1024
+  if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end
+  sethook(hook, '', HOOK_EVERY)
+end
+
+function sandbox.end_run()
+  sethook()
+  run.running = false
+end
+
+-- Was this failure a limit or an interrupt rather than the script's own error?
+local function abort_message()
+  if run.limit then return run.limit_msg end
+  if run.interrupted then return 'interrupted!' end
+  -- lua.c's interrupt hook removes itself before raising "interrupted!".
+  if run.running and gethook() == nil then run.interrupted = true; return 'interrupted!' end
+  return nil
+end
+sandbox.abort_message = abort_message
+
+local function guard(ok, ...)
+  if not ok then
+    local msg = real_select(1, ...)
+    if msg == 'not enough memory' and run.running and not run.limit then
+      run.limit, run.limit_msg = 'memoryMb', 'memory limit exceeded (the process address-space cap was hit); raise memoryMb'
+    end
+    local abort = abort_message()
+    if abort then real_error(abort, 0) end
+  end
+  return ok, ...
+end
+
+local function pack(...) return { n = real_select('#', ...), ... } end
+
+local function safe_pcall(f, ...) return guard(real_pcall(f, ...)) end
+
+local function safe_xpcall(f, handler, ...)
+  local args = pack(...)
+  return guard(real_xpcall(function() return f(unpack(args, 1, args.n)) end, handler))
+end
+
+local function make_coroutine_lib()
+  local lib = {}
+  for k, v in pairs(coroutine) do lib[k] = v end
+  lib.create = function(f) return hook_thread(co_create(f)) end
+  lib.resume = function(co, ...) return guard(co_resume(co, ...)) end
+  lib.wrap = function(f)
+    local co = hook_thread(co_create(f))
+    return function(...)
+      local r = pack(guard(co_resume(co, ...)))
+      if not r[1] then real_error(r[2], 0) end
+      return unpack(r, 2, r.n)
+    end
+  end
+  if coroutine.close then lib.close = function(co) return guard(coroutine.close(co)) end end
+  lib.status = co_status
+  return lib
+end
+
+-- Memory bombs that allocate in one C call never reach the hook: check their size first.
+local function check_alloc(bytes)
+  if run.running and run.mem_kb > 0 and bytes / 1024 + real_collectgarbage('count') > run.mem_kb then
+    raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB): a %d-byte string was requested; '
+      .. 'raise the limit or build less data', run.mem_kb / 1024, bytes))
+  end
+end
+
+local raw_rep, raw_concat = string.rep, table.concat
+local function checked_rep(s, n, sep)
+  n = tonumber(n) or 0
+  if n > 0 then check_alloc(#tostring(s) * n + (sep and #tostring(sep) * (n - 1) or 0)) end
+  if sep == nil then return raw_rep(s, n) end
+  return raw_rep(s, n, sep)
+end
+local function checked_concat(t, sep, i, j)
+  if run.running and run.mem_kb > 0 and real_type(t) == 'table' then
+    local total, first, last = 0, i or 1, j or #t
+    local sep_len = sep and #tostring(sep) or 0
+    for k = first, last do
+      local v = t[k]
+      total = total + (real_type(v) == 'string' and #v or 24) + sep_len
+    end
+    check_alloc(total)
+  end
+  return raw_concat(t, sep, i, j)
+end
+-- The string metatable's __index is the real string table, so method calls (`s:rep(n)`) would
+-- bypass a sandbox copy: patch the real table. string.dump goes for the same reason.
+string.rep = checked_rep
+string.dump = nil
+
+local function blocked(name, hint)
+  return function()
+    real_error(format('%s is blocked in the sandbox%s', name, hint or ' (no VM capability allows it)'), 2)
+  end
+end
+
+local function copy(t, except)
+  local c = {}
+  for k, v in pairs(t) do if not (except and except[k]) then c[k] = v end end
+  return c
+end
+
+-- Loading ------------------------------------------------------------------------------------
+
+local function is_binary(code) return sub(code, 1, 1) == '\27' end
+
+local function load_text(code, name, env)
+  if real_type(code) ~= 'string' then return nil, 'chunk must be a string or a reader function' end
+  if is_binary(code) then return nil, 'binary (bytecode) chunks are blocked in the sandbox; load Lua source text' end
+  if IS_51 then
+    local f, err = loadstring(code, name)
+    if f then setfenv(f, env) end
+    return f, err
+  end
+  return load(code, name, 't', env)
+end
+sandbox.load_text = load_text
+
+local function read_reader(reader)
+  local parts, n = {}, 0
+  while true do
+    local piece = reader()
+    if piece == nil or piece == '' then break end
+    if real_type(piece) ~= 'string' then return nil end
+    n = n + 1
+    parts[n] = piece
+  end
+  return raw_concat(parts)
+end
+
+-- Paths ---------------------------------------------------------------------------------------
+
+local function searchpath(name, path)
+  local file = gsub(name, '%.', '/')
+  local tried = {}
+  for template in string.gmatch(path, '[^;]+') do
+    local candidate = gsub(template, '%?', file)
+    local f = real_io_open(candidate, 'r')
+    if f then f:close(); return candidate end
+    tried[#tried + 1] = "\n\tno file '" .. candidate .. "'"
+  end
+  return nil, raw_concat(tried)
+end
+sandbox.searchpath = searchpath
+
+local function read_file(path)
+  local f, err = real_io_open(path, 'rb')
+  if not f then return nil, err end
+  local text = f:read('*a')
+  f:close()
+  return text
+end
+
+-- Paths a script with the fs capability may touch: relative ones, under the work dir, no "..".
+local function confine(cfg, path)
+  if real_type(path) ~= 'string' or path == '' then real_error('a file path must be a non-empty string', 3) end
+  if find('/' .. path .. '/', '/%.%./') then
+    real_error(format("path '%s' leaves the VM work dir ('..' is not allowed)", path), 3)
+  end
+  if sub(path, 1, 1) == '/' then
+    if sub(path, 1, #cfg.work_dir + 1) ~= cfg.work_dir .. '/' then
+      real_error(format("path '%s' is outside the VM work dir %s; use a relative path", path, cfg.work_dir), 3)
+    end
+    return path
+  end
+  return cfg.work_dir .. '/' .. path
+end
+
+-- Environment ---------------------------------------------------------------------------------
+
+local SAFE_GLOBALS = {
+  'assert', 'error', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'rawset', 'select',
+  'setmetatable', 'tonumber', 'tostring', 'type', 'unpack', '_VERSION',
+}
+local NETWORK_MODULES = { socket = true, ltn12 = true, mime = true }
+
+local function stream_proxy(write)
+  local proxy = {}
+  proxy.write = function(self, ...)
+    for i = 1, real_select('#', ...) do write(real_tostring((real_select(i, ...)))) end
+    return self
+  end
+  proxy.flush = function(self) return self end
+  proxy.close = function() return true end
+  return proxy
+end
+
+-- cfg: caps {networked, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
+-- host: out(s), err(s), emit(kind, data), call(kind, data).
+function sandbox.new_env(cfg, host)
+  local env = {}
+  for _, name in ipairs(SAFE_GLOBALS) do env[name] = _G[name] end
+  env._G = env
+  env.pcall, env.xpcall = safe_pcall, safe_xpcall
+  env.string = copy(string)
+  env.string.rep = checked_rep
+  env.table = copy(table)
+  env.table.concat = checked_concat
+  env.math = copy(math)
+  env.coroutine = make_coroutine_lib()
+  if utf8 then env.utf8 = copy(utf8) end
+  if bit32 then env.bit32 = copy(bit32) end
+  if bit then env.bit = copy(bit) end
+  env.os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
+    execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
+    getenv = blocked('os.getenv'), remove = blocked('os.remove', " (needs the 'fs' capability)"),
+    rename = blocked('os.rename', " (needs the 'fs' capability)"), tmpname = blocked('os.tmpname') }
+  env.debug = { traceback = traceback }
+  env.collectgarbage = function(opt, ...)
+    if opt == 'count' then return real_collectgarbage('count') end
+    real_error(format("collectgarbage('%s') is blocked in the sandbox; only collectgarbage('count') is allowed",
+      real_tostring(opt or 'collect')), 2)
+  end
+  env.setfenv = IS_51 and blocked('setfenv') or nil
+  env.getfenv = IS_51 and blocked('getfenv') or nil
+
+  local string_mt = { __index = env.string }
+  env.getmetatable = function(v)
+    local t = real_type(v)
+    if t == 'string' then return string_mt end
+    if t ~= 'table' then return nil end
+    return real_getmetatable(v)
+  end
+
+  env.print = function(...)
+    local n = real_select('#', ...)
+    local parts = {}
+    for i = 1, n do parts[i] = env.tostring((real_select(i, ...))) end
+    host.out(raw_concat(parts, '\t') .. '\n')
+  end
+  local stdout, stderr = stream_proxy(host.out), stream_proxy(host.err)
+  env.io = { stdout = stdout, stderr = stderr,
+    write = function(...) stdout.write(stdout, ...); return env.io end,
+    read = blocked('io.read', ' (scripts have no stdin)'),
+    popen = blocked('io.popen'), open = blocked('io.open', " (needs the 'fs' capability)"),
+    lines = blocked('io.lines', " (needs the 'fs' capability)"), type = io.type }
+
+  env.load = function(chunk, name, mode, load_env)
+    if real_type(chunk) == 'function' then chunk = read_reader(chunk) end
+    if mode ~= nil and not find(real_tostring(mode), 't', 1, true) then
+      return nil, 'binary (bytecode) chunks are blocked in the sandbox; load Lua source text'
+    end
+    return load_text(chunk, name or '=(load)', load_env or env)
+  end
+  if IS_51 then env.loadstring = function(s, name) return load_text(s, name or '=(load)', env) end end
+  env.dofile = blocked('dofile', " (needs the 'fs' capability)")
+  env.loadfile = blocked('loadfile', " (needs the 'fs' capability)")
+
+  if cfg.caps.fs then sandbox.grant_fs(env, cfg) end
+  sandbox.install_require(env, cfg, host)
+  return env
+end
+
+function sandbox.grant_fs(env, cfg)
+  env.io.open = function(path, mode)
+    mode = mode or 'r'
+    if not find(mode, '^[rwa]%+?b?$') then real_error(format("invalid io.open mode '%s'", real_tostring(mode)), 2) end
+    return real_io_open(confine(cfg, path), mode)
+  end
+  env.io.lines = function(path, ...)
+    return io.lines(confine(cfg, path), ...)
+  end
+  env.io.close = function(f) return f:close() end
+  env.os.remove = function(path) return os.remove(confine(cfg, path)) end
+  env.os.rename = function(a, b) return os.rename(confine(cfg, a), confine(cfg, b)) end
+  local function loadfile_confined(path)
+    local text, err = read_file(confine(cfg, path))
+    if not text then return nil, err end
+    return load_text(text, '@' .. path, env)
+  end
+  env.loadfile = loadfile_confined
+  env.dofile = function(path)
+    local f, err = loadfile_confined(path)
+    if not f then real_error(err, 2) end
+    return f()
+  end
+end
+
+local function host_module(host)
+  return {
+    emit = function(kind, data)
+      if real_type(kind) ~= 'string' then real_error('emit(kind, data): kind must be a string', 2) end
+      host.emit(kind, data)
+    end,
+    call = function(kind, data)
+      if real_type(kind) ~= 'string' then real_error('call(kind, data): kind must be a string', 2) end
+      return host.call(kind, data)
+    end,
+  }
+end
+
+local function builtin_module(name, env, cfg, host)
+  local caps = cfg.caps
+  if name == 'bioxen.host' then
+    if not (caps.olfi or caps.metrics) then
+      real_error("module 'bioxen.host' needs the 'olfi' or 'metrics' capability", 3)
+    end
+    return host_module(host)
+  end
+  if name == 'bioxen.metrics' then
+    if not caps.metrics then real_error("module 'bioxen.metrics' needs the 'metrics' capability", 3) end
+    local h = host_module(host)
+    return { latest = function(vm_id) return h.call('metrics.latest', { vmId = vm_id }) end }
+  end
+  if name == 'bioxen.olfi' and not caps.olfi then
+    real_error("module 'bioxen.olfi' needs the 'olfi' capability", 3)
+  end
+  local lib = env[name]
+  if (name == 'string' or name == 'table' or name == 'math' or name == 'coroutine' or name == 'os'
+      or name == 'io' or name == 'utf8' or name == 'bit32' or name == 'bit') and lib then
+    return lib
+  end
+  return nil
+end
+
+local function is_network_module(name)
+  return NETWORK_MODULES[name] or NETWORK_MODULES[(name:match('^([^%.]+)%.'))] or false
+end
+
+function sandbox.install_require(env, cfg, host)
+  local loaded, preload = {}, {}
+  env.package = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or '' }
+  env.package.loadlib = blocked('package.loadlib')
+  env.require = function(name)
+    if real_type(name) ~= 'string' or not find(name, '^[%w_][%w_%.%-]*$') then
+      real_error(format("require: bad module name '%s'", real_tostring(name)), 2)
+    end
+    local cached = loaded[name]
+    if cached ~= nil then return cached end
+    local result = builtin_module(name, env, cfg, host)
+    if result == nil and preload[name] then result = preload[name](name) end
+    if result == nil and is_network_module(name) then
+      if not cfg.caps.networked then
+        real_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 2)
+      end
+      result = real_require(name)
+    end
+    if result == nil then
+      local path, tried = searchpath(name, cfg.lua_path)
+      if path then
+        local text, err = read_file(path)
+        if not text then real_error(err, 2) end
+        local f, lerr = load_text(text, '@' .. path, env)
+        if not f then real_error(format("error loading module '%s' from file '%s':\n\t%s", name, path, lerr), 2) end
+        result = f(name, path)
+      elseif cfg.caps.native and cfg.native_cpath and searchpath(name, cfg.native_cpath) then
+        result = real_require(name)
+      else
+        local hint = cfg.caps.native and '' or '\n\t(C modules load only in VMs with the native capability)'
+        real_error(format("module '%s' not found:%s%s", name, tried, hint), 2)
+      end
+    end
+    if result == nil then result = true end
+    if loaded[name] == nil then loaded[name] = result end
+    return loaded[name]
+  end
+end
+
+-- Running ---------------------------------------------------------------------------------------
+
+local function error_handler(e)
+  local msg
+  if real_type(e) == 'string' or real_type(e) == 'number' then msg = real_tostring(e)
+  else
+    local ok, s = real_pcall(real_tostring, e)
+    msg = ok and real_type(s) == 'string' and s or format('(error object is a %s value)', real_type(e))
+  end
+  return { msg = msg, tb = traceback(msg, 2) }
+end
+
+-- Runs f under the limits; returns true, values... or false, {msg, tb}. `finish` turns the
+-- returned values into strings while the limits still apply (a __tostring may loop forever).
+function sandbox.execute(f, limits, finish)
+  sandbox.begin_run(limits)
+  local r = pack(real_xpcall(function() return finish(pack(f())) end, error_handler))
+  if not r[1] and gethook() == nil then run.interrupted = true end
+  sandbox.end_run()
+  if r[1] then return true, r[2] end
+  local err = r[2]
+  if real_type(err) ~= 'table' then err = { msg = real_tostring(err), tb = nil } end
+  local abort = run.limit and run.limit_msg or (run.interrupted and 'interrupted!') or nil
+  if abort then err.msg = abort end
+  if err.msg == 'not enough memory' and not run.limit then
+    run.limit = 'memoryMb'
+    err.msg = 'memory limit exceeded (the process address-space cap was hit); raise memoryMb'
+  end
+  err.limit, err.interrupted = run.limit, run.interrupted
+  return false, err
+end
+
+return sandbox
