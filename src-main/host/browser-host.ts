@@ -1,0 +1,144 @@
+// `bioxen serve`: the renderer build over HTTP and the contract over a WebSocket, for any browser.
+// Every request needs the per-launch token (query on the page URL, then a port-scoped cookie for the
+// page's own assets); the WebSocket also needs a same-origin Origin header when a browser sends one.
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { TOKEN_PARAM, WS_PATH } from '../../src-preload/contract/wire';
+import type { Api } from '../api/index';
+import { createAccessToken, readCookie, tokenCookieName, tokenMatches } from './access-token';
+import { checkBindAddress, isLoopback } from './bind-address';
+import { browserHostCsp, formatHost } from './content-security-policy';
+import { ContractSocketServer, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './contract-socket-server';
+import { securityHeaders, sendText, serveStatic } from './static-files';
+
+export interface BrowserHostOptions {
+  api: Api;
+  /** The built renderer: out/renderer. */
+  rendererDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** True when the user passed --host; required for a non-loopback address. */
+  hostExplicit?: boolean;
+  token?: string;
+  socketLimits?: SocketLimits;
+}
+
+export class RendererMissingError extends Error {
+  override readonly name = 'RendererMissingError';
+  readonly code = 'unavailable';
+}
+
+export class BrowserHost {
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: ContractSocketServer,
+    readonly host: string,
+    readonly port: number,
+    readonly token: string,
+  ) {}
+
+  static async start(options: BrowserHostOptions): Promise<BrowserHost> {
+    const host = options.host ?? '127.0.0.1';
+    checkBindAddress(host, options.hostExplicit ?? false);
+    if (!existsSync(join(options.rendererDir, 'index.html'))) {
+      throw new RendererMissingError(`the renderer is not built (${join(options.rendererDir, 'index.html')} is missing) — run \`npm run build\` first`);
+    }
+    const token = options.token ?? createAccessToken();
+    const sockets = new ContractSocketServer(options.api, options.socketLimits ?? DEFAULT_SOCKET_LIMITS);
+    const server = createServer();
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    }).catch((err: NodeJS.ErrnoException) => {
+      sockets.close();
+      throw err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is already in use — pass another --port, or --port 0 for a free one`) : err;
+    });
+    const self = new BrowserHost(server, sockets, host, (server.address() as AddressInfo).port, token);
+    server.on('request', (req, res) => void self.onRequest(req, res, options.rendererDir));
+    server.on('upgrade', (req, socket, head) => self.onUpgrade(req, socket, head));
+    return self;
+  }
+
+  /** The URL to open: it carries the token. */
+  get url(): string {
+    const shown = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
+    return `http://${formatHost(shown)}:${this.port}/?${TOKEN_PARAM}=${this.token}`;
+  }
+
+  get connectedPages(): number {
+    return this.sockets.clientCount;
+  }
+
+  async close(): Promise<void> {
+    this.sockets.close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse, rendererDir: string): Promise<void> {
+    const headers = securityHeaders(browserHostCsp({ host: this.host, port: this.port }));
+    const url = parseUrl(req.url);
+    if (!url || !this.hostHeaderAllowed(req.headers.host)) return sendText(res, 400, 'bad request', headers);
+    const queryToken = url.searchParams.get(TOKEN_PARAM);
+    const cookie = tokenCookieName(this.port);
+    if (!tokenMatches(this.token, queryToken) && !tokenMatches(this.token, readCookie(req.headers.cookie, cookie))) {
+      return sendText(res, 401, 'This BioXen Workbench host needs its access token: open the full URL printed by `bioxen serve` (it ends in ?token=…).', headers);
+    }
+    if (queryToken !== null) headers['Set-Cookie'] = `${cookie}=${this.token}; Path=/; HttpOnly; SameSite=Strict`;
+    if (url.pathname === WS_PATH) return sendText(res, 426, 'this path is the contract WebSocket', headers);
+    try {
+      await serveStatic(rendererDir, req, res, url.pathname, headers);
+    } catch {
+      res.destroy();
+    }
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req.url);
+    if (!url || url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
+    if (!this.hostHeaderAllowed(req.headers.host)) return refuse(socket, 400, 'Bad Request');
+    const token = url.searchParams.get(TOKEN_PARAM) ?? readCookie(req.headers.cookie, tokenCookieName(this.port));
+    if (!tokenMatches(this.token, token)) return refuse(socket, 401, 'Unauthorized');
+    // Browsers always send Origin on a WebSocket; a page from another site must not drive the workbench.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse(socket, 403, 'Forbidden');
+    this.sockets.accept(req, socket, head);
+  }
+
+  /** Guards against DNS rebinding: on a loopback bind only loopback names with our port are accepted. */
+  private hostHeaderAllowed(hostHeader: string | undefined): boolean {
+    if (!hostHeader) return false;
+    let parsed: URL;
+    try {
+      parsed = new URL(`http://${hostHeader}`);
+    } catch {
+      return false;
+    }
+    if ((parsed.port || '80') !== String(this.port)) return false;
+    return !isLoopback(this.host) || isLoopback(parsed.hostname.replace(/^\[|\]$/g, ''));
+  }
+}
+
+function parseUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://host.invalid');
+  } catch {
+    return null;
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,26 @@
+// The renderer's Content-Security-Policy, sent as a header by both the browser host and the Electron
+// window. It matches the <meta> policy in src-renderer/index.html and adds what only a header can say.
+const BASE = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "worker-src 'self' blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+];
+
+/** Electron: the renderer talks over IPC, so it needs no network at all. */
+export function electronCsp(): string {
+  return [...BASE, "connect-src 'self'"].join('; ');
+}
+
+/** Browser host: the page may open the contract WebSocket back to the host that served it. */
+export function browserHostCsp(origin: { host: string; port: number }): string {
+  return [...BASE, `connect-src 'self' ws://${formatHost(origin.host)}:${origin.port}`, "frame-ancestors 'none'"].join('; ');
+}
+
+export function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
