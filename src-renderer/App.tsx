@@ -1,0 +1,54 @@
+// The workbench window: activity bar, sidebar, editor over console, status bar.
+import { useEffect, useState } from 'react';
+import { applyMonacoTheme } from './monaco';
+import { ConsolePanel } from './features/console/ConsolePanel';
+import { EditorArea } from './features/editor/EditorArea';
+import { watchSessionDocuments } from './features/editor/document-lifecycle';
+import { ScriptDialogs } from './features/editor/ScriptDialogs';
+import { ActivityBar } from './features/layout/ActivityBar';
+import { ErrorBanner } from './features/layout/ErrorBanner';
+import { Splitter } from './features/layout/Splitter';
+import { SettingsDialog } from './features/settings/SettingsDialog';
+import { sidebarViews } from './features/sidebar-views';
+import { StatusBar } from './features/status/StatusBar';
+import { sessionsStore } from './stores/sessions';
+import { selectTheme, settingsStore, useSettings } from './stores/settings';
+
+export function App() {
+  const [viewId, setViewId] = useState(sidebarViews[0]!.id);
+  const layout = useSettings((state) => state.layout);
+  const theme = useSettings(selectTheme);
+  const view = sidebarViews.find((candidate) => candidate.id === viewId) ?? sidebarViews[0]!;
+
+  useEffect(() => {
+    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments()];
+    return () => stops.forEach((stop) => stop());
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    applyMonacoTheme(theme);
+  }, [theme]);
+
+  const { setLayout, setSettingsOpen } = settingsStore.getState();
+  const View = view.component;
+
+  return (
+    <div className="workbench" style={{ gridTemplateColumns: `48px ${layout.sidebarWidth}px 4px 1fr` }}>
+      <ActivityBar views={sidebarViews} activeId={view.id} onSelect={setViewId} onSettings={() => setSettingsOpen(true)} />
+      <aside className="sidebar" aria-label={`${view.title} sidebar`}>
+        <View />
+      </aside>
+      <Splitter orientation="vertical" label="Resize sidebar" size={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout({ sidebarWidth })} />
+      <main className="main" style={{ gridTemplateRows: `auto 1fr 4px ${layout.consoleHeight}px` }}>
+        <ErrorBanner />
+        <EditorArea />
+        <Splitter orientation="horizontal" label="Resize console" size={layout.consoleHeight} reverse onResize={(consoleHeight) => setLayout({ consoleHeight })} />
+        <ConsolePanel />
+      </main>
+      <StatusBar />
+      <SettingsDialog />
+      <ScriptDialogs />
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+// "New session": id, Lua version (from the executables the host discovered), environment,
+// networked, persistent and limits. Omitted limits take the defaults from settings.
+import { useState } from 'react';
+import { selectLuaVersions, useSettings } from '../../stores/settings';
+import { sessionsStore } from '../../stores/sessions';
+import { Dialog } from '../common/Dialog';
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+interface LimitFields {
+  instructionQuota: string;
+  memoryMb: string;
+  timeoutMs: string;
+}
+
+/** Empty means "use the default"; anything else must be a whole number ≥ 0. */
+export function parseLimits(fields: LimitFields): { limits: Partial<Record<keyof LimitFields, number>>; problem: string | null } {
+  const limits: Partial<Record<keyof LimitFields, number>> = {};
+  for (const [key, raw] of Object.entries(fields) as [keyof LimitFields, string][]) {
+    if (!raw.trim()) continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) return { limits, problem: `${key} must be a whole number ≥ 0 (or empty for the default)` };
+    limits[key] = value;
+  }
+  return { limits, problem: null };
+}
+
+export function CreateSessionDialog({ onClose }: { onClose(): void }) {
+  const luaVersions = useSettings(selectLuaVersions);
+  const defaults = useSettings((state) => state.settings?.limits);
+  const [id, setId] = useState('');
+  const [lua, setLua] = useState('');
+  const [environment, setEnvironment] = useState('');
+  const [networked, setNetworked] = useState(false);
+  const [persistent, setPersistent] = useState(false);
+  const [limitFields, setLimitFields] = useState<LimitFields>({ instructionQuota: '', memoryMb: '', timeoutMs: '' });
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    if (id && !ID_PATTERN.test(id)) return setProblem('A session id is 1–64 letters, digits, "_", "." or "-", starting with a letter or digit.');
+    const { limits, problem: limitProblem } = parseLimits(limitFields);
+    if (limitProblem) return setProblem(limitProblem);
+    setBusy(true);
+    const info = await sessionsStore.getState().create({
+      id: id || undefined,
+      luaVersion: lua || undefined,
+      environment: environment.trim() || undefined,
+      networked,
+      persistent,
+      limits,
+    });
+    setBusy(false);
+    if (info) onClose();
+    else setProblem(sessionsStore.getState().lastError);
+  };
+
+  const limitInput = (key: keyof LimitFields, label: string) => (
+    <label>
+      {label}
+      <input
+        inputMode="numeric"
+        value={limitFields[key]}
+        placeholder={defaults ? String(defaults[key]) : 'default'}
+        onChange={(event) => setLimitFields({ ...limitFields, [key]: event.target.value })}
+      />
+    </label>
+  );
+
+  return (
+    <Dialog
+      title="New session"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      footer={<button type="submit" className="primary" disabled={busy}>Create</button>}
+    >
+      <label>
+        Session id
+        <input value={id} placeholder="generated when empty" onChange={(event) => setId(event.target.value)} />
+      </label>
+      <label>
+        Lua version
+        <select value={lua} onChange={(event) => setLua(event.target.value)}>
+          <option value="">Default{luaVersions[0] ? ` (${luaVersions[0].banner})` : ''}</option>
+          {luaVersions.map((exe) => (
+            <option key={exe.path} value={exe.path}>{exe.banner} — {exe.path}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Environment
+        <input value={environment} placeholder="none" onChange={(event) => setEnvironment(event.target.value)} />
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={networked} onChange={(event) => setNetworked(event.target.checked)} />
+        Networked (LuaSocket)
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={persistent} onChange={(event) => setPersistent(event.target.checked)} />
+        Persistent (restored when the workbench starts; the Lua state restarts)
+      </label>
+      <fieldset>
+        <legend>Limits</legend>
+        {limitInput('instructionQuota', 'Instruction quota')}
+        {limitInput('memoryMb', 'Memory (MB)')}
+        {limitInput('timeoutMs', 'Timeout per run (ms)')}
+      </fieldset>
+      {problem && <p role="alert" className="problem">{problem}</p>}
+    </Dialog>
+  );
+}

@@ -1,0 +1,15 @@
+// The activity bar's views. Each feature adds one line here: {id, title, icon, component}.
+import type { ComponentType } from 'react';
+import { SessionsView } from './sessions/SessionsView';
+
+export interface SidebarView {
+  id: string;
+  title: string;
+  /** A short glyph drawn in the activity bar; the title is its accessible name. */
+  icon: string;
+  component: ComponentType;
+}
+
+export const sidebarViews: SidebarView[] = [
+  { id: 'sessions', title: 'Sessions', icon: '▶', component: SessionsView },
+];
