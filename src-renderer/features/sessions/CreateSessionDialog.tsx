@@ -4,26 +4,9 @@ import { useState } from 'react';
 import { selectLuaVersions, useSettings } from '../../stores/settings';
 import { sessionsStore } from '../../stores/sessions';
 import { Dialog } from '../common/Dialog';
+import { parseLimits, type LimitFields } from './session-limits';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-interface LimitFields {
-  instructionQuota: string;
-  memoryMb: string;
-  timeoutMs: string;
-}
-
-/** Empty means "use the default"; anything else must be a whole number ≥ 0. */
-export function parseLimits(fields: LimitFields): { limits: Partial<Record<keyof LimitFields, number>>; problem: string | null } {
-  const limits: Partial<Record<keyof LimitFields, number>> = {};
-  for (const [key, raw] of Object.entries(fields) as [keyof LimitFields, string][]) {
-    if (!raw.trim()) continue;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) return { limits, problem: `${key} must be a whole number ≥ 0 (or empty for the default)` };
-    limits[key] = value;
-  }
-  return { limits, problem: null };
-}
 
 export function CreateSessionDialog({ onClose }: { onClose(): void }) {
   const luaVersions = useSettings(selectLuaVersions);
