@@ -1,7 +1,7 @@
 // Rock servers in priority order: the bundled local repository (always there, offline), the
 // directories and URLs the user adds (persisted in <dataDir>/repositories.json), then the public
 // LuaRocks server. An unreachable server is reported as such; installs and the catalog use the rest.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readLuaData } from './lua-data';
@@ -146,6 +146,7 @@ export class RepositoryManager {
   }
 
   private save(locations: string[]): void {
+    mkdirSync(this.options.dataDir, { recursive: true });
     writeFileSync(this.file, JSON.stringify({ repositories: locations }, null, 2));
   }
 }
