@@ -10,6 +10,7 @@ export const USER_PORT_MAX = 65535;
 
 export class EndpointError extends Error {
   override readonly name = 'EndpointError';
+  readonly code = 'invalid_input';
 }
 
 export function validatePort(port: number, what = 'port', min = 1): number {

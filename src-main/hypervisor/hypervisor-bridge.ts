@@ -26,7 +26,8 @@ export interface BridgeOptions {
   /** Longest accepted line; longer lines are dropped without being buffered. */
   maxLineBytes: number;
   backoff: BackoffOptions;
-  store: Partial<MetricsStoreOptions>;
+  /** A store to fill (shared across reconnects to new endpoints), or the caps of a new one. */
+  store: MetricsStore | Partial<MetricsStoreOptions>;
   /** Republish to this Redis server when set. */
   redis?: Pick<PublisherOptions, 'url'> & Partial<PublisherOptions>;
   now: () => number;
@@ -81,7 +82,7 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
     super();
     this.options = { ...DEFAULT_BRIDGE_OPTIONS, ...options, backoff: { ...DEFAULT_BRIDGE_OPTIONS.backoff, ...options.backoff } };
     validateEndpoint(this.options.host, this.options.port);
-    this.store = new MetricsStore(this.options.store);
+    this.store = this.options.store instanceof MetricsStore ? this.options.store : new MetricsStore(this.options.store);
     this.ingest = new MetricIngest(
       { maxLineBytes: this.options.maxLineBytes, recentInvalid: 20, now: this.options.now },
       (message) => this.accept(message),

@@ -10,6 +10,7 @@ export type MetricsHostCall = (typeof METRICS_HOST_CALLS)[number];
 
 export class MetricsHostCallError extends Error {
   override readonly name = 'MetricsHostCallError';
+  readonly code = 'invalid_input';
 }
 
 const vmId = z.string().min(1).max(MESSAGE_LIMITS.vmIdChars);
