@@ -74,6 +74,25 @@ local online = circuits.simulate(circuits.models.quorum_sensing(), { t_end = 40 
 check("olfi present: event emitted", online.events[1].emitted == true and #sent == 1)
 check("olfi frame carries the mvoc", sent[1]:find("^acetoin|circuit=quorum_sensing") ~= nil, sent[1])
 
+-- With the real bioxen-olfi next to it (the workbench checkout): frames are valid Ol-Fi frames, and
+-- a missing host is recorded instead of aborting the run.
+package.loaded["bioxen.olfi"] = nil
+package.preload["bioxen.olfi"] = nil
+package.path = "../bioxen-olfi/src/?.lua;" .. package.path
+local has_olfi, olfi = pcall(require, "bioxen.olfi")
+if has_olfi then
+  local no_host = circuits.simulate(circuits.models.quorum_sensing(), { t_end = 40 })
+  check("olfi without host: run completes", no_host.events[1].emitted == false)
+  check("olfi without host: reason kept", tostring(no_host.events[1].emit_error):find("no workbench host", 1, true) ~= nil,
+    tostring(no_host.events[1].emit_error))
+  local frames = {}
+  olfi.set_transport(function(mvoc, text) frames[#frames + 1] = { mvoc = mvoc, text = text } end)
+  local real = circuits.simulate(circuits.models.toggle_switch(), { t_end = 30 })
+  check("real olfi: toggle event sent", real.events[1].emitted == true and #frames == 1)
+  check("real olfi: valid frame", olfi.classify_entry(frames[1].mvoc, frames[1].text).status == "valid")
+  olfi.set_transport(nil)
+end
+
 raises("unknown event species", function()
   local model = circuits.models.toggle_switch()
   model.events = { { name = "bad", species = "w", threshold = 1 } }

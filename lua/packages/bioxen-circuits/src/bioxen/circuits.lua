@@ -70,10 +70,15 @@ local function crossed(event, before, after)
 end
 
 -- The default emitter: Ol-Fi when the module is installed, otherwise events are only recorded.
+-- A send that fails (no workbench host outside a VM) must not abort the simulation: the event is
+-- kept with emitted = false and the reason.
 local function olfi_emitter()
   local ok, olfi = pcall(require, "bioxen.olfi")
   if ok and type(olfi) == "table" and type(olfi.send) == "function" then
-    return function(mvoc, payload) return olfi.send(mvoc, payload) end
+    return function(mvoc, payload)
+      local sent, err = pcall(olfi.send, mvoc, payload)
+      return sent, not sent and tostring(err) or nil
+    end
   end
   return nil
 end
@@ -110,9 +115,10 @@ local function merged(defaults, overrides)
 end
 
 --- Simulate a model. opts: t_end (default 50), dt (default 0.01), params (overrides),
---- initial (species name -> value overrides), emit (function(mvoc, payload), or false to not emit;
---- default: bioxen.olfi when installed). Returns {model, species, t, series = {name = {...}},
---- final = {name = value}, events = {{name, species, direction, time, value, mvoc, emitted}}}.
+--- initial (species name -> value overrides), emit (function(mvoc, payload) returning false, reason
+--- when it could not send, or false to not emit; default: bioxen.olfi when installed). Returns
+--- {model, species, t, series = {name = {...}}, final = {name = value},
+---  events = {{name, species, direction, time, value, mvoc, emitted, emit_error}}}.
 function circuits.simulate(model, opts)
   local index = check_model(model)
   opts = opts or {}
@@ -132,8 +138,9 @@ function circuits.simulate(model, opts)
         local record = { name = event.name, species = event.species, direction = direction, time = t,
                          value = y[i], mvoc = event.mvoc, emitted = false }
         if emit and event.mvoc then
-          emit(event.mvoc, event_payload(model, event, record))
-          record.emitted = true
+          local sent, err = emit(event.mvoc, event_payload(model, event, record))
+          record.emitted = sent ~= false
+          record.emit_error = err
         end
         events[#events + 1] = record
       end
