@@ -1,0 +1,75 @@
+// The workbench through the browser host, acting as a user: every test starts its own host.
+import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { consoleOutput, createSession, editorTextbox, sessionItem, typeInConsole, typeInEditor } from './fixtures/workbench-user';
+
+test('create a session, type a script in Monaco and run it with the keyboard', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'demo');
+  await typeInEditor(page, 'demo', ['local greeting = "hello from " .. _VERSION', 'print(greeting)', 'return 6 * 7']);
+  await page.keyboard.press('Control+Enter');
+  await expect(consoleOutput(page)).toContainText('hello from Lua', { timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('42');
+});
+
+test('run the current line with Shift+Enter', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'lines');
+  await typeInEditor(page, 'lines', ['print("first line")', 'print("second line")']);
+  await page.keyboard.press('Shift+Enter');
+  await expect(consoleOutput(page)).toContainText('second line', { timeout: 20_000 });
+  await expect(consoleOutput(page)).not.toContainText('first line');
+});
+
+test('define a function over several console lines and call it', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'repl');
+  await typeInConsole(page, 'function square(n)');
+  await expect(page.getByRole('textbox', { name: 'Console input (continuation)' })).toBeVisible();
+  await typeInConsole(page, 'return n * n');
+  await typeInConsole(page, 'end');
+  await expect(page.getByRole('textbox', { name: 'Console input' })).toBeVisible();
+  await typeInConsole(page, 'square(12)');
+  await expect(consoleOutput(page)).toContainText('144', { timeout: 20_000 });
+});
+
+test('interrupt an infinite loop, then keep using the session', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'spin');
+  await typeInConsole(page, 'kept = "still here"');
+  await typeInConsole(page, 'while true do end');
+  await expect(sessionItem(page, 'spin').getByLabel('state busy')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('textbox', { name: /^Console input/ }).press('Control+c');
+  await expect(sessionItem(page, 'spin').getByLabel('state idle')).toBeVisible({ timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('interrupted');
+  await typeInConsole(page, 'print(kept)');
+  await expect(consoleOutput(page)).toContainText('still here', { timeout: 20_000 });
+});
+
+test('a syntax error shows up as a marker in the editor', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'syntax');
+  await typeInEditor(page, 'syntax', ['local ok = 1', 'if ok then', 'print("never closed")']);
+  await expect(page.getByLabel('Problems')).toContainText('1 errors', { timeout: 20_000 });
+  await editorTextbox(page, 'syntax').press('F8');
+  await expect(page.getByText(/'end' expected/).first()).toBeVisible();
+});
+
+test('after a reload the session, its script and its output are intact; then terminate it', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'keep');
+  await typeInEditor(page, 'keep', ['print("persisted-output")']);
+  await page.keyboard.press('Control+Enter');
+  await expect(consoleOutput(page)).toContainText('persisted-output', { timeout: 20_000 });
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('status', { name: 'Save status' })).toHaveText('Saved', { timeout: 20_000 });
+
+  await page.reload();
+  await expect(page.getByRole('contentinfo', { name: 'Status bar' })).toContainText('Connected', { timeout: 20_000 });
+  await expect(sessionItem(page, 'keep')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('tabpanel', { name: 'Script of keep' })).toContainText('persisted-output', { timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('persisted-output');
+
+  await page.getByRole('button', { name: 'Terminate keep' }).click();
+  await expect(sessionItem(page, 'keep')).toBeHidden({ timeout: 20_000 });
+  await expect(page.getByText('No sessions yet')).toBeVisible();
+});
