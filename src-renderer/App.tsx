@@ -40,11 +40,13 @@ export function App() {
         <View />
       </aside>
       <Splitter orientation="vertical" label="Resize sidebar" size={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout({ sidebarWidth })} />
-      <main className="main" style={{ gridTemplateRows: `auto 1fr 4px ${layout.consoleHeight}px` }}>
+      <main className="main">
         <ErrorBanner />
         <EditorArea />
         <Splitter orientation="horizontal" label="Resize console" size={layout.consoleHeight} reverse onResize={(consoleHeight) => setLayout({ consoleHeight })} />
-        <ConsolePanel />
+        <div className="console-pane" style={{ height: layout.consoleHeight }}>
+          <ConsolePanel />
+        </div>
       </main>
       <StatusBar />
       <SettingsDialog />
