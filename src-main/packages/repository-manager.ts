@@ -117,7 +117,8 @@ export class RepositoryManager {
       const response = await fetch(`${repo.location}/manifest`, { method: 'HEAD', signal: AbortSignal.timeout(this.timeoutMs) });
       return response.ok ? { ...repo, reachable: true } : { ...repo, reachable: false, error: `${repo.location} answered HTTP ${response.status}` };
     } catch (err) {
-      return { ...repo, reachable: false, error: `${repo.location} is unreachable (${describeFetchError(err)}) — check the network or remove it from the list` };
+      const fix = repo.kind === 'public' ? 'check the network; the other repositories keep working' : 'check the network or remove it from the list';
+      return { ...repo, reachable: false, error: `${repo.location} is unreachable (${describeFetchError(err)}) — ${fix}` };
     }
   }
 
