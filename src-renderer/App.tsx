@@ -4,6 +4,7 @@ import { applyMonacoTheme } from './monaco';
 import { ConsolePanel } from './features/console/ConsolePanel';
 import { EditorArea } from './features/editor/EditorArea';
 import { watchSessionDocuments } from './features/editor/document-lifecycle';
+import { installSaveShortcut } from './features/editor/save-shortcut';
 import { ScriptDialogs } from './features/editor/ScriptDialogs';
 import { ActivityBar } from './features/layout/ActivityBar';
 import { ErrorBanner } from './features/layout/ErrorBanner';
@@ -21,7 +22,7 @@ export function App() {
   const view = sidebarViews.find((candidate) => candidate.id === viewId) ?? sidebarViews[0]!;
 
   useEffect(() => {
-    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments()];
+    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments(), installSaveShortcut(window)];
     return () => stops.forEach((stop) => stop());
   }, []);
 

@@ -5,6 +5,8 @@ import { errorSchema, type ContractError, type Envelope } from '../../src-preloa
 import type { ConnectionStatus, Transport } from './transport';
 
 const MAX_QUEUED_CALLS = 200;
+/** WebSocket.OPEN, spelled out so the transport also runs where no global WebSocket exists (Node 20 tests). */
+const SOCKET_OPEN = 1;
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];
 
 interface PendingCall {
@@ -44,7 +46,7 @@ export class WebSocketTransport implements Transport {
     const frame = JSON.stringify({ id, method: name, input });
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
-      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frame);
+      if (this.socket?.readyState === SOCKET_OPEN) this.socket.send(frame);
       else if (this.queue.length < MAX_QUEUED_CALLS) this.queue.push({ frame, id });
       else this.settle(id, unavailable(`${name}: too many calls waiting for the workbench host to reconnect`));
     });
