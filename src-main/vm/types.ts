@@ -25,6 +25,8 @@ export interface VMCapabilities {
   olfi: boolean;
   /** `require("bioxen.metrics").latest(vmId)` through the host. */
   metrics: boolean;
+  /** C modules (`require` of a C rock) from the bound environment's cpath. */
+  native?: boolean;
 }
 
 export interface LuaExecutable {

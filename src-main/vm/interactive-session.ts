@@ -1,0 +1,252 @@
+// InteractiveSession: one REPL over one LuaProcess. Input is fed a line at a time with lua.c's
+// semantics (expressions echo, incomplete chunks wait for more lines); every piece of output lands
+// in the session's ring buffer, where each reader has its own cursor, so detaching loses nothing.
+import { AttachError, DetachError, InteractiveSessionError, LuaVMError } from './errors';
+import type { LuaProcess } from './lua-process';
+import { OutputBuffer, type OutputBufferLimits } from './output-buffer';
+import type { RunnerOutcome } from './runner-protocol';
+import type { ExecResult, OutputChunk, OutputStream, SessionInfo, VMLimits } from './types';
+
+export const DEFAULT_READER = 'default';
+const OUTPUT_BATCH_MS = 16;
+
+export type EnvironmentResolver = (name: string) => { path: string; cpath: string } | undefined | Promise<{ path: string; cpath: string } | undefined>;
+
+export interface InteractiveSessionOptions {
+  process: LuaProcess;
+  persistent?: boolean;
+  environment?: string;
+  buffer?: OutputBufferLimits;
+  resolveEnvironment?: EnvironmentResolver;
+  /** Batched (~16 ms) output for UIs. */
+  onOutput?: (chunks: OutputChunk[]) => void;
+  /** Attach/detach changed what info() reports. */
+  onChange?: () => void;
+}
+
+export interface InputResult {
+  /** The REPL waits for more lines to complete a chunk (show the `>> ` prompt). */
+  more: boolean;
+  /** The last line's result failed. */
+  failed: boolean;
+}
+
+export interface AttachResult {
+  session: InteractiveSession;
+  readerId: string;
+  /** Output the reader had not seen yet (everything kept, for a new reader). */
+  replay: OutputChunk[];
+  nextSeq: number;
+}
+
+export class InteractiveSession {
+  readonly id: string;
+  readonly process: LuaProcess;
+  readonly createdAt = Date.now();
+  lastActivity = Date.now();
+  persistent: boolean;
+  environment: string | undefined;
+  private readonly buffer: OutputBuffer;
+  private readonly attachedReaders = new Set<string>();
+  private inputChain: Promise<unknown> = Promise.resolve();
+  private continuing = false;
+  private pendingEvents: OutputChunk[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: InteractiveSessionOptions) {
+    this.process = options.process;
+    this.id = options.process.id;
+    this.persistent = options.persistent ?? false;
+    this.environment = options.environment;
+    this.buffer = new OutputBuffer(options.buffer);
+  }
+
+  /** True while any reader is attached. */
+  get attached(): boolean {
+    return this.attachedReaders.size > 0;
+  }
+
+  /** The REPL holds an incomplete chunk and waits for more lines. */
+  get awaitingMore(): boolean {
+    return this.continuing;
+  }
+
+  // Input ---------------------------------------------------------------------------------------
+
+  /** Feeds text to the REPL, one line at a time, in order with any other input. */
+  sendInput(input: string): Promise<InputResult> {
+    if (typeof input !== 'string') return Promise.reject(new InteractiveSessionError('sendInput needs a string of Lua input', 'invalid_input'));
+    const lines = input.split('\n');
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+    return this.serialize(async () => {
+      let result: InputResult = { more: this.continuing, failed: false };
+      for (const line of lines) result = await this.feedLine(line.replace(/\r$/, ''));
+      return result;
+    });
+  }
+
+  private async feedLine(line: string): Promise<InputResult> {
+    this.touch();
+    this.push('input', `${line}\n`);
+    const outcome = await this.process.request({ op: 'repl', line }, { onChunk: (stream, text) => this.push(stream, text) });
+    this.continuing = outcome.t === 'more';
+    this.pushOutcome(outcome);
+    return { more: this.continuing, failed: outcome.t === 'error' };
+  }
+
+  /** Runs a whole chunk (the editor buffer) in the session's environment. */
+  run(code: string, chunkName = '=editor', limits?: Partial<VMLimits>): Promise<ExecResult> {
+    return this.serialize(async () => {
+      this.touch();
+      const result = await this.process.runForResult({ op: 'eval', code, name: chunkName }, { limits, onChunk: (stream, text) => this.push(stream, text) });
+      this.pushResult(result);
+      return result;
+    });
+  }
+
+  /** `require`s a module into the session and binds it to a global of its last name part. */
+  loadPackage(name: string): Promise<void> {
+    return this.serialize(async () => {
+      this.touch();
+      this.push('input', `require("${name}")\n`);
+      const outcome = await this.process.request({ op: 'require', name }, { onChunk: (stream, text) => this.push(stream, text) });
+      if (outcome.t === 'error') {
+        this.push('error', `${outcome.message}\n`);
+        throw new LuaVMError(`Could not load package "${name}": ${outcome.message}`);
+      }
+    });
+  }
+
+  /** Binds the session to a LuaRocks environment (its package.path/cpath). */
+  async setEnvironment(name: string): Promise<void> {
+    const resolve = this.options.resolveEnvironment;
+    const paths = resolve ? await resolve(name) : undefined;
+    if (!paths) {
+      throw new InteractiveSessionError(`Unknown environment "${name}" — create it in Packages first or pick an existing one`, 'not_found');
+    }
+    await this.process.setEnvironmentPaths(paths);
+    this.environment = name;
+    this.push('system', `environment "${name}" bound\n`);
+  }
+
+  /** Interrupts running code (state is kept); while a chunk is incomplete, discards it instead. */
+  interrupt(): boolean {
+    if (this.process.interrupt()) return true;
+    if (!this.continuing) return false;
+    this.continuing = false;
+    void this.process.request({ op: 'repl', reset: true }).catch(() => undefined);
+    this.push('system', 'incomplete input discarded\n');
+    return true;
+  }
+
+  async completions(prefix = ''): Promise<{ name: string; type: string }[]> {
+    const outcome = await this.process.request({ op: 'complete', prefix });
+    return outcome.t === 'done' ? (outcome.items ?? []) : [];
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.inputChain.then(task, task);
+    this.inputChain = run.catch(() => undefined);
+    return run;
+  }
+
+  // Output --------------------------------------------------------------------------------------
+
+  push(stream: OutputStream, text: string): void {
+    const chunk = this.buffer.push(stream, text);
+    if (!this.options.onOutput) return;
+    this.pendingEvents.push(chunk);
+    this.batchTimer ??= setTimeout(() => this.flushEvents(), OUTPUT_BATCH_MS);
+  }
+
+  private flushEvents(): void {
+    this.batchTimer = undefined;
+    const chunks = this.pendingEvents;
+    this.pendingEvents = [];
+    if (chunks.length) this.options.onOutput?.(chunks);
+  }
+
+  private pushOutcome(outcome: RunnerOutcome): void {
+    if (outcome.t === 'done' && outcome.values.length) this.push('value', `${outcome.values.join('\t')}\n`);
+    if (outcome.t === 'error') this.push('error', `${outcome.traceback ?? outcome.message}\n`);
+  }
+
+  private pushResult(result: ExecResult): void {
+    if (result.values.length) this.push('value', `${result.values.join('\t')}\n`);
+    if (result.error) this.push('error', `${result.error.traceback ?? result.error.message}\n`);
+  }
+
+  /** Drains what `readerId` has not read yet, as text (input echo excluded). */
+  readOutput(readerId = DEFAULT_READER): string {
+    return this.readChunks(readerId)
+      .filter((c) => c.stream !== 'input')
+      .map((c) => c.text)
+      .join('');
+  }
+
+  readChunks(readerId = DEFAULT_READER): OutputChunk[] {
+    return this.buffer.read(readerId);
+  }
+
+  outputSince(seq: number, max?: number): { chunks: OutputChunk[]; nextSeq: number } {
+    return this.buffer.since(seq, max);
+  }
+
+  recentOutput(count: number): { chunks: OutputChunk[]; nextSeq: number } {
+    return this.buffer.tail(count);
+  }
+
+  // Attach / detach -----------------------------------------------------------------------------
+
+  attach(readerId = DEFAULT_READER): AttachResult {
+    if (this.process.state === 'exited') {
+      throw new AttachError(`Session "${this.id}" was terminated — create it again with createInteractiveVM("${this.id}")`);
+    }
+    const replay = this.buffer.read(readerId);
+    this.attachedReaders.add(readerId);
+    this.options.onChange?.();
+    return { session: this, readerId, replay, nextSeq: this.buffer.endSeq };
+  }
+
+  detach(readerId = DEFAULT_READER): void {
+    if (!this.attachedReaders.delete(readerId)) {
+      throw new DetachError(`Session "${this.id}" has no attached reader "${readerId}" — attach before detaching`);
+    }
+    this.options.onChange?.();
+  }
+
+  isAttached(readerId = DEFAULT_READER): boolean {
+    return this.attachedReaders.has(readerId);
+  }
+
+  info(): SessionInfo {
+    const p = this.process;
+    const alive = p.state === 'idle' || p.state === 'busy';
+    return {
+      id: this.id,
+      state: alive && p.state === 'idle' && !this.attached ? 'detached' : p.state,
+      attached: this.attached,
+      luaVersion: p.lua.version,
+      luaExecutable: p.lua.path,
+      environment: this.environment,
+      persistent: this.persistent,
+      capabilities: { ...p.capabilities },
+      limits: { ...p.limits },
+      pid: p.pid,
+      memoryKb: p.memoryKb(),
+      createdAt: this.createdAt,
+      lastActivity: this.lastActivity,
+      reason: p.reason,
+    };
+  }
+
+  private touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Stops event batching; the process is disposed by its owner. */
+  close(): void {
+    clearTimeout(this.batchTimer);
+    this.flushEvents();
+  }
+}

@@ -1,0 +1,471 @@
+// LuaProcess: the one owner of one runner process (`lua5.x lua/runtime/runner.lua`).
+// State machine: starting → idle ⇄ busy → exited (disposed) | crashed (died on its own).
+// Requests queue here and go to the runner one at a time; a watchdog interrupts a run that
+// outlives its wall-clock limit and kills + restarts the runner if the interrupt does not land.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { LuaVMError, VMUnavailableError } from './errors';
+import { describeLimit, mergeLimits } from './limits';
+import type { VMLogger } from './logger';
+import { parseRunnerLine, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
+import type { ExecResult, LuaExecutable, OutputStream, SessionState, VMCapabilities, VMLimits } from './types';
+
+/** How long an interrupted run may take to stop before the runner is killed and restarted. */
+export const INTERRUPT_GRACE_MS = 1000;
+const PRLIMIT = '/usr/bin/prlimit';
+const STDERR_TAIL_BYTES = 4096;
+const MAX_LINE_CHARS = 64 * 1024 * 1024;
+/** Environment variables that would change what the runner's interpreter does at startup. */
+const STRIPPED_ENV = /^LUA_(INIT|PATH|CPATH)/;
+
+export type ChunkListener = (stream: OutputStream, text: string) => void;
+
+export interface LuaProcessOptions {
+  id: string;
+  lua: LuaExecutable;
+  runnerPath: string;
+  workDir: string;
+  /** `;`-separated Lua search templates of the bundled packages (lua/packages/<name>/src). */
+  packagesPath: string;
+  limits: VMLimits;
+  capabilities: VMCapabilities;
+  envPaths?: { path: string; cpath: string };
+  logger: VMLogger;
+  onEmit?: (kind: string, data: unknown) => void;
+  onCall?: (kind: string, data: unknown) => Promise<unknown>;
+  onStateChange?: (state: SessionState, reason?: string) => void;
+  /** The runner was replaced (watchdog or restart()): the Lua state is gone. */
+  onRestart?: (reason: string) => void;
+}
+
+export interface RequestOptions {
+  onChunk?: ChunkListener;
+  timeoutMs?: number;
+  /** Abort: a queued request is dropped, a running one interrupted. */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  id: number;
+  req: RunnerRequest;
+  onChunk?: ChunkListener;
+  timeoutMs: number;
+  resolve: (outcome: RunnerOutcome) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  limits?: Partial<VMLimits>;
+  chunkName?: string;
+  onChunk?: ChunkListener;
+  signal?: AbortSignal;
+}
+
+export class LuaProcess {
+  readonly id: string;
+  readonly lua: LuaExecutable;
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private _state: SessionState = 'starting';
+  private _reason: string | undefined;
+  private readonly queue: Pending[] = [];
+  private inflight: Pending | undefined;
+  private nextId = 1;
+  private lineBuffer = '';
+  private stderrTail = '';
+  private ready: Promise<void> | undefined;
+  private envPaths: { path: string; cpath: string } | undefined;
+  readonly limits: VMLimits;
+  readonly capabilities: VMCapabilities;
+
+  constructor(private readonly options: LuaProcessOptions) {
+    this.id = options.id;
+    this.lua = options.lua;
+    this.limits = { ...options.limits };
+    this.capabilities = { ...options.capabilities };
+    this.envPaths = options.envPaths;
+  }
+
+  get state(): SessionState {
+    return this._state;
+  }
+
+  /** Why the runner crashed or exited, or why it was last restarted. */
+  get reason(): string | undefined {
+    return this._reason;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this._state !== 'crashed' && this._state !== 'exited';
+  }
+
+  /** Spawns the runner and waits for its init reply. Idempotent. */
+  start(): Promise<void> {
+    this.ready ??= this.spawnRunner();
+    return this.ready;
+  }
+
+  /** Resident memory of the runner in KiB, from /proc (Linux). */
+  memoryKb(): number | undefined {
+    const pid = this.pid;
+    if (!pid || !this.alive) return undefined;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // Requests ------------------------------------------------------------------------------------
+
+  request(req: RunnerRequest, opts: RequestOptions = {}): Promise<RunnerOutcome> {
+    if (!this.alive) return Promise.reject(this.unavailable());
+    if (opts.signal?.aborted) return Promise.reject(cancelled());
+    return new Promise<RunnerOutcome>((resolve, reject) => {
+      const pending: Pending = {
+        id: this.nextId++,
+        req,
+        onChunk: opts.onChunk,
+        timeoutMs: opts.timeoutMs ?? this.limits.timeoutMs,
+        resolve,
+        reject,
+        timedOut: false,
+      };
+      opts.signal?.addEventListener('abort', () => this.abort(pending), { once: true });
+      this.queue.push(pending);
+      this.dispatch();
+    });
+  }
+
+  private abort(p: Pending): void {
+    const queued = this.queue.indexOf(p);
+    if (queued !== -1) {
+      this.queue.splice(queued, 1);
+      p.reject(cancelled());
+    } else if (this.inflight === p) {
+      this.interrupt();
+    }
+  }
+
+  /** Runs code in a fresh sandbox environment (the seed's `lua -e` semantics, without a spawn). */
+  async executeString(code: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (typeof code !== 'string' || code.trim() === '') {
+      throw new LuaVMError('No Lua code given — pass a non-empty string of Lua source', 'invalid_input');
+    }
+    return this.runForResult({ op: 'exec', code, name: opts.chunkName ?? '=stdin' }, opts);
+  }
+
+  async executeFile(path: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    let code: string;
+    try {
+      code = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new LuaVMError(`Cannot read Lua file "${path}": ${(err as Error).message} — check the path`, 'not_found');
+    }
+    return this.runForResult({ op: 'exec', code, name: `@${path}` }, opts);
+  }
+
+  /** Runs a request that executes code and collects everything into an ExecResult. */
+  async runForResult(req: RunnerRequest, opts: ExecOptions = {}): Promise<ExecResult> {
+    const limits = mergeLimits(this.limits, opts.limits);
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const started = performance.now();
+    const outcome = await this.request(
+      { ...req, limits: opts.limits ? limits : undefined },
+      {
+        timeoutMs: limits.timeoutMs,
+        signal: opts.signal,
+        onChunk: (stream, text) => {
+          if (stream === 'stderr') stderr.push(text);
+          else stdout.push(text);
+          opts.onChunk?.(stream, text);
+        },
+      },
+    );
+    return toExecResult(outcome, stdout.join(''), stderr.join(''), performance.now() - started);
+  }
+
+  /** Sends SIGINT to a busy runner: the run stops with "interrupted!", the Lua state stays. */
+  interrupt(): boolean {
+    if (this._state !== 'busy' || !this.child?.pid) return false;
+    this.options.logger.debug(`${this.id}: interrupt`);
+    try {
+      process.kill(this.child.pid, 'SIGINT');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Replaces the runner with a fresh one (after a crash, or to reset the Lua state). */
+  async restart(reason = 'restarted on request'): Promise<void> {
+    if (this._state === 'exited') throw this.unavailable();
+    this.replaceRunner(reason, new VMUnavailableError(`VM "${this.id}" was restarted while this request ran — run it again`));
+    await this.ready;
+  }
+
+  /** Binds a LuaRocks environment's paths (used by `require`). */
+  async setEnvironmentPaths(paths: { path: string; cpath: string } | undefined): Promise<void> {
+    this.envPaths = paths;
+    const outcome = await this.request({ op: 'setenv', path: paths?.path ?? '', cpath: paths?.cpath ?? '' });
+    if (outcome.t === 'error') throw new LuaVMError(`Could not bind the environment: ${outcome.message}`);
+  }
+
+  async dispose(): Promise<void> {
+    if (this._state === 'exited') return;
+    this._reason ??= 'terminated';
+    this.setState('exited', 'terminated');
+    this.failAll(new VMUnavailableError(`VM "${this.id}" was terminated — create it again to run code`));
+    this.killChild();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  // Process ---------------------------------------------------------------------------------------
+
+  private spawnRunner(): Promise<void> {
+    const { lua, runnerPath, workDir, limits } = this.options;
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!STRIPPED_ENV.test(k)) env[k] = v;
+    let command = lua.path;
+    let args = [runnerPath];
+    // A hard address-space cap catches what the in-Lua memory check cannot (C allocations).
+    if (limits.memoryMb > 0 && existsSync(PRLIMIT)) {
+      command = PRLIMIT;
+      args = [`--as=${(limits.memoryMb * 2 + 256) * 1024 * 1024}`, lua.path, runnerPath];
+    }
+    const child = spawn(command, args, { cwd: workDir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.lineBuffer = '';
+    this.stderrTail = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (data: string) => this.onData(child, data));
+    child.stderr.on('data', (data: string) => {
+      this.stderrTail = (this.stderrTail + data).slice(-STDERR_TAIL_BYTES);
+    });
+    child.stdin.on('error', () => {
+      // EPIPE when the runner died; the exit handler reports it.
+    });
+    child.on('error', (err) => this.onExit(child, null, null, err.message));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    this.setState('starting');
+    this.options.logger.debug(`${this.id}: spawned ${lua.path} (pid ${child.pid})`);
+    const init = new Promise<RunnerOutcome>((resolve, reject) => {
+      // init goes first, ahead of anything queued while the runner was down.
+      this.queue.unshift({ id: this.nextId++, req: this.initRequest(), timeoutMs: 0, resolve, reject, timedOut: false });
+    });
+    this.dispatch();
+    return init.then((outcome) => {
+      if (outcome.t === 'error') throw new LuaVMError(`Runner failed to start: ${outcome.message}`, 'internal');
+      if (this._state === 'starting') this.setState(this.inflight ? 'busy' : 'idle');
+    });
+  }
+
+  private initRequest(): RunnerRequest {
+    const { limits, capabilities, workDir, packagesPath } = this.options;
+    return {
+      op: 'init',
+      caps: capabilities,
+      workDir,
+      packagesPath,
+      limits: { instructionQuota: limits.instructionQuota, memoryMb: limits.memoryMb, outputBytes: limits.outputBytes },
+      path: this.envPaths?.path ?? '',
+      cpath: this.envPaths?.cpath ?? '',
+    };
+  }
+
+  private replaceRunner(reason: string, inflightError: Error): void {
+    this.options.logger.info(`${this.id}: replacing runner: ${reason}`);
+    const old = this.inflight;
+    this.inflight = undefined;
+    if (old) {
+      clearTimeout(old.timer);
+      old.reject(inflightError);
+    }
+    this.killChild();
+    this._reason = reason;
+    this.ready = this.spawnRunner();
+    this.ready.catch((err: Error) => this.options.logger.error(`${this.id}: restart failed: ${err.message}`));
+    this.options.onRestart?.(reason);
+  }
+
+  private killChild(): void {
+    const pid = this.child?.pid;
+    this.child = undefined;
+    if (!pid) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  private onExit(child: ChildProcessWithoutNullStreams, code: number | null, signal: NodeJS.Signals | null, error?: string): void {
+    if (child !== this.child) return;
+    this.child = undefined;
+    if (this._state === 'exited') return;
+    const detail = this.stderrTail.trim() ? `: ${this.stderrTail.trim().split('\n').slice(-3).join(' | ')}` : '';
+    const reason = error ? `failed to start (${error})` : signal ? `killed by ${signal}` : `exited with code ${code}${detail}`;
+    this._reason = reason;
+    this.options.logger.warn(`${this.id}: runner ${reason}`);
+    this.setState('crashed', reason);
+    this.failAll(this.unavailable());
+  }
+
+  private unavailable(): VMUnavailableError {
+    if (this._state === 'exited') return new VMUnavailableError(`VM "${this.id}" was terminated — create it again to run code`);
+    return new VMUnavailableError(
+      `VM "${this.id}" crashed (${this._reason ?? 'unknown reason'}) — call restart("${this.id}") to start a new runner (its Lua state is lost)`,
+    );
+  }
+
+  private failAll(err: Error): void {
+    const all = this.inflight ? [this.inflight, ...this.queue] : [...this.queue];
+    this.inflight = undefined;
+    this.queue.length = 0;
+    for (const p of all) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+  }
+
+  private setState(state: SessionState, reason?: string): void {
+    if (this._state === state) return;
+    this._state = state;
+    this.options.onStateChange?.(state, reason);
+  }
+
+  // Wire ------------------------------------------------------------------------------------------
+
+  private dispatch(): void {
+    if (this.inflight || !this.child) return;
+    const next = this.queue.shift();
+    if (!next) {
+      if (this._state === 'busy') this.setState('idle');
+      return;
+    }
+    this.inflight = next;
+    if (next.req.op !== 'init') this.setState('busy');
+    this.child.stdin.write(`${JSON.stringify({ ...next.req, id: next.id })}\n`);
+    if (next.timeoutMs > 0) next.timer = setTimeout(() => this.onTimeout(next), next.timeoutMs);
+  }
+
+  private onTimeout(p: Pending): void {
+    if (this.inflight !== p) return;
+    p.timedOut = true;
+    this.interrupt();
+    p.timer = setTimeout(() => {
+      if (this.inflight !== p) return;
+      const reason = `wall-clock timeout (${describeLimit('timeoutMs', p.timeoutMs)}): the run ignored the interrupt for ${INTERRUPT_GRACE_MS} ms, so the runner was killed and restarted — its Lua state was reset`;
+      this.inflight = undefined;
+      p.resolve({ t: 'error', message: reason, limit: 'timeoutMs' });
+      this.replaceRunner(reason, new VMUnavailableError(reason));
+    }, INTERRUPT_GRACE_MS);
+  }
+
+  private onData(child: ChildProcessWithoutNullStreams, data: string): void {
+    if (child !== this.child) return;
+    let buffer = this.lineBuffer + data;
+    let nl = buffer.indexOf('\n');
+    while (nl !== -1) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line) this.onMessage(parseRunnerLine(line));
+      if (child !== this.child) return;
+      nl = buffer.indexOf('\n');
+    }
+    if (buffer.length > MAX_LINE_CHARS) {
+      this.lineBuffer = '';
+      this.replaceRunner('the runner wrote a line longer than 64 MiB (protocol violation)', new LuaVMError('runner protocol violation', 'internal'));
+      return;
+    }
+    this.lineBuffer = buffer;
+  }
+
+  private onMessage(msg: RunnerMessage): void {
+    const p = this.inflight;
+    switch (msg.kind) {
+      case 'chunk':
+        if (p && msg.id === p.id) p.onChunk?.(msg.stream === 'out' ? 'stdout' : 'stderr', msg.text);
+        return;
+      case 'dropped':
+        if (p && msg.id === p.id) p.onChunk?.('system', `… ${msg.bytes} bytes dropped (output limit ${describeLimit('outputBytes', this.limits.outputBytes)})\n`);
+        return;
+      case 'emit':
+        this.options.onEmit?.(msg.emitKind, msg.data);
+        return;
+      case 'call':
+        void this.answerCall(msg.id, msg.callKind, msg.data);
+        return;
+      case 'protocol':
+        this.options.logger.warn(`${this.id}: ${msg.message}`);
+        return;
+      case 'final':
+        if (!p || msg.id !== p.id) return;
+        clearTimeout(p.timer);
+        this.inflight = undefined;
+        p.resolve(p.timedOut ? timedOutOutcome(msg.outcome, p.timeoutMs) : msg.outcome);
+        this.dispatch();
+    }
+  }
+
+  private async answerCall(id: number, kind: string, data: unknown): Promise<void> {
+    let reply: Record<string, unknown>;
+    try {
+      if (!this.options.onCall) throw new Error(`no host handler for call "${kind}"`);
+      reply = { op: 'reply', id, ok: true, value: (await this.options.onCall(kind, data)) ?? null };
+    } catch (err) {
+      reply = { op: 'reply', id, ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+    this.child?.stdin.write(`${JSON.stringify(reply)}\n`);
+  }
+}
+
+function cancelled(): LuaVMError {
+  return new LuaVMError('The run was cancelled before it started', 'conflict');
+}
+
+function timedOutOutcome(outcome: RunnerOutcome, timeoutMs: number): RunnerOutcome {
+  if (outcome.t !== 'error' || !outcome.interrupted) return outcome;
+  return {
+    t: 'error',
+    message: `wall-clock timeout exceeded (${describeLimit('timeoutMs', timeoutMs)}) — the run was interrupted; the VM keeps its state`,
+    traceback: outcome.traceback,
+    limit: 'timeoutMs',
+  };
+}
+
+export function toExecResult(outcome: RunnerOutcome, stdout: string, stderr: string, durationMs: number): ExecResult {
+  if (outcome.t === 'error') {
+    const errText = outcome.traceback ?? outcome.message;
+    return {
+      stdout,
+      stderr: stderr + (errText.endsWith('\n') ? errText : `${errText}\n`),
+      returnCode: 1,
+      success: false,
+      values: [],
+      durationMs,
+      error: { message: outcome.message, line: outcome.line, traceback: outcome.traceback, limit: outcome.limit },
+    };
+  }
+  const values = outcome.t === 'done' ? outcome.values : [];
+  // Returned values print like the Lua 5.4 REPL: `return 2 + 2` → "4".
+  const echoed = values.length ? `${values.join('\t')}\n` : '';
+  return { stdout: stdout + echoed, stderr, returnCode: 0, success: true, values, durationMs };
+}

@@ -1,0 +1,55 @@
+// Definitions of persistent VMs in <dataDir>/vms.json: written atomically, validated on read.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { VMManagerError } from './errors';
+
+const definitionSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+  luaExecutable: z.string().min(1),
+  environment: z.string().optional(),
+  capabilities: z.object({ networked: z.boolean(), fs: z.boolean(), olfi: z.boolean(), metrics: z.boolean(), native: z.boolean().optional() }),
+  limits: z.object({
+    instructionQuota: z.number().int().min(0),
+    memoryMb: z.number().int().min(0),
+    timeoutMs: z.number().int().min(0),
+    outputBytes: z.number().int().min(1),
+  }),
+  interactive: z.boolean(),
+  createdAt: z.number(),
+});
+
+const fileSchema = z.object({ version: z.literal(1), vms: z.array(definitionSchema) });
+
+export type PersistentVMDefinition = z.infer<typeof definitionSchema>;
+
+export class PersistentStore {
+  constructor(readonly file: string) {}
+
+  load(): PersistentVMDefinition[] {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new VMManagerError(`${this.file} is not valid JSON — fix or delete it to reset the saved VMs`, 'internal');
+    }
+    const parsed = fileSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new VMManagerError(`${this.file} has an unexpected shape (${parsed.error.issues[0]?.message}) — fix or delete it`, 'internal');
+    }
+    return parsed.data.vms;
+  }
+
+  save(vms: PersistentVMDefinition[]): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ version: 1, vms }, null, 2)}\n`);
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,105 @@
+// The host side of the runner protocol (lua/runtime/runner.lua): request shapes and a validator
+// for every line the runner writes. A line that does not validate is a protocol error, never a
+// crash of the host.
+import type { VMLimits } from './types';
+
+export type RunnerOp = 'init' | 'exec' | 'eval' | 'repl' | 'check' | 'require' | 'setenv' | 'complete' | 'ping' | 'stats' | 'reset';
+
+export interface RunnerRequest {
+  op: RunnerOp;
+  code?: string;
+  name?: string;
+  line?: string;
+  reset?: boolean;
+  prefix?: string;
+  path?: string;
+  cpath?: string;
+  limits?: Partial<VMLimits>;
+  [key: string]: unknown;
+}
+
+export type StreamKind = 'out' | 'err';
+
+export type RunnerOutcome =
+  | { t: 'done'; values: string[]; errors?: { line: number; message: string }[]; items?: { name: string; type: string }[]; memoryKb?: number }
+  | { t: 'more' }
+  | { t: 'error'; message: string; traceback?: string; line?: number; limit?: keyof VMLimits; interrupted?: boolean };
+
+export type RunnerMessage =
+  | { kind: 'chunk'; id: number; stream: StreamKind; text: string }
+  | { kind: 'dropped'; id: number; bytes: number }
+  | { kind: 'final'; id: number; outcome: RunnerOutcome }
+  | { kind: 'emit'; emitKind: string; data: unknown }
+  | { kind: 'call'; id: number; callKind: string; data: unknown }
+  | { kind: 'protocol'; message: string };
+
+const LIMIT_NAMES = new Set(['instructionQuota', 'memoryMb', 'timeoutMs', 'outputBytes']);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(x))) : [];
+}
+
+function parseFinal(id: number, m: Record<string, unknown>): RunnerMessage {
+  if (m.t === 'more') return { kind: 'final', id, outcome: { t: 'more' } };
+  if (m.t === 'done') {
+    const outcome: RunnerOutcome = { t: 'done', values: strings(m.values) };
+    if (Array.isArray(m.errors)) {
+      outcome.errors = m.errors.map((e: { line?: unknown; message?: unknown }) => ({ line: num(e?.line) ?? 1, message: String(e?.message ?? '') }));
+    }
+    if (Array.isArray(m.items)) {
+      outcome.items = m.items.map((e: { name?: unknown; type?: unknown }) => ({ name: String(e?.name ?? ''), type: String(e?.type ?? '') }));
+    }
+    if (num(m.memoryKb) !== undefined) outcome.memoryKb = num(m.memoryKb);
+    return { kind: 'final', id, outcome };
+  }
+  const limit = str(m.limit);
+  return {
+    kind: 'final',
+    id,
+    outcome: {
+      t: 'error',
+      message: str(m.message) ?? 'unknown error',
+      traceback: str(m.traceback),
+      line: num(m.line),
+      limit: limit && LIMIT_NAMES.has(limit) ? (limit as keyof VMLimits) : undefined,
+      interrupted: m.interrupted === true || undefined,
+    },
+  };
+}
+
+export function parseRunnerLine(line: string): RunnerMessage {
+  let m: unknown;
+  try {
+    m = JSON.parse(line);
+  } catch {
+    return { kind: 'protocol', message: `runner wrote a line that is not JSON: ${line.slice(0, 200)}` };
+  }
+  if (typeof m !== 'object' || m === null) return { kind: 'protocol', message: `runner wrote a non-object: ${line.slice(0, 200)}` };
+  const msg = m as Record<string, unknown>;
+  const id = num(msg.id);
+  switch (msg.t) {
+    case 'out':
+    case 'err':
+      if (id === undefined) break;
+      return { kind: 'chunk', id, stream: msg.t, text: str(msg.s) ?? '' };
+    case 'dropped':
+      if (id === undefined) break;
+      return { kind: 'dropped', id, bytes: num(msg.n) ?? 0 };
+    case 'done':
+    case 'more':
+    case 'error':
+      if (id === undefined) break;
+      return parseFinal(id, msg);
+    case 'emit':
+      return { kind: 'emit', emitKind: str(msg.kind) ?? '', data: msg.data };
+    case 'call':
+      if (id === undefined) break;
+      return { kind: 'call', id, callKind: str(msg.kind) ?? '', data: msg.data };
+    case 'protocol':
+      return { kind: 'protocol', message: str(msg.message) ?? 'protocol error' };
+  }
+  return { kind: 'protocol', message: `runner wrote an unexpected message: ${line.slice(0, 200)}` };
+}
