@@ -11,9 +11,10 @@ const BASE = [
   "form-action 'none'",
 ];
 
-/** Electron: the renderer talks over IPC, so it needs no network at all. */
-export function electronCsp(): string {
-  return [...BASE, "connect-src 'self'"].join('; ');
+/** Electron: the renderer talks over IPC; only the dev server's hot-reload socket is allowed in dev. */
+export function electronCsp(devServerUrl?: string): string {
+  const hmr = devServerUrl ? ` ${new URL(devServerUrl).origin.replace(/^http/, 'ws')}` : '';
+  return [...BASE, `connect-src 'self'${hmr}`].join('; ');
 }
 
 /** Browser host: the page may open the contract WebSocket back to the host that served it. */

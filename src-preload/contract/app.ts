@@ -1,6 +1,6 @@
 // App domain: what the UI needs to know about the running workbench.
 import { z } from 'zod';
-import { method } from './define';
+import { event, method } from './define';
 
 export const luaExecutableSchema = z.object({
   path: z.string(),
@@ -25,4 +25,9 @@ export const appMethods = {
   'app:info': method('Version, discovered Lua versions, transport and data dir.', z.object({}).default({}), appInfoSchema),
 };
 
-export const appEvents = {};
+/** Commands from the Electron application menu, sent to the focused window. */
+export const appCommandSchema = z.enum(['newSession', 'newScript', 'save', 'saveAs', 'run']);
+
+export const appEvents = {
+  'app:command': event('A menu command the focused window should carry out.', z.object({ command: appCommandSchema })),
+};

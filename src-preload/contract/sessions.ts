@@ -21,6 +21,8 @@ export const capabilitiesSchema = z.object({
   fs: z.boolean(),
   olfi: z.boolean(),
   metrics: z.boolean(),
+  /** C modules (package.loadlib / cpath) for environments with native rocks. */
+  native: z.boolean().optional(),
 });
 
 export const sessionInfoSchema = z.object({
