@@ -6,7 +6,7 @@
 -- traceback, line, limit}. Out of band: {t="emit", kind, data} and the synchronous
 -- {t="call", id, kind, data} that the host answers with {op="reply", id, ok, value|message}.
 local dir = (arg and arg[0] or ''):match('^(.*[/\\])') or './'
--- Traceback lines from the runtime's own files: everything from the first of them on is ours.
+-- Traceback lines from the runtime's own files (the hook, the sandbox wrappers) are not the user's.
 local runtime_file = (dir:gsub('%p', '%%%0')) .. '[%w_]+%.lua:%d+:'
 local json = dofile(dir .. 'json.lua')
 local sandbox = dofile(dir .. 'sandbox.lua')
@@ -79,8 +79,23 @@ local function capture(stream, s)
   append(stream, s)
 end
 
+-- The host asks for an interrupt by writing the running request's id into cfg.interrupt_file.
+-- (lua.c's own SIGINT handler resets itself to the default action after one use, so a second
+-- SIGINT would kill the runner: signals cannot be the interrupt channel of a long-lived runner.)
+local function interrupt_requested()
+  local f = cfg.interrupt_file and io.open(cfg.interrupt_file, 'r')
+  if not f then return false end
+  local token = f:read('*l')
+  f:close()
+  return token == tostring(current)
+end
+
 sandbox.set_tick(function()
   if out.n > 0 and (clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time) then flush_output() end
+  if interrupt_requested() then
+    os.remove(cfg.interrupt_file)
+    sandbox.interrupt()
+  end
 end)
 
 local function finish_output()
@@ -112,8 +127,8 @@ local function clean_traceback(tb)
   if not tb then return nil end
   local kept = {}
   for l in tb:gmatch('[^\n]+') do
-    if l:find(runtime_file) or l:find('xpcall', 1, true) then break end
-    if not l:find("in function 'real_error'", 1, true) then kept[#kept + 1] = l end
+    if l:find('xpcall', 1, true) then break end
+    if not (l:find(runtime_file) or l:find("in function 'real_error'", 1, true)) then kept[#kept + 1] = l end
   end
   return concat(kept, '\n')
 end
@@ -203,6 +218,7 @@ function ops.init(req)
   if type(req.workDir) == 'string' then cfg.work_dir = req.workDir end
   if type(req.limits) == 'table' then cfg.limits = run_limits(req) end
   if type(req.packagesPath) == 'string' then cfg.packages_path = req.packagesPath end
+  if type(req.interruptFile) == 'string' then cfg.interrupt_file = req.interruptFile end
   ops.setenv(req)
 end
 

@@ -22,7 +22,7 @@ local HOOK_EVERY = 1000
 -- HOOK_EVERY instructions and the wrapped pcall/xpcall/coroutine functions re-raise it, so no
 -- script can swallow it and carry on.
 local run = {
-  running = false, count = 0, quota = 0, mem_kb = 0, out_cap = 0,
+  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0,
   limit = nil, limit_msg = nil, interrupted = false,
 }
 sandbox.run_state = run
@@ -41,8 +41,12 @@ local function interrupted()
   real_error('interrupted!', 0)
 end
 
+-- Called every TICK_EVERY hooks (tens of thousands of instructions): cheap enough to poll the
+-- host's interrupt request and flush buffered output from there.
+local TICK_EVERY = 32
 local on_tick = function() end
 function sandbox.set_tick(fn) on_tick = fn end
+sandbox.interrupt = interrupted
 
 local function over_memory()
   if real_collectgarbage('count') <= run.mem_kb then return false end
@@ -64,7 +68,11 @@ hook = function()
   end
   -- lua.c's SIGINT handler replaces the hook of the main thread only; a coroutine sees it here.
   if main_thread and gethook(main_thread) ~= hook then interrupted() end
-  on_tick()
+  run.ticks = run.ticks + 1
+  if run.ticks >= TICK_EVERY then
+    run.ticks = 0
+    on_tick()
+  end
 end
 
 -- Hooks are per coroutine on PUC Lua; every coroutine the sandbox creates gets ours.
@@ -74,7 +82,7 @@ local function hook_thread(co)
 end
 
 function sandbox.begin_run(limits)
-  run.running, run.count, run.limit, run.limit_msg, run.interrupted = true, 0, nil, nil, false
+  run.running, run.count, run.ticks, run.limit, run.limit_msg, run.interrupted = true, 0, 0, nil, nil, false
   run.quota = limits.instructionQuota or 0
   run.mem_kb = (limits.memoryMb or 0) * 1024
   if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end

@@ -3,8 +3,10 @@
 // Requests queue here and go to the runner one at a time; a watchdog interrupts a run that
 // outlives its wall-clock limit and kills + restarts the runner if the interrupt does not land.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
@@ -55,7 +57,9 @@ interface Pending {
   resolve: (outcome: RunnerOutcome) => void;
   reject: (err: Error) => void;
   timer?: NodeJS.Timeout;
+  graceTimer?: NodeJS.Timeout;
   timedOut: boolean;
+  interrupting: boolean;
 }
 
 export interface ExecOptions {
@@ -78,6 +82,8 @@ export class LuaProcess {
   private stderrTail = '';
   private ready: Promise<void> | undefined;
   private envPaths: { path: string; cpath: string } | undefined;
+  /** The runner polls this file for the id of the request to interrupt (see runner.lua). */
+  private readonly interruptFile = join(tmpdir(), `bioxen-interrupt-${process.pid}-${Math.random().toString(36).slice(2)}`);
   readonly limits: VMLimits;
   readonly capabilities: VMCapabilities;
 
@@ -138,6 +144,7 @@ export class LuaProcess {
         resolve,
         reject,
         timedOut: false,
+        interrupting: false,
       };
       opts.signal?.addEventListener('abort', () => this.abort(pending), { once: true });
       this.queue.push(pending);
@@ -194,16 +201,35 @@ export class LuaProcess {
     return toExecResult(outcome, stdout.join(''), stderr.join(''), performance.now() - started);
   }
 
-  /** Sends SIGINT to a busy runner: the run stops with "interrupted!", the Lua state stays. */
+  /**
+   * Stops the running code with "interrupted!" and keeps the Lua state. Code stuck in a C call
+   * cannot see the request; after INTERRUPT_GRACE_MS the runner is killed and restarted.
+   */
   interrupt(): boolean {
-    if (this._state !== 'busy' || !this.child?.pid) return false;
-    this.options.logger.debug(`${this.id}: interrupt`);
-    try {
-      process.kill(this.child.pid, 'SIGINT');
-      return true;
-    } catch {
-      return false;
-    }
+    const p = this.inflight;
+    if (this._state !== 'busy' || !p || !this.child) return false;
+    if (p.interrupting) return true;
+    p.interrupting = true;
+    this.options.logger.debug(`${this.id}: interrupt request ${p.id}`);
+    writeFileSync(this.interruptFile, String(p.id));
+    p.graceTimer = setTimeout(() => this.escalate(p), INTERRUPT_GRACE_MS);
+    return true;
+  }
+
+  private escalate(p: Pending): void {
+    if (this.inflight !== p) return;
+    const why = p.timedOut ? `wall-clock timeout (${describeLimit('timeoutMs', p.timeoutMs)})` : 'interrupt';
+    const reason = `${why}: the run ignored the interrupt for ${INTERRUPT_GRACE_MS} ms (blocked in a C call?), so the runner was killed and restarted — its Lua state was reset`;
+    this.inflight = undefined;
+    this.settle(p);
+    p.resolve({ t: 'error', message: reason, limit: p.timedOut ? 'timeoutMs' : undefined, interrupted: !p.timedOut || undefined });
+    this.replaceRunner(reason, new VMUnavailableError(reason));
+  }
+
+  private settle(p: Pending): void {
+    clearTimeout(p.timer);
+    clearTimeout(p.graceTimer);
+    if (p.interrupting) rmSync(this.interruptFile, { force: true });
   }
 
   /** Replaces the runner with a fresh one (after a crash, or to reset the Lua state). */
@@ -226,6 +252,7 @@ export class LuaProcess {
     this.setState('exited', 'terminated');
     this.failAll(new VMUnavailableError(`VM "${this.id}" was terminated — create it again to run code`));
     this.killChild();
+    rmSync(this.interruptFile, { force: true });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -264,7 +291,7 @@ export class LuaProcess {
     this.options.logger.debug(`${this.id}: spawned ${lua.path} (pid ${child.pid})`);
     const init = new Promise<RunnerOutcome>((resolve, reject) => {
       // init goes first, ahead of anything queued while the runner was down.
-      this.queue.unshift({ id: this.nextId++, req: this.initRequest(), timeoutMs: 0, resolve, reject, timedOut: false });
+      this.queue.unshift({ id: this.nextId++, req: this.initRequest(), timeoutMs: 0, resolve, reject, timedOut: false, interrupting: false });
     });
     this.dispatch();
     return init.then((outcome) => {
@@ -280,6 +307,7 @@ export class LuaProcess {
       caps: capabilities,
       workDir,
       packagesPath,
+      interruptFile: this.interruptFile,
       limits: { instructionQuota: limits.instructionQuota, memoryMb: limits.memoryMb, outputBytes: limits.outputBytes },
       path: this.envPaths?.path ?? '',
       cpath: this.envPaths?.cpath ?? '',
@@ -291,7 +319,7 @@ export class LuaProcess {
     const old = this.inflight;
     this.inflight = undefined;
     if (old) {
-      clearTimeout(old.timer);
+      this.settle(old);
       old.reject(inflightError);
     }
     this.killChild();
@@ -340,7 +368,7 @@ export class LuaProcess {
     this.inflight = undefined;
     this.queue.length = 0;
     for (const p of all) {
-      clearTimeout(p.timer);
+      this.settle(p);
       p.reject(err);
     }
   }
@@ -370,13 +398,6 @@ export class LuaProcess {
     if (this.inflight !== p) return;
     p.timedOut = true;
     this.interrupt();
-    p.timer = setTimeout(() => {
-      if (this.inflight !== p) return;
-      const reason = `wall-clock timeout (${describeLimit('timeoutMs', p.timeoutMs)}): the run ignored the interrupt for ${INTERRUPT_GRACE_MS} ms, so the runner was killed and restarted — its Lua state was reset`;
-      this.inflight = undefined;
-      p.resolve({ t: 'error', message: reason, limit: 'timeoutMs' });
-      this.replaceRunner(reason, new VMUnavailableError(reason));
-    }, INTERRUPT_GRACE_MS);
   }
 
   private onData(child: ChildProcessWithoutNullStreams, data: string): void {
@@ -418,7 +439,7 @@ export class LuaProcess {
         return;
       case 'final':
         if (!p || msg.id !== p.id) return;
-        clearTimeout(p.timer);
+        this.settle(p);
         this.inflight = undefined;
         p.resolve(p.timedOut ? timedOutOutcome(msg.outcome, p.timeoutMs) : msg.outcome);
         this.dispatch();
