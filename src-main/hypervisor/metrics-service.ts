@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { HypervisorBridge, type BridgeOptions, type BridgeStatus } from './hypervisor-bridge';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, endpointFromSetting } from './endpoint';
-import { handleMetricsHostCall } from './metrics-host-calls';
+import { handleMetricsHostCall, METRICS_HOST_CALLS } from './metrics-host-calls';
 import { MetricsStore, type MetricsStoreOptions, type StoredMetric } from './metrics-store';
 import { DEFAULT_STREAM } from './metrics-stream-publisher';
 
@@ -82,6 +82,11 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   /** Answers `require("bioxen.host").call(kind, data)` from a VM with the metrics capability. */
   hostCall(kind: string, data: unknown): unknown {
     return handleMetricsHostCall(this.store, kind, data);
+  }
+
+  /** Registers the metrics host calls with the engine (VMManager.handleCall). */
+  attachHostCalls(engine: { handleCall(kind: string, handler: (vmId: string, data: unknown) => unknown): void }): void {
+    for (const kind of METRICS_HOST_CALLS) engine.handleCall(kind, (_vmId, data) => this.hostCall(kind, data));
   }
 
   async dispose(): Promise<void> {

@@ -1,8 +1,12 @@
 // Every CLI command, by domain. Add a domain's list here.
 import type { CliCommand } from '../command';
 import { hypervisorCommands } from './hypervisor';
+import { netCommands } from './net';
 import { packagesCommands } from './packages';
+import { vmCommands } from './vm';
 
 export const commands: CliCommand[] = [];
 commands.push(...hypervisorCommands);
 commands.push(...packagesCommands);
+commands.push(...netCommands);
+commands.push(...vmCommands);
