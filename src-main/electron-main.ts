@@ -1,12 +1,63 @@
-// Electron entry: placeholder window until the workbench shell lands.
-import { app, BrowserWindow } from 'electron';
+// Electron entry: single instance, services, IPC handlers, menu, one secure window. Logic lives in
+// the services and in src-main/electron/.
+import { app, ipcMain, Menu, shell } from 'electron';
 import { join } from 'node:path';
+import { createApi } from './api/index';
+import { resolveDataDir } from './config/data-dir';
+import { appMenuTemplate } from './electron/app-menu';
+import { registerIpcHandlers } from './electron/ipc-bridge';
+import { guardAllWebContents } from './electron/secure-window';
+import { claimSingleInstance } from './electron/single-instance';
+import { WorkbenchWindows } from './electron/workbench-windows';
+import { createServices, type Services } from './services';
 
-app.whenReady().then(() => {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    webPreferences: { preload: join(__dirname, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
-  });
-  void win.loadFile(join(__dirname, '../renderer/index.html'));
+const devServer = process.env.ELECTRON_RENDERER_URL;
+const windows = new WorkbenchWindows({
+  preload: join(__dirname, '../preload/index.cjs'),
+  renderer: devServer ? { url: devServer } : { file: join(__dirname, '../renderer/index.html') },
 });
+
+if (!claimSingleInstance(app, () => windows.focus())) {
+  app.quit();
+} else {
+  guardAllWebContents(app);
+  void start();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const dataDir = resolveDataDir(app.commandLine.getSwitchValue('data-dir') || undefined);
+  const services = await createServices({ dataDir, appRoot: app.getAppPath() });
+  const api = createApi(services);
+  const unregister = registerIpcHandlers(ipcMain, api, windows);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        send: (command) => windows.focused()?.webContents.send('app:command', { command }),
+        openDataDir: () => void shell.openPath(dataDir),
+      }),
+    ),
+  );
+  windows.create();
+  app.on('activate', () => windows.focus());
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  quitAfterDisposing(services, () => {
+    unregister();
+    api.dispose();
+  });
+}
+
+/** Holds the quit until every Lua VM, Redis and visualizer process is stopped. */
+function quitAfterDisposing(services: Services, detach: () => void): void {
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    stopping = true;
+    event.preventDefault();
+    detach();
+    void services.dispose().finally(() => app.exit(0));
+  });
+}

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { DEFAULT_LIMITS } from '../vm/limits';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../src-preload/contract/settings';
 
 export type { Settings, SettingsPatch };
@@ -13,8 +14,7 @@ export const DEFAULT_SETTINGS: Settings = {
   luaExecutable: null,
   redisUrl: null,
   hypervisorEndpoint: null,
-  // Interactive sessions run until the user interrupts them, so no wall-clock or instruction limit by default.
-  limits: { instructionQuota: 0, memoryMb: 256, timeoutMs: 0, outputBytes: 1024 * 1024 },
+  limits: { ...DEFAULT_LIMITS },
   editor: { fontSize: 14, autosaveMs: 1000 },
 };
 

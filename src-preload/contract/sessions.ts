@@ -127,7 +127,7 @@ export const sessionsMethods = {
   'sessions:sendInput': method(
     'One REPL line. An incomplete chunk (a function over several lines) waits for more lines.',
     byId.extend({ line: z.string().max(1024 * 1024) }),
-    z.object({ pending: z.boolean() }),
+    z.object({ pending: z.boolean(), failed: z.boolean() }),
   ),
   'sessions:run': method('Run code in the session environment (the editor buffer or a selection).', byId.extend({ code, chunkName }), execResultSchema),
   'sessions:output': method(

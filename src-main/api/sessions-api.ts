@@ -1,0 +1,56 @@
+import type { OutputChunk, SessionInfo } from '../vm/types';
+import { defineApi } from './define-api';
+import { attachFrom, completionItems, freeSessionId, listSnapshots, syntaxDiagnostics } from './session-views';
+
+export const sessionsApi = defineApi(
+  'sessions',
+  ({ vm, settings }) => ({
+    'sessions:list': ({ recentChunks }) => listSnapshots(vm, recentChunks),
+    'sessions:create': async ({ id, luaVersion, limits, ...options }) => {
+      const session = await vm.createInteractiveVM(id ?? freeSessionId(vm), {
+        ...options,
+        luaExecutable: luaVersion ?? settings.get().luaExecutable ?? undefined,
+        limits: { ...settings.get().limits, ...limits },
+      });
+      return session.info();
+    },
+    'sessions:attach': ({ id, since }) => attachFrom(vm, id, since),
+    'sessions:detach': ({ id }) => {
+      vm.detachFromVM(id);
+      return vm.getSession(id).info();
+    },
+    'sessions:interrupt': ({ id }) => {
+      vm.interrupt(id);
+      return vm.getSession(id).info();
+    },
+    'sessions:restart': async ({ id }) => {
+      await vm.restart(id);
+      return vm.getSession(id).info();
+    },
+    'sessions:terminate': async ({ id }) => {
+      await vm.terminateVMSession(id);
+      return { id };
+    },
+    'sessions:sendInput': async ({ id, line }) => {
+      const { more, failed } = await vm.sendInput(id, line);
+      return { pending: more, failed };
+    },
+    'sessions:run': ({ id, code, chunkName }) => vm.getSession(id).run(code, chunkName),
+    'sessions:output': ({ id, since, limit }) => vm.getSession(id).outputSince(since, limit),
+    'sessions:check': ({ id, code }) => syntaxDiagnostics(vm, code, id),
+    'sessions:completions': ({ id, prefix }) => completionItems(vm, id, prefix),
+  }),
+  ({ vm }, publish) => {
+    const onSession = (info: SessionInfo) => publish('sessions:changed', { id: info.id, info });
+    const onRemoved = (id: string) => publish('sessions:changed', { id, info: null });
+    const onOutput = (id: string, chunks: OutputChunk[]) => publish('sessions:output', { id, chunks });
+    vm.on('session', onSession);
+    vm.on('sessionRemoved', onRemoved);
+    vm.on('output', onOutput);
+    return () => {
+      vm.off('session', onSession);
+      vm.off('sessionRemoved', onRemoved);
+      vm.off('output', onOutput);
+    };
+  },
+);

@@ -1,0 +1,63 @@
+// Composition root: builds every service for one data dir. Electron main, the browser host and the
+// tests all start here; nothing in here imports electron.
+import { join } from 'node:path';
+import { AppInfoService, findAppRoot } from './app-info';
+import { Curator } from './packages/curator';
+import { SettingsStore } from './settings/settings-store';
+import { discoverLua } from './vm/lua-discovery';
+import { VMManager } from './vm/vm-manager';
+import { Workspace } from './workspace/workspace';
+
+export interface ServicesOptions {
+  dataDir: string;
+  /** Where package.json, resources/ and lua/ live; found from this file when omitted. */
+  appRoot?: string;
+  /** Recreate the persistent sessions saved in the data dir (default true). */
+  restoreSessions?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface Services {
+  readonly dataDir: string;
+  readonly appRoot: string;
+  readonly vm: VMManager;
+  readonly workspace: Workspace;
+  readonly settings: SettingsStore;
+  readonly app: AppInfoService;
+  readonly packages: Curator;
+  /** Stops every child process and connection; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export async function createServices(options: ServicesOptions): Promise<Services> {
+  const appRoot = options.appRoot ?? findAppRoot();
+  const { dataDir } = options;
+  const settings = await SettingsStore.open(join(dataDir, 'settings.json'));
+  const packages = new Curator({ dataDir, bundledDir: join(appRoot, 'resources', 'rocks'), catalogPath: join(appRoot, 'resources', 'catalog', 'packages.json') });
+  const vm = new VMManager({
+    dataDir,
+    resolveEnvironment: packages.environments.resolveEnvironment,
+    luaRoot: appRoot,
+    luaExecutable: settings.get().luaExecutable ?? undefined,
+    defaultLimits: settings.get().limits,
+  });
+  const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
+  const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
+  let disposed: Promise<void> | undefined;
+  const services: Services = {
+    dataDir,
+    appRoot,
+    vm,
+    workspace,
+    settings,
+    app,
+    packages,
+    dispose: () => (disposed ??= vm.dispose()),
+  };
+  if (options.restoreSessions ?? true) {
+    const log = options.log ?? ((m) => console.error(m));
+    const { failed } = await vm.restorePersistent();
+    for (const f of failed) log(`could not restore persistent session "${f.id}": ${f.error}`);
+  }
+  return services;
+}
