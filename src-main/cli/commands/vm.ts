@@ -1,0 +1,144 @@
+// `bioxen exec`, `bioxen repl`, `bioxen lua-versions`: the Lua VM engine from a terminal.
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { resolveDataDir } from '../../config/data-dir';
+import { discoverLua } from '../../vm/lua-discovery';
+import { PersistentStore } from '../../vm/persistent-store';
+import { VMManager } from '../../vm/vm-manager';
+import type { ExecResult, VMOptions } from '../../vm/types';
+import { parseArgs, UsageError, type CliCommand } from '../command';
+
+const HISTORY_LINES = 1000;
+
+/** Options of a VM saved in the data dir (so `--vm ID` runs with that VM's Lua, limits and capabilities). */
+function savedVMOptions(vmId: string | undefined, dataDir: string): VMOptions {
+  if (!vmId) return {};
+  const def = new PersistentStore(join(dataDir, 'vms.json')).load().find((d) => d.id === vmId);
+  if (!def) return {};
+  return { luaExecutable: def.luaExecutable, capabilities: def.capabilities, limits: def.limits };
+}
+
+function printResult(result: ExecResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+}
+
+const exec: CliCommand = {
+  path: ['exec'],
+  usage: 'exec [--vm ID] [--lua PATH] [--json] [--data-dir DIR] (-e CODE | FILE)',
+  summary: 'Run Lua code or a file in a sandboxed VM; `return` values print like the Lua REPL. Exit code 1 when the Lua code fails.',
+  async run(args) {
+    const { flags, positional } = parseArgs(args, { string: ['vm', 'lua', 'e', 'data-dir'], boolean: ['json'] });
+    const code = typeof flags.e === 'string' ? flags.e : undefined;
+    const file = positional[0];
+    if ((code === undefined) === (file === undefined)) throw new UsageError('give exactly one of -e CODE or FILE');
+    if (positional.length > 1) throw new UsageError(`unexpected arguments: ${positional.slice(1).join(' ')}`);
+    const vmId = typeof flags.vm === 'string' ? flags.vm : 'cli';
+    const dataDir = resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined);
+    const options = savedVMOptions(typeof flags.vm === 'string' ? flags.vm : undefined, dataDir);
+    if (typeof flags.lua === 'string') options.luaExecutable = flags.lua;
+    await using manager = new VMManager();
+    const vm = await manager.createVM(vmId, options);
+    const result = code !== undefined ? await vm.executeString(code) : await vm.executeFile(file!);
+    printResult(result, flags.json === true);
+    return result.success ? 0 : 1;
+  },
+};
+
+function loadHistory(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_LINES).reverse();
+  } catch {
+    return [];
+  }
+}
+
+const repl: CliCommand = {
+  path: ['repl'],
+  usage: 'repl [ID] [--lua PATH] [--data-dir DIR]',
+  summary: 'Interactive Lua session (prompt lua[ID]>, >> for continued chunks). Ctrl-C interrupts running code; Ctrl-D or `exit` leaves.',
+  async run(args) {
+    const { flags, positional } = parseArgs(args, { string: ['lua', 'data-dir'] });
+    const vmId = positional[0] ?? 'repl';
+    const dataDir = resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined);
+    const options = savedVMOptions(positional[0], dataDir);
+    if (typeof flags.lua === 'string') options.luaExecutable = flags.lua;
+    await using manager = new VMManager();
+    const session = await manager.createInteractiveVM(vmId, { ...options, autoAttach: false });
+    const reader = 'cli';
+    session.attach(reader);
+    const historyFile = join(dataDir, 'repl_history');
+    const rl = createInterface({ input: process.stdin, output: process.stdout, history: loadHistory(historyFile), historySize: HISTORY_LINES });
+    const prompt = () => rl.setPrompt(session.awaitingMore ? '>> ' : `lua[${vmId}]> `);
+    const drain = () => {
+      for (const chunk of session.readChunks(reader)) {
+        if (chunk.stream === 'input') continue;
+        (chunk.stream === 'stdout' || chunk.stream === 'value' ? process.stdout : process.stderr).write(chunk.text);
+      }
+    };
+    process.stdout.write(`${session.process.lua.banner} in a BioXen sandbox — Ctrl-C interrupts, Ctrl-D or "exit" leaves\n`);
+    let busy = false;
+    rl.on('SIGINT', () => {
+      if (busy || session.awaitingMore) session.interrupt();
+      else process.stdout.write('\n(Ctrl-D or "exit" leaves)\n');
+      prompt();
+      if (!busy) rl.prompt();
+    });
+    prompt();
+    rl.prompt();
+    for await (const line of rl) {
+      if (!session.awaitingMore && line.trim() === 'exit') break;
+      if (line.trim()) {
+        try {
+          mkdirSync(dataDir, { recursive: true });
+          appendFileSync(historyFile, `${line}\n`);
+        } catch {
+          // History is a convenience; a read-only data dir must not stop the REPL.
+        }
+      }
+      busy = true;
+      const streaming = setInterval(drain, 50);
+      try {
+        await session.sendInput(line);
+      } catch (err) {
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+        if (!session.process.alive) break;
+      } finally {
+        clearInterval(streaming);
+        busy = false;
+      }
+      drain();
+      prompt();
+      rl.prompt();
+    }
+    rl.close();
+    return 0;
+  },
+};
+
+const luaVersions: CliCommand = {
+  path: ['lua-versions'],
+  usage: 'lua-versions [--json]',
+  summary: 'List the Lua executables found on PATH with their versions (the first is the default).',
+  async run(args) {
+    const { flags } = parseArgs(args, { boolean: ['json'] });
+    const found = await discoverLua();
+    if (flags.json === true) {
+      process.stdout.write(`${JSON.stringify(found)}\n`);
+      return 0;
+    }
+    if (found.length === 0) {
+      process.stderr.write('No Lua found on PATH — install one (apt install lua5.4)\n');
+      return 1;
+    }
+    for (const lua of found) process.stdout.write(`${lua.version.padEnd(4)} ${lua.banner.padEnd(22)} ${lua.path}\n`);
+    return 0;
+  },
+};
+
+export const vmCommands: CliCommand[] = [exec, repl, luaVersions];
