@@ -4,6 +4,7 @@
 // instance per data dir; `searchPackages` and `bootstrapLuaEnvironment` are thin functions over it.
 // `EnvironmentManager`, `RepositoryManager`, `PackageRegistry` and `PackageInstaller` are the real
 // parts (their own files).
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { loadCuratedCatalog } from './curated-catalog';
 import { EnvironmentManager, type EnvironmentHealth, type EnvironmentInfo, type InstalledRock } from './environment-manager';
@@ -34,7 +35,14 @@ export interface BootstrapResult {
   ok: boolean;
 }
 
-export class Curator {
+export interface CuratorEvents {
+  /** Every install step and luarocks output line, whoever started the install. */
+  progress: [InstallProgress];
+  /** An environment was created, deleted or its packages changed. */
+  changed: [string];
+}
+
+export class Curator extends EventEmitter<CuratorEvents> {
   readonly environments: EnvironmentManager;
   readonly repositories: RepositoryManager;
   readonly registry: PackageRegistry;
@@ -43,6 +51,7 @@ export class Curator {
   private readonly ttlMs: number;
 
   constructor(options: CuratorOptions) {
+    super();
     this.environments = new EnvironmentManager(options.dataDir);
     this.repositories = new RepositoryManager({
       dataDir: options.dataDir,
@@ -97,11 +106,19 @@ export class Curator {
 
   async install(env: string, spec: string, onProgress?: (p: InstallProgress) => void): Promise<InstallResult> {
     await this.refreshCatalog(this.environments.get(env).luaVersion);
-    return this.installer.install(env, spec, onProgress);
+    try {
+      return await this.installer.install(env, spec, (p) => {
+        onProgress?.(p);
+        this.emit('progress', p);
+      });
+    } finally {
+      this.emit('changed', env);
+    }
   }
 
-  remove(env: string, name: string, onLine?: (line: string) => void): Promise<void> {
-    return this.installer.remove(env, name, onLine);
+  async remove(env: string, name: string, onLine?: (line: string) => void): Promise<void> {
+    await this.installer.remove(env, name, onLine);
+    this.emit('changed', env);
   }
 
   list(env: string): Promise<InstalledRock[]> {
@@ -109,7 +126,14 @@ export class Curator {
   }
 
   createEnvironment(name: string, luaVersion?: string): EnvironmentInfo {
-    return this.environments.create(name, luaVersion ? { luaVersion } : {});
+    const info = this.environments.create(name, luaVersion ? { luaVersion } : {});
+    this.emit('changed', name);
+    return info;
+  }
+
+  deleteEnvironment(name: string): void {
+    this.environments.delete(name);
+    this.emit('changed', name);
   }
 
   health(env: string): Promise<EnvironmentHealth> {

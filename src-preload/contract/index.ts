@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import type { Envelope } from './define';
+import { packagesEvents, packagesMethods } from './packages';
 import { sessionsEvents, sessionsMethods } from './sessions';
 import { settingsEvents, settingsMethods } from './settings';
 import { workspaceEvents, workspaceMethods } from './workspace';
@@ -13,12 +14,14 @@ export const contract = {
     ...workspaceMethods,
     ...settingsMethods,
     ...appMethods,
+    ...packagesMethods,
   },
   events: {
     ...sessionsEvents,
     ...workspaceEvents,
     ...settingsEvents,
     ...appEvents,
+    ...packagesEvents,
   },
 };
 

@@ -166,7 +166,7 @@ const envDelete: CliCommand = {
   async run(args) {
     const { flags, positional } = parse(args);
     const name = one(positional, 'environment name');
-    curatorFrom(flags).environments.delete(name);
+    curatorFrom(flags).deleteEnvironment(name);
     process.stdout.write(`deleted ${name}\n`);
     return 0;
   },
