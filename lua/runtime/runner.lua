@@ -43,7 +43,8 @@ local out = { stream = nil, parts = {}, n = 0, size = 0, total = 0, cap = 0, dro
 
 local function flush_output()
   if out.n > 0 then
-    write_line('{"id":' .. current .. ',"t":"' .. out.stream .. '","s":' .. encode_string(concat(out.parts, '', 1, out.n)) .. '}')
+    local text = concat(out.parts, '', 1, out.n)
+    write_line('{"id":' .. current .. ',"t":"' .. out.stream .. '","s":' .. encode_string(text) .. '}')
     out.n, out.size = 0, 0
   end
   out.last, out.last_time = clock(), time()
@@ -309,7 +310,8 @@ local function step()
   local ok, req = pcall(decode, line)
   if not ok or type(req) ~= 'table' or type(req.id) ~= 'number' then
     unanswered_line = nil
-    write_line('{"t":"protocol","message":' .. encode_string('bad request: ' .. tostring(ok and 'missing id' or req)) .. '}')
+    local why = 'bad request: ' .. tostring(ok and 'missing id' or req)
+    write_line('{"t":"protocol","message":' .. encode_string(why) .. '}')
     stdout:flush()
     return
   end

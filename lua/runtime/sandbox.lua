@@ -12,9 +12,9 @@ local sethook, gethook, traceback = real_debug.sethook, real_debug.gethook, real
 local real_require, real_io_open, real_collectgarbage = require, io.open, collectgarbage
 local real_pcall, real_xpcall, real_error, real_select = pcall, xpcall, error, select
 local real_getmetatable, real_type, real_tostring = getmetatable, type, tostring
-local co_create, co_resume, co_wrap, co_status = coroutine.create, coroutine.resume, coroutine.wrap, coroutine.status
+local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
 local unpack = table.unpack or unpack
-local concat, format, find, gsub, sub = table.concat, string.format, string.find, string.gsub, string.sub
+local format, find, gsub, sub = string.format, string.find, string.gsub, string.sub
 local IS_51 = _VERSION == 'Lua 5.1'
 local HOOK_EVERY = 1000
 
@@ -108,7 +108,8 @@ local function guard(ok, ...)
   if not ok then
     local msg = real_select(1, ...)
     if msg == 'not enough memory' and run.running and not run.limit then
-      run.limit, run.limit_msg = 'memoryMb', 'memory limit exceeded (the process address-space cap was hit); raise memoryMb'
+      run.limit = 'memoryMb'
+      run.limit_msg = 'memory limit exceeded (the process address-space cap was hit); raise memoryMb'
     end
     local abort = abort_message()
     if abort then real_error(abort, 0) end
@@ -172,8 +173,8 @@ local function checked_concat(t, sep, i, j)
 end
 -- The string metatable's __index is the real string table, so method calls (`s:rep(n)`) would
 -- bypass a sandbox copy: patch the real table. string.dump goes for the same reason.
-string.rep = checked_rep
-string.dump = nil
+string.rep = checked_rep -- luacheck: ignore 122
+string.dump = nil -- luacheck: ignore 122
 
 local function blocked(name, hint)
   return function()
@@ -363,14 +364,24 @@ function sandbox.grant_fs(env, cfg)
   end
 end
 
-local function host_module(host)
+-- Each kind of host traffic needs its capability: Ol-Fi frames need 'olfi', metrics calls 'metrics'.
+local function check_kind(caps, kind)
+  if real_type(kind) ~= 'string' then real_error('bioxen.host: kind must be a string', 3) end
+  local needed = (kind == 'olfi' and 'olfi') or (find(kind, '^metrics%.') and 'metrics') or nil
+  if needed and not caps[needed] then
+    real_error(format("bioxen.host: '%s' needs the '%s' capability — create the VM with capabilities { %s = true }",
+      kind, needed, needed), 3)
+  end
+end
+
+local function host_module(host, caps)
   return {
     emit = function(kind, data)
-      if real_type(kind) ~= 'string' then real_error('emit(kind, data): kind must be a string', 2) end
+      check_kind(caps, kind)
       host.emit(kind, data)
     end,
     call = function(kind, data)
-      if real_type(kind) ~= 'string' then real_error('call(kind, data): kind must be a string', 2) end
+      check_kind(caps, kind)
       return host.call(kind, data)
     end,
   }
@@ -380,17 +391,9 @@ local function builtin_module(name, env, cfg, host)
   local caps = cfg.caps
   if name == 'bioxen.host' then
     if not (caps.olfi or caps.metrics) then
-      real_error("module 'bioxen.host' needs the 'olfi' or 'metrics' capability", 3)
+      real_error("module 'bioxen.host' needs the 'olfi' or 'metrics' capability — create the VM with one of them", 3)
     end
-    return host_module(host)
-  end
-  if name == 'bioxen.metrics' then
-    if not caps.metrics then real_error("module 'bioxen.metrics' needs the 'metrics' capability", 3) end
-    local h = host_module(host)
-    return { latest = function(vm_id) return h.call('metrics.latest', { vmId = vm_id }) end }
-  end
-  if name == 'bioxen.olfi' and not caps.olfi then
-    real_error("module 'bioxen.olfi' needs the 'olfi' capability", 3)
+    return host_module(host, caps)
   end
   local lib = env[name]
   if (name == 'string' or name == 'table' or name == 'math' or name == 'coroutine' or name == 'os'
