@@ -1,0 +1,102 @@
+// The sessions store against the real browser host, engine and lua5.4, over the renderer's own
+// WebSocket transport: what the console shows after typing, and what a reloaded window hydrates.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket as NodeWebSocket } from 'ws';
+import { createApi } from '../../../src-main/api';
+import { BrowserHost } from '../../../src-main/host/browser-host';
+import { createServices, type Services } from '../../../src-main/services';
+import { BridgeClient } from '../../bridge/bridge-client';
+import { WebSocketTransport } from '../../bridge/websocket-transport';
+import { webSocketUrl } from '../../bridge';
+import { toConsoleLines } from '../../features/console/console-lines';
+import { createSessionsStore } from './sessions-store';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+let dataDir: string;
+let services: Services;
+let host: BrowserHost;
+const clients: BridgeClient[] = [];
+
+function connectStore() {
+  const url = new URL(host.url);
+  const transport = new WebSocketTransport({
+    url: webSocketUrl({ protocol: url.protocol, host: url.host, search: url.search }),
+    createSocket: (socketUrl) => new NodeWebSocket(socketUrl) as unknown as WebSocket,
+  });
+  const client = new BridgeClient(transport);
+  clients.push(client);
+  const store = createSessionsStore(client);
+  store.getState().connect();
+  return store;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+const consoleText = (store: ReturnType<typeof createSessionsStore>, id: string) =>
+  toConsoleLines(store.getState().outputs[id]?.chunks ?? []).map((line) => `${line.stream}:${line.text}`);
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'bioxen-renderer-store-'));
+  services = await createServices({ dataDir });
+  host = await BrowserHost.start({ api: createApi(services), rendererDir: join(ROOT, 'out', 'renderer'), port: 0 });
+});
+
+afterAll(async () => {
+  clients.forEach((client) => client.dispose());
+  await host?.close();
+  await services?.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('sessions store over the browser host', () => {
+  it('hydrates, creates a session and shows REPL input, values and continuation state', async () => {
+    const store = connectStore();
+    await until(() => store.getState().hydrated, 'the first hydration');
+    const info = await store.getState().create({ id: 'store-a' });
+    expect(info?.id).toBe('store-a');
+    expect(store.getState().activeId).toBe('store-a');
+
+    await store.getState().sendInput('store-a', 'function twice(n)');
+    expect(store.getState().replPending['store-a']).toBe(true);
+    await store.getState().sendInput('store-a', 'return n * 2');
+    await store.getState().sendInput('store-a', 'end');
+    expect(store.getState().replPending['store-a']).toBe(false);
+    await store.getState().sendInput('store-a', 'twice(21)');
+    await until(() => consoleText(store, 'store-a').includes('value:42'), 'the value 42 in the console');
+    expect(consoleText(store, 'store-a')).toContain('input:twice(21)');
+    expect(store.getState().history['store-a']).toEqual(['function twice(n)', 'return n * 2', 'end', 'twice(21)']);
+  });
+
+  it('a second window (a reload) hydrates the same session and its output', async () => {
+    const store = connectStore();
+    await until(() => store.getState().hydrated, 'hydration');
+    expect(Object.keys(store.getState().infos)).toContain('store-a');
+    expect(consoleText(store, 'store-a')).toContain('value:42');
+  });
+
+  it('turns a failed call into a readable banner instead of a rejection', async () => {
+    const store = connectStore();
+    await until(() => store.getState().hydrated, 'hydration');
+    expect(await store.getState().create({ id: 'store-a' })).toBeNull();
+    expect(store.getState().lastError).toMatch(/creating the session: .*store-a/);
+  });
+
+  it('removes a terminated session from every window', async () => {
+    const first = connectStore();
+    const second = connectStore();
+    await until(() => first.getState().hydrated && second.getState().hydrated, 'hydration');
+    await first.getState().terminate('store-a');
+    await until(() => !second.getState().infos['store-a'], 'the other window to drop the session');
+    expect(first.getState().outputs['store-a']).toBeUndefined();
+  });
+});
