@@ -32,6 +32,12 @@ export class RendererMissingError extends Error {
   readonly code = 'unavailable';
 }
 
+export function assertRendererBuilt(rendererDir: string): void {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new RendererMissingError(`the renderer is not built (${join(rendererDir, 'index.html')} is missing) — run \`npm run build\` first`);
+  }
+}
+
 export class BrowserHost {
   private constructor(
     private readonly server: Server,
@@ -44,9 +50,7 @@ export class BrowserHost {
   static async start(options: BrowserHostOptions): Promise<BrowserHost> {
     const host = options.host ?? '127.0.0.1';
     checkBindAddress(host, options.hostExplicit ?? false);
-    if (!existsSync(join(options.rendererDir, 'index.html'))) {
-      throw new RendererMissingError(`the renderer is not built (${join(options.rendererDir, 'index.html')} is missing) — run \`npm run build\` first`);
-    }
+    assertRendererBuilt(options.rendererDir);
     const token = options.token ?? createAccessToken();
     const sockets = new ContractSocketServer(options.api, options.socketLimits ?? DEFAULT_SOCKET_LIMITS);
     const server = createServer();

@@ -3,6 +3,7 @@ import type { CliCommand } from '../command';
 import { hypervisorCommands } from './hypervisor';
 import { netCommands } from './net';
 import { packagesCommands } from './packages';
+import { serveCommands } from './serve';
 import { vmCommands } from './vm';
 
 export const commands: CliCommand[] = [];
@@ -10,3 +11,4 @@ commands.push(...hypervisorCommands);
 commands.push(...packagesCommands);
 commands.push(...netCommands);
 commands.push(...vmCommands);
+commands.push(...serveCommands);

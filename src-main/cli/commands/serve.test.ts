@@ -1,0 +1,102 @@
+// `bioxen serve` as a real process: refusals before anything starts, and a clean shutdown that
+// leaves no Lua process behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectContractClient } from '../../host/contract-client';
+
+const bin = join(import.meta.dirname, '../../../bin/bioxen.mjs');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function start(args: string[], env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('bioxen serve', () => {
+  let dir: string;
+  let run: Run | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bioxen-serve-'));
+    await mkdir(join(dir, 'renderer'));
+    await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>served</title>');
+  });
+  afterEach(async () => {
+    if (run && run.child.exitCode === null) {
+      run.child.kill('SIGKILL');
+      await run.exit;
+    }
+    run = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a non-loopback address that did not come from --host', async () => {
+    run = start(['--data-dir', join(dir, 'data')], { BIOXEN_HOST: '0.0.0.0', BIOXEN_RENDERER_DIR: join(dir, 'renderer') });
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(/refusing to listen on 0\.0\.0\.0.*--host 0\.0\.0\.0/);
+  });
+
+  it('says to build when the renderer is missing, and rejects a bad port', async () => {
+    run = start(['--data-dir', join(dir, 'data')], { BIOXEN_RENDERER_DIR: join(dir, 'missing') });
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toContain('npm run build');
+    run = start(['--port', '99999'], { BIOXEN_RENDERER_DIR: join(dir, 'renderer') });
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain('--port must be an integer');
+  });
+
+  it('prints the token URL, serves the page, and stops every VM on SIGTERM', async () => {
+    run = start(['--port', '0', '--data-dir', join(dir, 'data')], { BIOXEN_RENDERER_DIR: join(dir, 'renderer') });
+    const current = run;
+    const url = await until('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(current.stdout())?.[1]);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('served');
+    expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
+
+    const { origin, searchParams } = new URL(url);
+    const client = await connectContractClient(origin, searchParams.get('token')!);
+    const created = await client.invoke('sessions:create', { id: 'to-be-stopped' });
+    if (!created.ok) throw new Error(created.error.message);
+    const pid = created.value.pid!;
+    expect(alive(pid)).toBe(true);
+    client.close();
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toContain('stopping the workbench');
+    await until('the Lua process to end', () => (alive(pid) ? undefined : true), 10_000);
+  });
+});
