@@ -2,6 +2,7 @@
 // tests all start here; nothing in here imports electron.
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
+import { MetricsService } from './hypervisor/metrics-service';
 import { Curator } from './packages/curator';
 import { SettingsStore } from './settings/settings-store';
 import { discoverLua } from './vm/lua-discovery';
@@ -25,6 +26,8 @@ export interface Services {
   readonly settings: SettingsStore;
   readonly app: AppInfoService;
   readonly packages: Curator;
+  /** Cellular-VM metrics from a BioXen hypervisor; also answers the Lua `metrics` host calls. */
+  readonly metrics: MetricsService;
   /** Stops every child process and connection; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -43,6 +46,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
   const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
+  const metrics = new MetricsService({ redisUrl: () => settings.get().redisUrl ?? undefined });
+  metrics.attachHostCalls(vm);
   let disposed: Promise<void> | undefined;
   const services: Services = {
     dataDir,
@@ -52,7 +57,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     settings,
     app,
     packages,
-    dispose: () => (disposed ??= vm.dispose()),
+    metrics,
+    dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose()]).then(() => undefined)),
   };
   if (options.restoreSessions ?? true) {
     const log = options.log ?? ((m) => console.error(m));

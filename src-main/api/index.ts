@@ -4,6 +4,7 @@ import { Api } from './api';
 import { appApi } from './app-api';
 import type { Logger } from './contract-errors';
 import type { DomainApi } from './define-api';
+import { metricsApi } from './metrics-api';
 import { packagesApi } from './packages-api';
 import { sessionsApi } from './sessions-api';
 import { settingsApi } from './settings-api';
@@ -15,6 +16,7 @@ export const domainApis: readonly DomainApi[] = [
   settingsApi,
   appApi,
   packagesApi,
+  metricsApi,
 ];
 
 export function createApi(services: Services, log?: Logger): Api {

@@ -79,6 +79,12 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
     return { endpoint: `${this.endpoint.host}:${this.endpoint.port}`, bridge: this.bridge?.status() ?? null, batchDropped: this.batchDropped };
   }
 
+  /** Recent samples of every VM (least recently updated VM first), `points` per VM at most. */
+  snapshot(points: number): { status: MetricsStatus; vms: { vm: string; samples: StoredMetric[] }[] } {
+    const vms = this.store.vmIds().map((vm) => ({ vm, samples: this.store.history(vm).slice(-points) }));
+    return { status: this.status(), vms };
+  }
+
   /** Answers `require("bioxen.host").call(kind, data)` from a VM with the metrics capability. */
   hostCall(kind: string, data: unknown): unknown {
     return handleMetricsHostCall(this.store, kind, data);

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import type { Envelope } from './define';
+import { metricsEvents, metricsMethods } from './metrics';
 import { packagesEvents, packagesMethods } from './packages';
 import { sessionsEvents, sessionsMethods } from './sessions';
 import { settingsEvents, settingsMethods } from './settings';
@@ -15,6 +16,7 @@ export const contract = {
     ...settingsMethods,
     ...appMethods,
     ...packagesMethods,
+    ...metricsMethods,
   },
   events: {
     ...sessionsEvents,
@@ -22,6 +24,7 @@ export const contract = {
     ...settingsEvents,
     ...appEvents,
     ...packagesEvents,
+    ...metricsEvents,
   },
 };
 

@@ -1,0 +1,71 @@
+// The metrics domain through the real dispatcher and services: connect to a simulated hypervisor,
+// batched sample events, snapshot, input errors, and a Lua VM reading metrics via the host.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventName } from '../../src-preload/contract/index';
+import { HypervisorSimulator } from '../hypervisor/hypervisor-simulator';
+import { waitFor } from '../hypervisor/test-helpers';
+import { createServices, type Services } from '../services';
+import { createApi, type Api } from './index';
+
+const ctx = { transport: 'websocket' } as const;
+let dir: string;
+let services: Services;
+let api: Api;
+let sim: HypervisorSimulator;
+let port: number;
+const events: { name: EventName; payload: any }[] = [];
+
+async function invoke(name: string, input: unknown) {
+  return api.invoke(name, input, ctx);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bioxen-metrics-api-'));
+  services = await createServices({ dataDir: dir, restoreSessions: false });
+  api = createApi(services, () => undefined);
+  api.onEvent((name, payload) => events.push({ name, payload }));
+  sim = new HypervisorSimulator({ port: 0, vms: 2, rateHz: 20 });
+  port = await sim.start();
+});
+
+afterAll(async () => {
+  api?.dispose();
+  await services?.dispose();
+  await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('metrics API', () => {
+  it('connects, streams batched samples as events and hydrates with a snapshot', async () => {
+    const connected = await invoke('metrics:connect', { endpoint: `127.0.0.1:${port}` });
+    expect(connected).toMatchObject({ ok: true, value: { endpoint: `127.0.0.1:${port}` } });
+    await waitFor('samples events from both VMs', () => {
+      const vms = new Set(events.filter((e) => e.name === 'metrics:samples').flatMap((e) => e.payload.samples.map((s: { vm: string }) => s.vm)));
+      return vms.size === 2;
+    });
+    expect(events.some((e) => e.name === 'metrics:status' && e.payload.bridge?.state === 'connected')).toBe(true);
+    const snapshot = await invoke('metrics:snapshot', { points: 3 });
+    if (!snapshot.ok) throw new Error(snapshot.error.message);
+    const { vms, status } = snapshot.value as { vms: { vm: string; samples: unknown[] }[]; status: { bridge: { state: string } } };
+    expect(vms.map((v) => v.vm).sort()).toEqual(['cell-01', 'cell-02']);
+    expect(vms.every((v) => v.samples.length >= 1 && v.samples.length <= 3)).toBe(true);
+    expect(status.bridge.state).toBe('connected');
+  });
+
+  it('a VM with the metrics capability reads the same samples', async () => {
+    await services.vm.createVM('metrics-reader', { capabilities: { metrics: true } });
+    const result = await services.vm.executeVMSync('metrics-reader', 'return require("bioxen.metrics").latest("cell-01").vm');
+    expect(result.values).toEqual(['cell-01']);
+  });
+
+  it('answers bad input with invalid_input and a message naming the problem', async () => {
+    const bad = await invoke('metrics:connect', { endpoint: 'nowhere:99999' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    if (!bad.ok) expect(bad.error.message).toMatch(/port 99999 is out of range/);
+    const disconnected = await invoke('metrics:disconnect', {});
+    expect(disconnected).toMatchObject({ ok: true, value: { bridge: null } });
+  });
+});
