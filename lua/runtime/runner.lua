@@ -101,7 +101,9 @@ end)
 
 local function finish_output()
   if out.n > 0 then flush_output() end
-  if out.dropped > 0 then write_line('{"id":' .. current .. ',"t":"dropped","n":' .. out.dropped .. '}') end
+  if out.dropped > 0 then
+    write_line('{"id":' .. current .. ',"t":"dropped","n":' .. out.dropped .. ',"cap":' .. out.cap .. '}')
+  end
 end
 
 local function reply(msg)

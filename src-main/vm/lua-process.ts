@@ -426,7 +426,7 @@ export class LuaProcess {
         if (p && msg.id === p.id) p.onChunk?.(msg.stream === 'out' ? 'stdout' : 'stderr', msg.text);
         return;
       case 'dropped':
-        if (p && msg.id === p.id) p.onChunk?.('system', `… ${msg.bytes} bytes dropped (output limit ${describeLimit('outputBytes', this.limits.outputBytes)})\n`);
+        if (p && msg.id === p.id) p.onChunk?.('system', `\n… ${msg.bytes} bytes dropped (output limit ${describeLimit('outputBytes', msg.cap)})\n`);
         return;
       case 'emit':
         this.options.onEmit?.(msg.emitKind, msg.data);

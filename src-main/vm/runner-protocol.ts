@@ -27,7 +27,7 @@ export type RunnerOutcome =
 
 export type RunnerMessage =
   | { kind: 'chunk'; id: number; stream: StreamKind; text: string }
-  | { kind: 'dropped'; id: number; bytes: number }
+  | { kind: 'dropped'; id: number; bytes: number; cap: number }
   | { kind: 'final'; id: number; outcome: RunnerOutcome }
   | { kind: 'emit'; emitKind: string; data: unknown }
   | { kind: 'call'; id: number; callKind: string; data: unknown }
@@ -87,7 +87,7 @@ export function parseRunnerLine(line: string): RunnerMessage {
       return { kind: 'chunk', id, stream: msg.t, text: str(msg.s) ?? '' };
     case 'dropped':
       if (id === undefined) break;
-      return { kind: 'dropped', id, bytes: num(msg.n) ?? 0 };
+      return { kind: 'dropped', id, bytes: num(msg.n) ?? 0, cap: num(msg.cap) ?? 0 };
     case 'done':
     case 'more':
     case 'error':

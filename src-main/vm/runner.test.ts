@@ -1,0 +1,165 @@
+// The runner (lua/runtime) on every Lua this machine has: REPL semantics, sandbox, limits,
+// interrupts. Real interpreters, through the public VMManager.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { which } from './lua-discovery';
+import { VMManager } from './vm-manager';
+
+const versions = ['lua5.4', 'lua5.1', 'luajit'].filter((name) => which(name));
+
+describe.each(versions)('runner on %s', (lua) => {
+  let manager: VMManager;
+  const limits = { instructionQuota: 20_000_000, memoryMb: 64, outputBytes: 64 * 1024, timeoutMs: 20_000 };
+
+  beforeAll(async () => {
+    manager = new VMManager({ luaExecutable: lua, defaultLimits: limits });
+    await manager.createVM('vm');
+  });
+  afterAll(async () => {
+    await manager.dispose();
+  });
+
+  const exec = (code: string) => manager.executeVMSync('vm', code);
+
+  it('captures print and renders returned values like the 5.4 REPL', async () => {
+    const r = await exec('print("a", 1, nil) return 2 + 2, "x"');
+    expect(r).toMatchObject({ stdout: 'a\t1\tnil\n4\tx\n', values: ['4', 'x'], success: true, returnCode: 0 });
+  });
+
+  it('gives each exec a fresh environment', async () => {
+    await exec('leaked = 1; string.evil = true');
+    const r = await exec('return leaked, string.evil');
+    expect(r.values).toEqual(['nil', 'nil']);
+  });
+
+  it('reports errors with line and traceback', async () => {
+    const r = await exec('local x = 1\nerror("boom")');
+    expect(r.success).toBe(false);
+    expect(r.error).toMatchObject({ message: 'stdin:2: boom', line: 2 });
+    expect(r.stderr).toContain('stdin:2: boom');
+  });
+
+  it('follows REPL semantics: echo, =expr, statements, multi-line chunks, return', async () => {
+    const s = await manager.createInteractiveVM('repl');
+    await s.sendInput('x = 40');
+    await s.sendInput('x + 2');
+    await s.sendInput('=x');
+    expect(await s.sendInput('function add(a,\n b)')).toEqual({ more: true, failed: false });
+    await s.sendInput('  return a + b + x');
+    expect(await s.sendInput('end')).toEqual({ more: false, failed: false });
+    await s.sendInput('add(1, 1)');
+    await s.sendInput('return 2+2');
+    await s.sendInput('x = = 1');
+    await s.sendInput('print("still here")');
+    const out = s.readOutput();
+    expect(out).toMatch(/^42\n40\n42\n4\n.*unexpected symbol.*\nstill here\n$/s);
+    await manager.terminateVMSession('repl');
+  });
+
+  it.each([
+    ['os.execute', 'os.execute("true")'],
+    ['io.popen', 'io.popen("ls")'],
+    ['io.open', 'io.open("/etc/passwd")'],
+    ['io.read', 'io.read()'],
+    ['os.exit', 'os.exit(1)'],
+    ['os.getenv', 'os.getenv("HOME")'],
+    ['dofile', 'dofile("/etc/passwd")'],
+    ['package.loadlib', 'package.loadlib("x", "y")'],
+    ['collectgarbage', 'collectgarbage("collect")'],
+  ])('blocks %s', async (name, code) => {
+    const r = await exec(code);
+    expect(r.success).toBe(false);
+    expect(r.error?.message).toContain(name);
+    expect(r.error?.message).toContain('is blocked in the sandbox');
+  });
+
+  it('has no debug library beyond traceback, no string.dump, and no bytecode', async () => {
+    const r = await exec('return debug.getinfo, debug.sethook, string.dump, ("").dump, type(debug.traceback)');
+    expect(r.values).toEqual(['nil', 'nil', 'nil', 'nil', 'function']);
+    const bytecode = await exec('return load(string.char(27) .. "LuaS")');
+    expect(bytecode.values[1]).toContain('binary (bytecode) chunks are blocked');
+  });
+
+  it('keeps load inside the sandbox and stops string-metatable tampering', async () => {
+    const r = await exec('local f = load("return _G, os.execute") local g, e = f() return rawequal(g, _G), pcall(e, "true")');
+    expect(r.values[0]).toBe('true');
+    expect(r.values[1]).toBe('false');
+    await exec('getmetatable("").__index.upper = function() return "pwned" end; getmetatable("").__index = {}');
+    const after = await exec('return ("a"):upper(), ("b"):rep(2)');
+    expect(after.values).toEqual(['A', 'bb']);
+  });
+
+  it('loads C modules only with a capability', async () => {
+    const r = await exec('return require("socket")');
+    expect(r.error?.message).toContain("module 'socket' needs the 'networked' capability");
+    const c = await exec('return require("cjson")');
+    expect(c.error?.message).toMatch(/module 'cjson' not found.*native capability/s);
+  });
+
+  if (lua !== 'lua5.4') {
+    it('blocks setfenv/getfenv escapes on 5.1', async () => {
+      const r = await exec('return getfenv(0)');
+      expect(r.error?.message).toContain('getfenv is blocked');
+      const s = await exec('setfenv(1, {})');
+      expect(s.error?.message).toContain('setfenv is blocked');
+    });
+  }
+
+  it('stops an infinite loop with the instruction quota, even inside pcall and coroutines', async () => {
+    for (const code of [
+      'while true do end',
+      'pcall(function() while true do end end) print("escaped")',
+      'for i = 1, 10 do pcall(error, "x") end while true do pcall(function() while true do end end) end',
+      'local co = coroutine.wrap(function() while true do end end) print(pcall(co)) print("escaped")',
+      'xpcall(function() while true do end end, function() return "swallowed" end) print("escaped")',
+    ]) {
+      const r = await exec(code);
+      expect(r.error?.limit, code).toBe('instructionQuota');
+      expect(r.error?.message).toContain('instruction quota exceeded');
+      expect(r.stdout).not.toContain('escaped');
+    }
+    expect((await exec('return 1')).values).toEqual(['1']);
+  });
+
+  it('stops memory bombs with the memory limit', async () => {
+    for (const code of [
+      'local t = {} for i = 1, 1e8 do t[i] = {i} end',
+      'return ("x"):rep(1e9)',
+      'local s = "x" while true do s = s .. s end',
+      'local t = {} for i = 1, 1e5 do t[i] = ("y"):rep(1000) end return #table.concat(t)',
+    ]) {
+      const r = await exec(code);
+      expect(r.error?.limit, code).toBe('memoryMb');
+      expect(r.error?.message).toContain('memory limit exceeded');
+    }
+    expect((await exec('return 2')).values).toEqual(['2']);
+  });
+
+  it('caps output: 100 MB of prints is stopped with a visible dropped marker', async () => {
+    const chunks: string[] = [];
+    const r = await manager.getVM('vm').executeString('local line = ("z"):rep(99) for i = 1, 1e6 do print(line) end', {
+      onChunk: (stream, text) => {
+        if (stream === 'system') chunks.push(text);
+      },
+    });
+    expect(r.error?.limit).toBe('outputBytes');
+    // The cap, plus the marker line that says what was dropped.
+    expect(r.stdout.length).toBeLessThanOrEqual(limits.outputBytes + 200);
+    expect(r.stdout).toMatch(/z\n… \d+ bytes dropped \(output limit outputBytes = 65536 bytes\)\n$/);
+    expect(chunks.join('')).toMatch(/… \d+ bytes dropped/);
+    expect((await exec('return 3')).values).toEqual(['3']);
+  });
+
+  it('interrupt stops running code and keeps the session state', async () => {
+    const s = await manager.createInteractiveVM('intr', { limits: { instructionQuota: 0 } });
+    await s.sendInput('kept = 7');
+    for (const code of ['while true do end', 'pcall(function() while true do end end)', 'coroutine.wrap(function() while true do end end)()']) {
+      const pending = s.sendInput(code);
+      await expect.poll(() => s.process.state).toBe('busy');
+      expect(s.interrupt()).toBe(true);
+      expect(await pending).toEqual({ more: false, failed: true });
+    }
+    await s.sendInput('=kept');
+    expect(s.readOutput()).toMatch(/interrupted!.*7\n$/s);
+    await manager.terminateVMSession('intr');
+  });
+});
