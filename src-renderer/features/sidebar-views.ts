@@ -1,5 +1,6 @@
 // The activity bar's views. Each feature adds one line here: {id, title, icon, component}.
 import type { ComponentType } from 'react';
+import { PackagesView } from './packages/PackagesView';
 import { SessionsView } from './sessions/SessionsView';
 
 export interface SidebarView {
@@ -12,4 +13,5 @@ export interface SidebarView {
 
 export const sidebarViews: SidebarView[] = [
   { id: 'sessions', title: 'Sessions', icon: '▶', component: SessionsView },
+  { id: 'packages', title: 'Packages', icon: '⬢', component: PackagesView },
 ];
