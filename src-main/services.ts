@@ -7,6 +7,7 @@ import { Curator } from './packages/curator';
 import { SettingsStore } from './settings/settings-store';
 import { discoverLua } from './vm/lua-discovery';
 import { VMManager } from './vm/vm-manager';
+import { Luacheck } from './workspace/luacheck';
 import { Workspace } from './workspace/workspace';
 
 export interface ServicesOptions {
@@ -25,6 +26,8 @@ export interface Services {
   readonly workspace: Workspace;
   readonly settings: SettingsStore;
   readonly app: AppInfoService;
+  /** Editor lint warnings; reports nothing when luacheck is not installed. */
+  readonly luacheck: Luacheck;
   readonly packages: Curator;
   /** Cellular-VM metrics from a BioXen hypervisor; also answers the Lua `metrics` host calls. */
   readonly metrics: MetricsService;
@@ -56,6 +59,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     workspace,
     settings,
     app,
+    luacheck: new Luacheck(),
     packages,
     metrics,
     dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose()]).then(() => undefined)),

@@ -123,6 +123,11 @@ describe('contract over the browser host with the real engine', () => {
     expect(diagnostics[0]).toMatchObject({ severity: 'error', source: 'lua' });
     expect(diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
     expect((await call(client.invoke('sessions:check', { code: 'return 1' }))).diagnostics).toEqual([]);
+    const lint = await call(client.invoke('sessions:check', { id: 'cell-1', code: 'local unused = double(2)\nprint(nowhere)' }));
+    expect(lint.diagnostics.map((d) => [d.line, d.severity, d.source, d.message])).toEqual([
+      [1, 'warning', 'luacheck', "unused variable 'unused' (W211)"],
+      [2, 'warning', 'luacheck', "accessing undefined variable 'nowhere' (W113)"],
+    ]);
     const globals = await call(client.invoke('sessions:completions', { id: 'cell-1', prefix: 'dou' }));
     expect(globals.items).toContainEqual(expect.objectContaining({ label: 'double', kind: 'function' }));
     const members = await call(client.invoke('sessions:completions', { id: 'cell-1', prefix: 'string.fo' }));

@@ -2,6 +2,7 @@
 // items), so the sessions handlers stay one call each.
 import type { MethodOutput } from '../../src-preload/contract/index';
 import type { SyntaxDiagnostic, VMManager } from '../vm/vm-manager';
+import type { LintWarning, Luacheck } from '../workspace/luacheck';
 
 type Snapshot = MethodOutput<'sessions:attach'>;
 type CompletionItem = MethodOutput<'sessions:completions'>['items'][number];
@@ -31,14 +32,26 @@ export function freeSessionId(vm: VMManager): string {
   return `session-${n}`;
 }
 
-export async function syntaxDiagnostics(vm: VMManager, code: string, sessionId: string | undefined): Promise<{ diagnostics: Diagnostic[] }> {
-  const luaVersion = sessionId ? vm.getSession(sessionId).info().luaExecutable : undefined;
-  const errors = await vm.checkSyntax(code, luaVersion);
-  return { diagnostics: errors.map(toDiagnostic) };
+/**
+ * Compile errors from the session's own Lua; when the code compiles, luacheck warnings, knowing the
+ * globals the session already defines (asked only while it is idle, so a busy run never blocks this).
+ */
+export async function syntaxDiagnostics(vm: VMManager, luacheck: Luacheck, code: string, sessionId: string | undefined): Promise<{ diagnostics: Diagnostic[] }> {
+  const info = sessionId ? vm.getSession(sessionId).info() : undefined;
+  const errors = await vm.checkSyntax(code, info?.luaExecutable);
+  if (errors.length || !luacheck.available) return { diagnostics: errors.map(toDiagnostic) };
+  const idle = info && (info.state === 'idle' || info.state === 'detached');
+  const knownGlobals = idle ? (await vm.completions(info.id, '')).map((m) => m.name) : [];
+  const warnings = await luacheck.lint(code, { luaVersion: info?.luaVersion, isLuaJIT: /luajit/i.test(info?.luaExecutable ?? ''), knownGlobals });
+  return { diagnostics: warnings.map(toWarning) };
 }
 
 function toDiagnostic(error: SyntaxDiagnostic): Diagnostic {
   return { line: Math.max(1, error.line), severity: 'error', message: error.message, source: 'lua' };
+}
+
+function toWarning(w: LintWarning): Diagnostic {
+  return { line: w.line, column: w.column, endColumn: w.endColumn, severity: 'warning', message: `${w.message} (${w.code})`, source: 'luacheck' };
 }
 
 /**

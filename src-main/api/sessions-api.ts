@@ -4,7 +4,7 @@ import { attachFrom, completionItems, freeSessionId, listSnapshots, syntaxDiagno
 
 export const sessionsApi = defineApi(
   'sessions',
-  ({ vm, settings }) => ({
+  ({ vm, settings, luacheck }) => ({
     'sessions:list': ({ recentChunks }) => listSnapshots(vm, recentChunks),
     'sessions:create': async ({ id, luaVersion, limits, ...options }) => {
       const session = await vm.createInteractiveVM(id ?? freeSessionId(vm), {
@@ -37,7 +37,7 @@ export const sessionsApi = defineApi(
     },
     'sessions:run': ({ id, code, chunkName }) => vm.getSession(id).run(code, chunkName),
     'sessions:output': ({ id, since, limit }) => vm.getSession(id).outputSince(since, limit),
-    'sessions:check': ({ id, code }) => syntaxDiagnostics(vm, code, id),
+    'sessions:check': ({ id, code }) => syntaxDiagnostics(vm, luacheck, code, id),
     'sessions:completions': ({ id, prefix }) => completionItems(vm, id, prefix),
   }),
   ({ vm }, publish) => {
