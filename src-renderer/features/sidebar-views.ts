@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { PackagesView } from './packages/PackagesView';
 import { SessionsView } from './sessions/SessionsView';
+import { MetricsView } from './metrics/MetricsView';
 
 export interface SidebarView {
   id: string;
@@ -14,4 +15,5 @@ export interface SidebarView {
 export const sidebarViews: SidebarView[] = [
   { id: 'sessions', title: 'Sessions', icon: '▶', component: SessionsView },
   { id: 'packages', title: 'Packages', icon: '⬢', component: PackagesView },
+  { id: 'metrics', title: 'Metrics', icon: '∿', component: MetricsView },
 ];
