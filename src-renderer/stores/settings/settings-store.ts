@@ -99,5 +99,8 @@ export function createSettingsStore(client: BridgeClient, storage?: Storage) {
 }
 
 export const selectTheme = (state: SettingsState) => state.settings?.theme ?? 'dark';
-export const selectEditorPrefs = (state: SettingsState) => state.settings?.editor ?? { fontSize: 14, autosaveMs: 1000 };
-export const selectLuaVersions = (state: SettingsState) => state.appInfo?.luaVersions ?? [];
+/** Used until settings arrive; one constant object, so subscribers see a stable value. */
+const DEFAULT_EDITOR_PREFS: Settings['editor'] = { fontSize: 14, autosaveMs: 1000 };
+export const selectEditorPrefs = (state: SettingsState) => state.settings?.editor ?? DEFAULT_EDITOR_PREFS;
+const NO_LUA_VERSIONS: AppInfo['luaVersions'] = [];
+export const selectLuaVersions = (state: SettingsState) => state.appInfo?.luaVersions ?? NO_LUA_VERSIONS;
