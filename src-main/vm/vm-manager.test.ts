@@ -70,7 +70,7 @@ describe('VMManager', () => {
     await expect(m.createVM('nolua', { luaExecutable: '/nonexistent/lua9' })).rejects.toBeInstanceOf(LuaNotFoundError);
     await expect(m.createVM('noenv', { environment: 'unknown' })).rejects.toThrow(/Unknown environment "unknown"/);
     await expect(m.createVM('withenv', { environment: 'known' })).resolves.toBeDefined();
-    const err = await m.createVM('dup').catch((e: SessionAlreadyExistsError) => e);
+    const err = (await m.createVM('dup').catch((e: unknown) => e)) as SessionAlreadyExistsError;
     expect(err.code).toBe('already_exists');
   });
 
@@ -207,7 +207,7 @@ describe('VMManager', () => {
     process.kill(pid, 'SIGKILL');
     await expect.poll(() => s.info().state).toBe('crashed');
     expect(s.info().reason).toBe('killed by SIGKILL');
-    const err = await m.executeVMSync('victim', 'return 1').catch((e: VMUnavailableError) => e);
+    const err = (await m.executeVMSync('victim', 'return 1').catch((e: unknown) => e)) as VMUnavailableError;
     expect(err).toBeInstanceOf(VMUnavailableError);
     expect(err.message).toMatch(/crashed \(killed by SIGKILL\) — call restart\("victim"\)/);
     expect(s.readOutput()).toContain('runner killed by SIGKILL');
