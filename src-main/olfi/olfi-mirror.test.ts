@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildFrame } from './frame-codec';
+import { OlFiMirror, type MirrorState, type MirrorUpdate } from './olfi-mirror';
+import { OlFiPublisher } from './olfi-publisher';
+import { TestRedis, addEntries, waitFor } from './test-redis';
+import type { OlFiEntry } from './stream-entry';
+
+const env = new TestRedis();
+const mirrors: OlFiMirror[] = [];
+
+afterEach(async () => {
+  await Promise.all(mirrors.splice(0).map((m) => m.dispose()));
+  await env.cleanup();
+});
+
+function validFields(i: number): string[] {
+  return ['mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: 'CELL_0001', type: 'STATUS', payload: `n=${i}`, sequence: i % 65536 }))];
+}
+
+/** A mirror plus everything it delivered through update events, in order. */
+function watch(options: ConstructorParameters<typeof OlFiMirror>[0]) {
+  const mirror = new OlFiMirror({ blockMs: 500, ...options });
+  mirrors.push(mirror);
+  const seen: OlFiEntry[] = [];
+  const updates: MirrorUpdate[] = [];
+  const states: MirrorState[] = [];
+  mirror.on('update', (u) => {
+    updates.push(u);
+    seen.push(...u.entries);
+  });
+  mirror.on('status', (s) => states.push(s.state));
+  mirror.start();
+  return { mirror, seen, updates, states };
+}
+
+function payloadsOf(entries: OlFiEntry[]): string[] {
+  return entries.map((e) => e.frame?.payload ?? '?');
+}
+
+describe('OlFiMirror against a real redis-server', () => {
+  it('delivers new entries in order, classified, with extra fields kept', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    await addEntries(client, 'olfi_stream', 5, validFields);
+    const { mirror, seen } = watch({ url });
+    await waitFor(() => mirror.status.state === 'connected', 'connected');
+    await waitFor(() => mirror.status.lastId !== '', 'start id resolved');
+    await addEntries(client, 'olfi_stream', 300, (i) => (i % 3 === 2 ? ['mvoc', 'acetoin', 'frame', '{bad', 'cell', `C${i}`] : validFields(i)));
+    await waitFor(() => seen.length >= 300, '300 entries');
+    expect(seen).toHaveLength(300);
+    const ids = seen.map((e) => e.id);
+    expect([...ids].sort((a, b) => (a < b ? -1 : 1)).length).toBe(new Set(ids).size);
+    for (let i = 0; i < seen.length; i++) {
+      if (i % 3 === 2) {
+        expect(seen[i]).toMatchObject({ status: 'malformed-json', raw: '{bad', extra: { cell: `C${i}` } });
+      } else {
+        expect(seen[i]).toMatchObject({ status: 'valid', mvoc: 'ACETOIN' });
+        expect(seen[i]!.frame!.payload).toBe(`n=${i}`);
+      }
+    }
+    const stats = await mirror.stats();
+    expect(stats).toMatchObject({ received: 300, buffered: 300, dropped: 0, streamLength: 305, byStatus: { valid: 200, 'malformed-json': 100 } });
+    expect(stats.perCompoundRate.ACETOIN ?? 0).toBeGreaterThanOrEqual(0);
+  });
+
+  it('loads the last N entries on open, then follows', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    await addEntries(client, 'olfi_stream', 50, validFields);
+    const { seen } = watch({ url, start: { last: 20 } });
+    await waitFor(() => seen.length >= 20, 'the last 20');
+    expect(payloadsOf(seen)).toEqual(Array.from({ length: 20 }, (_, i) => `n=${30 + i}`));
+    await addEntries(client, 'olfi_stream', 1, () => validFields(999));
+    await waitFor(() => seen.length >= 21, 'the new entry');
+    expect(payloadsOf(seen).at(-1)).toBe('n=999');
+  });
+
+  it('loses nothing and shows nothing twice across kill -9 and restart (AOF kept)', async () => {
+    const { server, url } = await env.server({ persistence: 'aof-always' });
+    const client = env.client(url);
+    const { mirror, seen, states } = watch({ url });
+    await waitFor(() => mirror.status.lastId !== '', 'start id resolved');
+    await addEntries(client, 'olfi_stream', 200, validFields);
+    await waitFor(() => seen.length >= 150, 'some entries before the crash');
+    await server.killHard();
+    await waitFor(() => mirror.status.state === 'reconnecting', 'reconnecting after the crash');
+    await server.restart();
+    await addEntries(client, 'olfi_stream', 200, (i) => validFields(200 + i));
+    await waitFor(() => seen.length >= 400, 'all 400 entries');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(payloadsOf(seen)).toEqual(Array.from({ length: 400 }, (_, i) => `n=${i}`));
+    expect(states).toContain('reconnecting');
+    expect(mirror.status.state).toBe('connected');
+  });
+
+  it('resumes after a restart that lost the data (no persistence): what was read stays, new entries follow', async () => {
+    const { server, url } = await env.server({ persistence: 'none' });
+    const client = env.client(url);
+    const { mirror, seen } = watch({ url });
+    await waitFor(() => mirror.status.lastId !== '', 'start id resolved');
+    await addEntries(client, 'olfi_stream', 100, validFields);
+    await waitFor(() => seen.length >= 100, 'first 100');
+    await server.killHard();
+    await server.restart();
+    await addEntries(client, 'olfi_stream', 100, (i) => validFields(100 + i));
+    await waitFor(() => seen.length >= 200, 'entries written after the restart');
+    expect(payloadsOf(seen)).toEqual(Array.from({ length: 200 }, (_, i) => `n=${i}`));
+    expect(mirror.buffered).toBe(200);
+  });
+
+  it('reports why it cannot connect and connects when Redis starts late', async () => {
+    const late = env.unstarted();
+    const { port } = await (async () => {
+      const probe = await env.server();
+      const p = probe.port;
+      await probe.server.stop();
+      return { port: p };
+    })();
+    const url = `redis://127.0.0.1:${port}`;
+    const { mirror, seen } = watch({ url });
+    await waitFor(() => mirror.status.state === 'reconnecting' && /connection refused/.test(mirror.status.reason ?? ''), 'a refused-connection status');
+    await late.start({ dataDir: env.tempDir(), port, persistence: 'none' });
+    await waitFor(() => mirror.status.state === 'connected', 'connected once Redis is up');
+    await addEntries(env.client(url), 'olfi_stream', 10, validFields);
+    await waitFor(() => seen.length >= 10, '10 entries');
+    expect(payloadsOf(seen)).toEqual(Array.from({ length: 10 }, (_, i) => `n=${i}`));
+  });
+
+  it('keeps memory bounded while reading a 1M-entry stream', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    await addEntries(client, 'olfi_stream', 1_000_000, (i) => ['mvoc', 'ACETOIN', 'frame', i % 2 ? 'x' : '{}'], 20_000);
+    const { mirror, updates } = watch({ url, start: { from: '0-0' }, capacity: 10_000, readCount: 10_000 });
+    await waitFor(async () => (await mirror.stats()).received === 1_000_000, '1M entries read', 290_000);
+    const stats = await mirror.stats();
+    expect(stats.buffered).toBe(10_000);
+    expect(stats.dropped).toBe(990_000);
+    expect(Math.max(...updates.map((u) => u.entries.length))).toBeLessThanOrEqual(10_000);
+    expect(mirror.window(0, 1)[0]!.id).toBe((await client.call('XREVRANGE', 'olfi_stream', '+', '-', 'COUNT', '1') as [string, string[]][])[0]![0]);
+  }, 300_000);
+
+  it('pages older history with XREVRANGE', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    await addEntries(client, 'olfi_stream', 30, validFields);
+    const { mirror, seen } = watch({ url, start: { last: 10 } });
+    await waitFor(() => seen.length >= 10, 'the last 10');
+    const oldestBuffered = mirror.window(0, 100).at(-1)!;
+    const page = await mirror.history(oldestBuffered.id, 15);
+    expect(payloadsOf(page)).toEqual(Array.from({ length: 15 }, (_, i) => `n=${19 - i}`));
+    await expect(mirror.history('nonsense', 5)).rejects.toThrow(/not a stream id/);
+  });
+
+  it('never puts the password in its status, and names a credential problem', async () => {
+    const { url, port } = await env.server();
+    await env.client(url).call('CONFIG', 'SET', 'requirepass', 's3cret-pw');
+    const good = watch({ url: `redis://:s3cret-pw@127.0.0.1:${port}` });
+    await waitFor(() => good.mirror.status.state === 'connected', 'connected with the password');
+    expect(JSON.stringify(good.mirror.status)).not.toContain('s3cret-pw');
+    const bad = watch({ url: `redis://:wrong-pw@127.0.0.1:${port}` });
+    await waitFor(() => /credentials/.test(bad.mirror.status.reason ?? ''), 'a credentials reason');
+    expect(JSON.stringify(bad.mirror.status)).not.toContain('wrong-pw');
+  });
+
+  it('publisher writes BioXen-compatible entries and refuses invalid frames unless forced', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    const publisher = new OlFiPublisher(client, { streamKey: 'custom_stream', maxStreamLength: 100 });
+    const frame = buildFrame({ address: 'CELL_0002', type: 'PING', payload: 'hi' });
+    const result = await publisher.publish('acetoin', frame, { extra: { source_vm: 'vm-1' } });
+    const [[id, fields]] = (await client.call('XRANGE', 'custom_stream', '-', '+')) as [string, string[]][];
+    expect(id).toBe(result.id);
+    expect(fields).toEqual(['mvoc', 'ACETOIN', 'frame', JSON.stringify(frame), 'source_vm', 'vm-1']);
+    await expect(publisher.publish('ACETOIN', '{bad')).rejects.toMatchObject({ code: 'invalid-frame', message: expect.stringContaining('not valid JSON') });
+    await expect(publisher.publish('ACETOIN', '{bad', { force: true })).resolves.toMatchObject({ classification: { status: 'malformed-json' } });
+    for (let i = 0; i < 500; i++) await publisher.publish('ACETOIN', frame);
+    expect(Number(await client.call('XLEN', 'custom_stream'))).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,351 @@
+// Live, bounded mirror of an Ol-Fi Redis stream: a blocking XREAD loop from the last seen id, classified
+// entries in a ring buffer, batched update events, reconnect with backoff and resume without loss or duplicates.
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { MVOC_COMPOUNDS, canonicalMvocName } from './mvoc-library';
+import { EntryRing } from './entry-ring';
+import { compareStreamIds, toEntry, type OlFiEntry } from './stream-entry';
+import {
+  defaultRedisFactory,
+  describeRedisError,
+  entriesOfRange,
+  entriesOfXread,
+  reconnectDelay,
+  redactRedisUrl,
+  type RawStreamEntry,
+  type RedisFactory,
+} from './redis-connection';
+
+export type MirrorState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error' | 'stopped';
+
+export interface MirrorStatus {
+  state: MirrorState;
+  /** The Redis URL with the password hidden. */
+  url: string;
+  streamKey: string;
+  /** Why the mirror is not connected (or what last went wrong). */
+  reason?: string;
+  lastId: string;
+}
+
+export interface MirrorUpdate {
+  /** New entries since the last update, oldest first. */
+  entries: OlFiEntry[];
+  /** Entries that arrived too fast to be delivered in this update (they are still counted and buffered). */
+  skipped: number;
+  buffered: number;
+  received: number;
+  dropped: number;
+}
+
+export interface MirrorStats {
+  framesPerSecond: number;
+  streamLength: number | null;
+  buffered: number;
+  received: number;
+  dropped: number;
+  byStatus: Record<string, number>;
+  /** Frames per second over the rate window, per library compound ("OTHER" for the rest). */
+  perCompoundRate: Record<string, number>;
+}
+
+export interface MirrorOptions {
+  url: string;
+  streamKey?: string;
+  /** Ring buffer size (default 100k entries). */
+  capacity?: number;
+  /** Where to begin: only new entries, the last N entries of the stream first, or after a given id ('0-0' = all). */
+  start?: { newest: true } | { last: number } | { from: string };
+  /** Update batching interval (default 33 ms). */
+  batchMs?: number;
+  /** XREAD COUNT per call (default 5000). */
+  readCount?: number;
+  /** XREAD BLOCK timeout (default 2000 ms); the loop re-issues the read after it. */
+  blockMs?: number;
+  redisFactory?: RedisFactory;
+}
+
+export interface MirrorEvents {
+  update: [MirrorUpdate];
+  status: [MirrorStatus];
+}
+
+export class OlFiMirrorError extends Error {
+  override readonly name = 'OlFiMirrorError';
+  constructor(
+    readonly code: 'unavailable' | 'bad-state' | 'invalid-input',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const RATE_WINDOW_S = 5;
+const HISTORY_MAX = 1000;
+const STREAM_ID = /^\d+(-\d+)?$/;
+
+export class OlFiMirror extends EventEmitter<MirrorEvents> {
+  readonly streamKey: string;
+  private readonly url: string;
+  private readonly redactedUrl: string;
+  private readonly ring: EntryRing;
+  private readonly batchMs: number;
+  private readonly readCount: number;
+  private readonly blockMs: number;
+  private readonly factory: RedisFactory;
+  private reader: Redis | undefined;
+  private commands: Redis | undefined;
+  private loop: Promise<void> | undefined;
+  private statusValue: MirrorStatus;
+  private lastId: string | undefined;
+  private pending: OlFiEntry[] = [];
+  private skipped = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private receivedCount = 0;
+  private readonly byStatus: Record<string, number> = {};
+  private readonly rateBuckets = new Map<number, Map<string, number>>();
+  private cachedLength: { at: number; value: number } | undefined;
+
+  constructor(private readonly options: MirrorOptions) {
+    super();
+    this.url = options.url;
+    this.redactedUrl = redactRedisUrl(options.url);
+    this.streamKey = options.streamKey ?? 'olfi_stream';
+    this.ring = new EntryRing(options.capacity ?? 100_000);
+    this.batchMs = options.batchMs ?? 33;
+    this.readCount = options.readCount ?? 5000;
+    this.blockMs = options.blockMs ?? 2000;
+    this.factory = options.redisFactory ?? defaultRedisFactory;
+    const start = options.start;
+    if (start && 'from' in start && !STREAM_ID.test(start.from)) {
+      throw new OlFiMirrorError('invalid-input', `start id "${start.from}" is not a stream id (expected <ms>-<seq>, e.g. 0-0)`);
+    }
+    this.statusValue = { state: 'idle', url: this.redactedUrl, streamKey: this.streamKey, lastId: '' };
+  }
+
+  get status(): MirrorStatus {
+    return { ...this.statusValue };
+  }
+
+  private get stopped(): boolean {
+    return this.statusValue.state === 'stopped';
+  }
+
+  start(): void {
+    if (this.statusValue.state !== 'idle') throw new OlFiMirrorError('bad-state', `the Ol-Fi mirror is ${this.statusValue.state}; create a new one to start again`);
+    this.setStatus('connecting');
+    this.reader = this.connect('bioxen-olfi-reader', true);
+    this.commands = this.connect('bioxen-olfi-commands', false);
+    this.loop = this.readLoop(this.reader);
+  }
+
+  async stop(): Promise<void> {
+    if (this.statusValue.state === 'stopped') return;
+    this.setStatus('stopped');
+    this.reader?.disconnect();
+    this.commands?.disconnect();
+    await this.loop;
+    this.flush();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  dispose(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Buffered entries, newest first, skipping the `offset` newest: the live table's window. */
+  window(offset: number, count: number): OlFiEntry[] {
+    return this.ring.newestFirst(Math.max(0, offset), Math.max(0, Math.min(count, HISTORY_MAX)));
+  }
+
+  get buffered(): number {
+    return this.ring.length;
+  }
+
+  /** Entries older than `beforeId` straight from Redis (XREVRANGE), newest first: paging past the buffer. */
+  async history(beforeId: string, count: number): Promise<OlFiEntry[]> {
+    if (!STREAM_ID.test(beforeId)) throw new OlFiMirrorError('invalid-input', `"${beforeId}" is not a stream id (expected <ms>-<seq>)`);
+    const limit = Math.max(1, Math.min(Math.floor(count) || 1, HISTORY_MAX));
+    const reply = await this.command((r) => r.call('XREVRANGE', this.streamKey, `(${beforeId}`, '-', 'COUNT', String(limit)));
+    return entriesOfRange(reply).map(([id, fields]) => toEntry(id, fields));
+  }
+
+  async stats(): Promise<MirrorStats> {
+    const now = Date.now();
+    if (this.statusValue.state === 'connected' && (!this.cachedLength || now - this.cachedLength.at > 500)) {
+      try {
+        const value = Number(await this.command((r) => r.call('XLEN', this.streamKey)));
+        this.cachedLength = { at: now, value };
+      } catch {
+        // The length is shown as unknown until Redis answers again; the status already says why.
+      }
+    }
+    const perCompoundRate: Record<string, number> = {};
+    let total = 0;
+    const current = Math.floor(now / 1000);
+    for (const [second, counts] of this.rateBuckets) {
+      if (second < current - RATE_WINDOW_S || second >= current) continue;
+      for (const [name, n] of counts) {
+        perCompoundRate[name] = (perCompoundRate[name] ?? 0) + n / RATE_WINDOW_S;
+        total += n;
+      }
+    }
+    return {
+      framesPerSecond: total / RATE_WINDOW_S,
+      streamLength: this.cachedLength?.value ?? null,
+      buffered: this.ring.length,
+      received: this.receivedCount,
+      dropped: this.ring.dropped,
+      byStatus: { ...this.byStatus },
+      perCompoundRate,
+    };
+  }
+
+  private connect(name: string, blocking: boolean): Redis {
+    const redis = this.factory(this.url, {
+      connectionName: name,
+      lazyConnect: false,
+      // The reader queues its XREAD while reconnecting and resends it after; one-off commands fail fast instead.
+      maxRetriesPerRequest: blocking ? null : 1,
+      enableOfflineQueue: blocking,
+      autoResendUnfulfilledCommands: blocking,
+      retryStrategy: (attempt) => reconnectDelay(attempt),
+      reconnectOnError: () => false,
+    });
+    if (blocking) {
+      redis.on('ready', () => this.setStatus('connected'));
+      redis.on('close', () => {
+        if (this.statusValue.state !== 'stopped') this.setStatus('reconnecting', this.statusValue.reason ?? `lost the connection to ${this.redactedUrl}`);
+      });
+      redis.on('error', (err) => {
+        if (this.statusValue.state !== 'stopped') this.setStatus(this.statusValue.state === 'connected' ? 'reconnecting' : this.statusValue.state, describeRedisError(err, this.redactedUrl));
+      });
+    } else {
+      // Errors of the command connection surface through the calls that hit them.
+      redis.on('error', () => undefined);
+    }
+    return redis;
+  }
+
+  private async command<T>(run: (redis: Redis) => Promise<T>): Promise<T> {
+    const redis = this.commands;
+    if (!redis || this.statusValue.state === 'stopped') throw new OlFiMirrorError('bad-state', 'the Ol-Fi mirror is stopped');
+    try {
+      return await run(redis);
+    } catch (err) {
+      throw new OlFiMirrorError('unavailable', `Redis did not answer: ${describeRedisError(err, this.redactedUrl)}`);
+    }
+  }
+
+  private async readLoop(reader: Redis): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (this.lastId === undefined) await this.loadStart(reader);
+        const reply = await reader.call('XREAD', 'COUNT', String(this.readCount), 'BLOCK', String(this.blockMs), 'STREAMS', this.streamKey, this.lastId!);
+        this.ingest(entriesOfXread(reply));
+        if (!this.stopped && this.statusValue.state !== 'connected') this.setStatus('connected');
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        failures++;
+        this.setStatus(reader.status === 'ready' ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
+        await delay(reconnectDelay(failures));
+      }
+    }
+  }
+
+  /** Resolves the first id to read after: the stream's newest entry, after loading the last N if asked. */
+  private async loadStart(reader: Redis): Promise<void> {
+    const start = this.options.start ?? { newest: true };
+    if ('from' in start) {
+      this.lastId = start.from;
+      return;
+    }
+    const count = 'last' in start ? Math.max(1, Math.min(start.last, this.ring.capacity)) : 1;
+    const newestFirst = entriesOfRange(await reader.call('XREVRANGE', this.streamKey, '+', '-', 'COUNT', String(count)));
+    const newestId = newestFirst[0]?.[0] ?? '0-0';
+    if ('last' in start && start.last > 0) {
+      this.lastId = '0-0';
+      this.ingest([...newestFirst].reverse());
+    }
+    this.lastId = newestId;
+    this.statusValue.lastId = this.lastId;
+  }
+
+  private ingest(raw: RawStreamEntry[]): void {
+    if (raw.length === 0) return;
+    const second = Math.floor(Date.now() / 1000);
+    for (const [id, fields] of raw) {
+      // Resent reads after a reconnect must not show an entry twice.
+      if (this.lastId !== undefined && compareStreamIds(id, this.lastId) <= 0) continue;
+      const entry = toEntry(id, fields);
+      this.lastId = id;
+      this.ring.push(entry);
+      this.receivedCount++;
+      this.byStatus[entry.status] = (this.byStatus[entry.status] ?? 0) + 1;
+      this.countRate(second, entry.mvoc);
+      this.queue(entry);
+    }
+    this.statusValue.lastId = this.lastId ?? '';
+    this.scheduleFlush();
+  }
+
+  private queue(entry: OlFiEntry): void {
+    // Between two flushes at most one buffer's worth is worth delivering; older ones are only in the buffer.
+    if (this.pending.length >= this.ring.capacity) {
+      const excess = Math.ceil(this.pending.length / 2);
+      this.pending.splice(0, excess);
+      this.skipped += excess;
+    }
+    this.pending.push(entry);
+  }
+
+  private countRate(second: number, mvoc: string | undefined): void {
+    let counts = this.rateBuckets.get(second);
+    if (!counts) {
+      counts = new Map();
+      this.rateBuckets.set(second, counts);
+      for (const old of this.rateBuckets.keys()) if (old < second - RATE_WINDOW_S - 1) this.rateBuckets.delete(old);
+    }
+    const name = mvoc !== undefined && knownNames.has(canonicalMvocName(mvoc)) ? canonicalMvocName(mvoc) : 'OTHER';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.pending.length === 0) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.batchMs);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const update: MirrorUpdate = {
+      entries: this.pending,
+      skipped: this.skipped,
+      buffered: this.ring.length,
+      received: this.receivedCount,
+      dropped: this.ring.dropped,
+    };
+    this.pending = [];
+    this.skipped = 0;
+    this.emit('update', update);
+  }
+
+  private setStatus(state: MirrorState, reason?: string): void {
+    const next: MirrorStatus = { state, url: this.redactedUrl, streamKey: this.streamKey, lastId: this.lastId ?? '' };
+    if (reason && state !== 'connected') next.reason = reason;
+    if (next.state === this.statusValue.state && next.reason === this.statusValue.reason) return;
+    this.statusValue = next;
+    this.emit('status', { ...next });
+  }
+}
+
+const knownNames = new Set(MVOC_COMPOUNDS.map((c) => c.name));
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,70 @@
+// Writes Ol-Fi frames to the stream the way BioXen's producer does: XADD <key> * mvoc <name> frame <json>.
+import type { Redis } from 'ioredis';
+import { canonicalMvocName, findCompound } from './mvoc-library';
+import { classifyEntry, type FrameClassification, type OlFiFrame } from './frame-codec';
+import { describeRedisError, redactRedisUrl } from './redis-connection';
+
+export class OlFiPublishError extends Error {
+  override readonly name = 'OlFiPublishError';
+  constructor(
+    readonly code: 'invalid-frame' | 'unavailable',
+    message: string,
+    readonly classification?: FrameClassification,
+  ) {
+    super(message);
+  }
+}
+
+export interface PublishOptions {
+  /** Publish even when the frame does not classify as valid (to test how readers cope). */
+  force?: boolean;
+  /** More stream fields, written after mvoc and frame. */
+  extra?: Record<string, string>;
+}
+
+export interface PublishResult {
+  id: string;
+  mvoc: string;
+  classification: FrameClassification;
+}
+
+export interface PublisherOptions {
+  streamKey?: string;
+  /** Approximate cap on the stream length (XADD MAXLEN ~), so a long-running producer cannot fill Redis. */
+  maxStreamLength?: number;
+  /** Shown in errors instead of the URL, which may hold a password. */
+  url?: string;
+}
+
+export class OlFiPublisher {
+  readonly streamKey: string;
+  private readonly maxLength: number;
+  private readonly label: string;
+
+  constructor(
+    private readonly redis: Redis,
+    options: PublisherOptions = {},
+  ) {
+    this.streamKey = options.streamKey ?? 'olfi_stream';
+    this.maxLength = options.maxStreamLength ?? 1_000_000;
+    this.label = options.url ? redactRedisUrl(options.url) : 'Redis';
+  }
+
+  /** Publishes one frame (an object or its JSON text). Library compounds are written under their canonical name. */
+  async publish(mvoc: string, frame: OlFiFrame | string, options: PublishOptions = {}): Promise<PublishResult> {
+    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
+    const name = findCompound(mvoc) ? canonicalMvocName(mvoc) : mvoc;
+    const classification = classifyEntry(name, text);
+    if (classification.status !== 'valid' && !options.force) {
+      throw new OlFiPublishError('invalid-frame', `frame not published: ${classification.reason}`, classification);
+    }
+    const extra = Object.entries(options.extra ?? {}).flat();
+    let id: unknown;
+    try {
+      id = await this.redis.call('XADD', this.streamKey, 'MAXLEN', '~', String(this.maxLength), '*', 'mvoc', name, 'frame', text, ...extra);
+    } catch (err) {
+      throw new OlFiPublishError('unavailable', `could not publish to ${this.streamKey}: ${describeRedisError(err, this.label)}`);
+    }
+    return { id: String(id), mvoc: name, classification };
+  }
+}
