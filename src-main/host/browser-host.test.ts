@@ -121,6 +121,7 @@ describe('BrowserHost', () => {
     expect((await get(host.port, '/%2e%2e/secret.txt?token=test-token-123')).status).toBe(404);
     expect((await get(host.port, '/..%2fsecret.txt?token=test-token-123')).status).toBe(404);
     expect((await get(host.port, '/assets?token=test-token-123')).status).toBe(404);
+    expect((await get(host.port, '/favicon.ico?token=test-token-123')).status).toBe(204);
   });
 
   it('rejects a foreign Host header (DNS rebinding)', async () => {

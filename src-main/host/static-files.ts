@@ -53,7 +53,11 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { ...headers, Allow: 'GET, HEAD' });
   const file = resolveInside(root, urlPath);
   const info = file ? await stat(file).catch(() => null) : null;
-  if (!file || !info?.isFile()) return sendText(res, 404, 'not found', headers);
+  if (!file || !info?.isFile()) {
+    // Browsers ask for a favicon on their own; an empty answer keeps a 404 out of the page console.
+    if (urlPath === '/favicon.ico') return void res.writeHead(204, headers).end();
+    return sendText(res, 404, 'not found', headers);
+  }
   res.writeHead(200, {
     ...headers,
     'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
