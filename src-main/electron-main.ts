@@ -1,6 +1,6 @@
 // Electron entry: single instance, services, IPC handlers, menu, one secure window. Logic lives in
 // the services and in src-main/electron/.
-import { app, ipcMain, Menu, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, shell } from 'electron';
 import { join } from 'node:path';
 import { createApi } from './api/index';
 import { resolveDataDir } from './config/data-dir';
@@ -21,7 +21,11 @@ if (!claimSingleInstance(app, () => windows.focus())) {
   app.quit();
 } else {
   guardAllWebContents(app);
-  void start();
+  start().catch((err: unknown) => {
+    // Before the window exists there is nowhere else to say it (e.g. an invalid settings.json).
+    dialog.showErrorBox('BioXen Workbench could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
 }
 
 async function start(): Promise<void> {

@@ -32,9 +32,11 @@ function fakeApi() {
 
 const rendererFile = '/opt/bioxen/out/renderer/index.html';
 
+let nextId = 1;
 function ourWindow() {
-  const mainFrame = { url: 'file:///opt/bioxen/out/renderer/index.html?x=1#y' };
-  return { mainFrame, send: vi.fn(), isDestroyed: () => false };
+  const id = nextId++;
+  const mainFrame = { url: 'file:///opt/bioxen/out/renderer/index.html?x=1#y', parent: null, processId: 100 + id, routingId: 1 };
+  return { id, mainFrame, send: vi.fn(), isDestroyed: () => false };
 }
 
 describe('IPC bridge', () => {
@@ -56,7 +58,7 @@ describe('IPC bridge', () => {
     const ipc = fakeIpcMain();
     const { api } = fakeApi();
     registerIpcHandlers(ipc, api as unknown as Api, trust);
-    const reply = await ipc.handlers.get('sessions:list')!({ sender: win, senderFrame: win.mainFrame }, {});
+    const reply = await ipc.handlers.get('sessions:list')!({ sender: { ...win }, senderFrame: { ...win.mainFrame } }, {});
     expect(reply).toEqual({ ok: true, value: { name: 'sessions:list', input: {} } });
     expect(api.invoke).toHaveBeenCalledWith('sessions:list', {}, { transport: 'electron' });
   });
@@ -67,11 +69,13 @@ describe('IPC bridge', () => {
     registerIpcHandlers(ipc, api as unknown as Api, trust);
     const call = (event: unknown) => ipc.handlers.get('workspace:write')!(event, { name: 'a.lua', content: '' });
     const stranger = ourWindow();
-    const subframe = { url: win.mainFrame.url };
+    const subframe = { ...win.mainFrame, parent: win.mainFrame, routingId: 2 };
+    const evilPage = { ...win.mainFrame, url: 'https://evil.example/' };
     const cases = [
       { sender: stranger, senderFrame: stranger.mainFrame },
       { sender: win, senderFrame: subframe },
-      { sender: { ...win, mainFrame: { url: 'https://evil.example/' } }, senderFrame: { url: 'https://evil.example/' } },
+      { sender: win, senderFrame: { ...win.mainFrame, routingId: 7 } },
+      { sender: { ...win, mainFrame: evilPage }, senderFrame: evilPage },
       { sender: win, senderFrame: null },
     ];
     for (const event of cases) expect(await call(event)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -87,8 +91,7 @@ describe('IPC bridge', () => {
     expect(built('file:///opt/bioxen/out/renderer/other.html')).toBe(false);
     expect(built('file://host/opt/bioxen/out/renderer/index.html')).toBe(false);
     expect(built('not a url')).toBe(false);
-    const frame = { url: 'file:///tmp/evil.html' };
-    expect(refuseSender({ sender: { ...win, mainFrame: frame } as never, senderFrame: frame as never }, { ...trust, windows: () => [] })).toMatch(/workbench windows/);
+    expect(refuseSender({ sender: win as never, senderFrame: win.mainFrame as never }, { ...trust, windows: () => [] })).toMatch(/workbench windows/);
   });
 
   it('sends contract events to every open window', () => {

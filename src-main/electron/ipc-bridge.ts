@@ -30,8 +30,12 @@ export function rendererUrlMatcher(renderer: WindowSource['renderer']): (url: st
 export function refuseSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, trust: TrustedSenders): string | null {
   const frame = event.senderFrame;
   if (!frame) return 'the calling frame is gone';
-  if (!trust.windows().includes(event.sender)) return 'calls are accepted only from workbench windows';
-  if (frame !== event.sender.mainFrame) return 'only the main frame of a workbench window may call the workbench';
+  // Compared by id: Electron does not promise one JS wrapper object per web contents or frame.
+  if (!trust.windows().some((w) => w.id === event.sender.id)) return 'calls are accepted only from workbench windows';
+  const main = event.sender.mainFrame;
+  if (frame.parent !== null || frame.processId !== main.processId || frame.routingId !== main.routingId) {
+    return 'only the main frame of a workbench window may call the workbench';
+  }
   if (!trust.isRendererUrl(frame.url)) return `calls from ${frame.url || 'an unknown page'} are refused`;
   return null;
 }
