@@ -41,12 +41,17 @@ local function write_line(s) stdout:write(s, '\n') end
 
 local out = { stream = nil, parts = {}, n = 0, size = 0, total = 0, cap = 0, dropped = 0, last = 0, last_time = 0 }
 
+-- Buffered output becomes one chunk line in stdout's buffer; flushing the pipe is separate so
+-- a short run's output and its final reply leave in one write.
+local function write_chunk()
+  if out.n == 0 then return end
+  local text = concat(out.parts, '', 1, out.n)
+  write_line('{"id":' .. current .. ',"t":"' .. out.stream .. '","s":' .. encode_string(text) .. '}')
+  out.n, out.size = 0, 0
+end
+
 local function flush_output()
-  if out.n > 0 then
-    local text = concat(out.parts, '', 1, out.n)
-    write_line('{"id":' .. current .. ',"t":"' .. out.stream .. '","s":' .. encode_string(text) .. '}')
-    out.n, out.size = 0, 0
-  end
+  write_chunk()
   out.last, out.last_time = clock(), time()
   stdout:flush()
 end
@@ -57,7 +62,7 @@ local function reset_output(cap)
 end
 
 local function append(stream, s)
-  if out.stream ~= stream and out.n > 0 then flush_output() end
+  if out.stream ~= stream then write_chunk() end
   out.stream = stream
   out.n = out.n + 1
   out.parts[out.n] = s
@@ -92,7 +97,7 @@ local function interrupt_requested()
 end
 
 sandbox.set_tick(function()
-  if out.n > 0 and (clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time) then flush_output() end
+  if clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time then flush_output() end
   if interrupt_requested() then
     os.remove(cfg.interrupt_file)
     sandbox.interrupt()
@@ -100,7 +105,7 @@ sandbox.set_tick(function()
 end)
 
 local function finish_output()
-  if out.n > 0 then flush_output() end
+  write_chunk()
   if out.dropped > 0 then
     write_line('{"id":' .. current .. ',"t":"dropped","n":' .. out.dropped .. ',"cap":' .. out.cap .. '}')
   end
@@ -148,7 +153,7 @@ local host = {}
 function host.out(s) capture('out', s) end
 function host.err(s) capture('err', s) end
 function host.emit(kind, data)
-  if out.n > 0 then flush_output() end
+  write_chunk()
   write_line('{"t":"emit","kind":' .. encode_string(kind) .. ',"data":' .. encode(data) .. '}')
 end
 
