@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REDIS_NOT_FOUND_MESSAGE } from '../redis/redis-server-process';
+import { VMManager } from '../vm/vm-manager';
+import { buildFrame } from './frame-codec';
+import { OlFiService } from './olfi-service';
+import { TestRedis, waitFor } from './test-redis';
+import type { OlFiEntry } from './stream-entry';
+
+const env = new TestRedis();
+const owned: { dispose(): Promise<void> }[] = [];
+
+afterEach(async () => {
+  await Promise.all(owned.splice(0).map((o) => o.dispose()));
+  await env.cleanup();
+});
+
+function service(options: Partial<ConstructorParameters<typeof OlFiService>[0]> & { dataDir: string }) {
+  const s = new OlFiService({ redisUrl: () => null, ...options });
+  owned.push(s);
+  const seen: OlFiEntry[] = [];
+  s.on('update', (u) => seen.push(...u.entries));
+  return { s, seen };
+}
+
+describe('OlFiService', () => {
+  it('starts an embedded redis-server in the data dir, publishes and mirrors, and stops it on dispose', async () => {
+    const dataDir = env.tempDir();
+    const { s, seen } = service({ dataDir });
+    const status = await s.start();
+    expect(status.source).toBe('embedded');
+    const record = JSON.parse(readFileSync(join(dataDir, 'redis', 'server.json'), 'utf8')) as { pid: number };
+    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
+    const frame = buildFrame({ address: 'CELL_0002', type: 'PING', payload: 'hello' });
+    const published = await s.publish('acetoin', frame);
+    await waitFor(() => seen.length === 1, 'the frame mirrored');
+    expect(seen[0]).toMatchObject({ id: published.id, mvoc: 'ACETOIN', status: 'valid', frame });
+    expect(s.window(0, 10).map((e) => e.id)).toEqual([published.id]);
+    await s.dispose();
+    expect(existsSync(join(dataDir, 'redis', 'server.json'))).toBe(false);
+    expect(() => process.kill(record.pid, 0)).toThrow();
+    expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
+  });
+
+  it('says how to fix a missing redis-server and keeps working otherwise', async () => {
+    const { s } = service({ dataDir: env.tempDir(), redisServerExecutable: '/nonexistent/redis-server' });
+    const status = await s.start();
+    expect(status).toMatchObject({ source: 'none', url: null, error: REDIS_NOT_FOUND_MESSAGE });
+    expect(s.window(0, 10)).toEqual([]);
+    await expect(s.publish('ACETOIN', buildFrame({ address: 'x', type: 'PING' }))).rejects.toThrow(/install it \(apt install redis-server\)/);
+  });
+
+  it('uses a configured URL as is and hides its password', async () => {
+    const { url, port } = await env.server();
+    await env.client(url).call('CONFIG', 'SET', 'requirepass', 'pw-123');
+    const dataDir = env.tempDir();
+    const { s } = service({ dataDir, redisUrl: () => `redis://:pw-123@127.0.0.1:${port}/0` });
+    const status = await s.start();
+    expect(status.source).toBe('configured');
+    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    expect(JSON.stringify(s.status())).not.toContain('pw-123');
+    expect(existsSync(join(dataDir, 'redis'))).toBe(false);
+  });
+
+  it('publishes what a Lua VM sends with require("bioxen.olfi").send', async () => {
+    const { url } = await env.server();
+    const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url });
+    await s.start();
+    await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
+    const vm = new VMManager({ dataDir: env.tempDir() });
+    owned.push(vm);
+    s.attachEngine(vm);
+    await vm.createVM('cell', { capabilities: { olfi: true } });
+    const run = await vm.executeVMSync(
+      'cell',
+      'local olfi = require("bioxen.olfi")\n' +
+        'olfi.send("acetoin", { address = "CELL_0002", type = "STATUS_REQUEST", payload = "temp?" })\n' +
+        'olfi.send("ethyl_acetate", "circuit=toggle;event=u_high")\n' +
+        'return pcall(olfi.send, "signal1", {})',
+    );
+    expect(run.success).toBe(true);
+    expect(run.values.join(' ')).toContain('mvoc "signal1" is not in the MVOC library');
+    await waitFor(() => seen.length === 2, 'two frames from Lua');
+    expect(seen.map((e) => [e.mvoc, e.status, e.frame?.payload, e.extra?.vm])).toEqual([
+      ['ACETOIN', 'valid', 'temp?', 'cell'],
+      ['ETHYL_ACETATE', 'valid', 'circuit=toggle;event=u_high', 'cell'],
+    ]);
+    expect(s.status().vmPublishFailures).toBe(0);
+  });
+});

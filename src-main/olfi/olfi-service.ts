@@ -1,0 +1,185 @@
+// The Ol-Fi domain as one service: where Redis is (configured URL or the embedded server), the live mirror,
+// the publisher, and the bridge from Lua VMs' `olfi` emits to XADD.
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { acquireEmbeddedRedis, type EmbeddedRedisLease } from '../redis/embedded-redis';
+import { RedisServerError } from '../redis/redis-server-process';
+import type { OlFiFrame } from './frame-codec';
+import { OlFiMirror, type MirrorStats, type MirrorStatus, type MirrorUpdate } from './olfi-mirror';
+import { OlFiPublishError, OlFiPublisher, type PublishOptions, type PublishResult } from './olfi-publisher';
+import { defaultRedisFactory, reconnectDelay, redactRedisUrl, type RedisFactory } from './redis-connection';
+import type { OlFiEntry } from './stream-entry';
+
+export interface OlFiStatus {
+  /** Where the Redis URL came from; 'none' when no Redis could be had (see error). */
+  source: 'embedded' | 'configured' | 'none';
+  /** The URL with the password hidden. */
+  url: string | null;
+  streamKey: string;
+  mirror: MirrorStatus | null;
+  error?: string;
+  /** Frames Lua VMs emitted that could not be published, and the last reason. */
+  vmPublishFailures: number;
+  lastVmPublishError?: string;
+}
+
+export interface OlFiServiceOptions {
+  dataDir: string;
+  /** The configured Redis URL (Settings); none → the embedded server in <dataDir>/redis. */
+  redisUrl: () => string | null | undefined;
+  streamKey?: string;
+  capacity?: number;
+  /** Load this many existing entries when the mirror opens (default 1000). */
+  loadLast?: number;
+  redisFactory?: RedisFactory;
+  redisServerExecutable?: string;
+}
+
+export interface OlFiServiceEvents {
+  status: [OlFiStatus];
+  update: [MirrorUpdate];
+}
+
+/** What the engine offers: VMManager's `emit` event (Lua's bioxen.host.emit). */
+export interface EmitSource {
+  on(event: 'emit', listener: (vmId: string, kind: string, data: unknown) => void): unknown;
+  off(event: 'emit', listener: (vmId: string, kind: string, data: unknown) => void): unknown;
+}
+
+export class OlFiService extends EventEmitter<OlFiServiceEvents> {
+  readonly streamKey: string;
+  private mirror: OlFiMirror | undefined;
+  private publisherRedis: Redis | undefined;
+  private publisher: OlFiPublisher | undefined;
+  private lease: EmbeddedRedisLease | undefined;
+  private current: OlFiStatus;
+  private starting: Promise<OlFiStatus> | undefined;
+  private readonly factory: RedisFactory;
+  private readonly detachers: Array<() => void> = [];
+
+  constructor(private readonly options: OlFiServiceOptions) {
+    super();
+    this.streamKey = options.streamKey ?? 'olfi_stream';
+    this.factory = options.redisFactory ?? defaultRedisFactory;
+    this.current = { source: 'none', url: null, streamKey: this.streamKey, mirror: null, vmPublishFailures: 0 };
+  }
+
+  status(): OlFiStatus {
+    return { ...this.current, mirror: this.mirror?.status ?? null };
+  }
+
+  /** Connects (starting the embedded Redis when no URL is configured). Never throws: problems land in status. */
+  start(): Promise<OlFiStatus> {
+    this.starting ??= this.connect();
+    return this.starting;
+  }
+
+  /** Applies a changed Redis URL: closes everything and connects again. */
+  async restart(): Promise<OlFiStatus> {
+    await this.starting;
+    await this.close();
+    this.starting = undefined;
+    return this.start();
+  }
+
+  async publish(mvoc: string, frame: OlFiFrame | string, options?: PublishOptions): Promise<PublishResult> {
+    await this.start();
+    if (!this.publisher) throw new OlFiPublishError('unavailable', `Ol-Fi has no Redis: ${this.current.error ?? 'not connected'}`);
+    return this.publisher.publish(mvoc, frame, options);
+  }
+
+  window(offset: number, count: number): OlFiEntry[] {
+    return this.mirror?.window(offset, count) ?? [];
+  }
+
+  async history(beforeId: string, count: number): Promise<OlFiEntry[]> {
+    if (!this.mirror) throw new OlFiPublishError('unavailable', `Ol-Fi has no Redis: ${this.current.error ?? 'not connected'}`);
+    return this.mirror.history(beforeId, count);
+  }
+
+  async stats(): Promise<MirrorStats | null> {
+    return this.mirror ? this.mirror.stats() : null;
+  }
+
+  /** Publishes what Lua VMs send with require("bioxen.olfi").send(...). Returns a detach function. */
+  attachEngine(engine: EmitSource): () => void {
+    const listener = (vmId: string, kind: string, data: unknown) => {
+      if (kind === 'olfi') void this.publishFromVm(vmId, data);
+    };
+    engine.on('emit', listener);
+    const detach = () => engine.off('emit', listener);
+    this.detachers.push(detach);
+    return detach;
+  }
+
+  async dispose(): Promise<void> {
+    for (const detach of this.detachers.splice(0)) detach();
+    await this.starting;
+    await this.close();
+    this.removeAllListeners();
+  }
+
+  private async publishFromVm(vmId: string, data: unknown): Promise<void> {
+    const { mvoc, frame } = (data ?? {}) as { mvoc?: unknown; frame?: unknown };
+    try {
+      if (typeof mvoc !== 'string' || (typeof frame !== 'string' && (typeof frame !== 'object' || frame === null))) {
+        throw new OlFiPublishError('invalid-frame', 'an olfi emit needs {mvoc = "NAME", frame = <frame table or JSON>}');
+      }
+      await this.publish(mvoc, frame as OlFiFrame | string, { extra: { vm: vmId } });
+    } catch (err) {
+      this.current.vmPublishFailures++;
+      this.current.lastVmPublishError = `VM ${vmId}: ${err instanceof Error ? err.message : String(err)}`;
+      this.emitStatus();
+    }
+  }
+
+  private async connect(): Promise<OlFiStatus> {
+    const configured = this.options.redisUrl();
+    let url: string;
+    if (configured) {
+      url = configured;
+      this.current = { ...this.current, source: 'configured', url: redactRedisUrl(url), error: undefined };
+    } else {
+      try {
+        this.lease = await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable);
+        url = this.lease.url;
+        this.current = { ...this.current, source: 'embedded', url, error: undefined };
+      } catch (err) {
+        const message = err instanceof RedisServerError ? err.message : `could not start the embedded redis-server: ${(err as Error).message}`;
+        this.current = { ...this.current, source: 'none', url: null, error: message };
+        this.emitStatus();
+        return this.status();
+      }
+    }
+    this.publisherRedis = this.factory(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => reconnectDelay(n) });
+    this.publisherRedis.on('error', () => undefined);
+    this.publisher = new OlFiPublisher(this.publisherRedis, { streamKey: this.streamKey, url });
+    const mirror = new OlFiMirror({
+      url,
+      streamKey: this.streamKey,
+      capacity: this.options.capacity,
+      start: { last: this.options.loadLast ?? 1000 },
+      redisFactory: this.factory,
+    });
+    mirror.on('update', (update) => this.emit('update', update));
+    mirror.on('status', () => this.emitStatus());
+    this.mirror = mirror;
+    mirror.start();
+    return this.status();
+  }
+
+  private async close(): Promise<void> {
+    const mirror = this.mirror;
+    this.mirror = undefined;
+    this.publisher = undefined;
+    await mirror?.dispose();
+    this.publisherRedis?.disconnect();
+    this.publisherRedis = undefined;
+    await this.lease?.release();
+    this.lease = undefined;
+  }
+
+  private emitStatus(): void {
+    this.emit('status', this.status());
+  }
+}
