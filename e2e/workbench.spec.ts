@@ -49,7 +49,7 @@ test('a syntax error shows up as a marker in the editor', async ({ page, host })
   await openWorkbench(page, host);
   await createSession(page, 'syntax');
   await typeInEditor(page, 'syntax', ['local ok = 1', 'if ok then', 'print("never closed")']);
-  await expect(page.getByLabel('Problems')).toContainText('1 errors', { timeout: 20_000 });
+  await expect(page.getByLabel('Problems')).toContainText('1 error,', { timeout: 20_000 });
   await editorTextbox(page, 'syntax').press('F8');
   await expect(page.getByText(/'end' expected/).first()).toBeVisible();
 });

@@ -41,7 +41,7 @@ export function App() {
         <View />
       </aside>
       <Splitter orientation="vertical" label="Resize sidebar" size={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout({ sidebarWidth })} />
-      <main className="main">
+      <main className="wb-main">
         <ErrorBanner />
         <EditorArea />
         <Splitter orientation="horizontal" label="Resize console" size={layout.consoleHeight} reverse onResize={(consoleHeight) => setLayout({ consoleHeight })} />

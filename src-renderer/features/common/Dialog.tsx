@@ -25,7 +25,7 @@ export function Dialog({ title, onClose, children, footer, onSubmit }: DialogPro
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
-        className="dialog"
+        className="wb-dialog"
         onKeyDown={(event) => event.key === 'Escape' && onClose()}
         onSubmit={(event) => {
           event.preventDefault();

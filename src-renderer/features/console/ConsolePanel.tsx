@@ -9,7 +9,7 @@ const ROW_HEIGHT = 19;
 
 export function ConsolePanel() {
   const session = useSessions(selectActiveSession);
-  if (!session) return <section className="console" aria-label="Console"><p className="empty">Create or select a session to use its console.</p></section>;
+  if (!session) return <section className="console" aria-label="Console"><p className="wb-empty">Create or select a session to use its console.</p></section>;
   return <SessionConsole key={session.id} sessionId={session.id} runnable={canRun(session)} />;
 }
 
@@ -80,7 +80,7 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
     <section className="console" aria-label={`Console ${sessionId}`} onKeyDown={onPanelKeyDown}>
       <header className="console-header">
         <h2>Console — {sessionId}</h2>
-        <div className="toolbar">
+        <div className="console-actions">
           <button onClick={() => void actions.interrupt(sessionId)} aria-label="Interrupt">Interrupt</button>
           <button onClick={() => actions.clearOutput(sessionId)}>Clear</button>
           <button onClick={() => void copy()}>{copied ? 'Copied' : 'Copy'}</button>
@@ -111,7 +111,7 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
         </div>
       </div>
       <div className="console-input">
-        <span className="prompt" aria-hidden="true">{pending ? '>>' : '>'}</span>
+        <span className="console-prompt" aria-hidden="true">{pending ? '>>' : '>'}</span>
         <input
           aria-label={pending ? 'Console input (continuation)' : 'Console input'}
           placeholder={runnable ? (pending ? 'continue the chunk…' : 'Lua expression or statement') : 'session not running'}

@@ -62,14 +62,18 @@ function EditorToolbar({ sessionId, runnable }: { sessionId: string; runnable: b
       <button onClick={() => openDialog('example')}>New from example…</button>
       <span className="save-status" role="status" aria-label="Save status">{status}</span>
       {document && (document.errors > 0 || document.warnings > 0) && (
-        <span className="diagnostic-counts" aria-label="Problems">{document.errors} errors, {document.warnings} warnings</span>
+        <span className="diagnostic-counts" aria-label="Problems">{plural(document.errors, 'error')}, {plural(document.warnings, 'warning')}</span>
       )}
       {document?.runtimeError && (
         <span className="runtime-error" role="alert">
           {document.runtimeError.line ? `line ${document.runtimeError.line}: ` : ''}{document.runtimeError.message}
         </span>
       )}
-      {document?.problem && <span className="problem" role="alert">{document.problem}</span>}
+      {document?.problem && <span className="wb-problem" role="alert">{document.problem}</span>}
     </div>
   );
+}
+
+function plural(count: number, noun: string) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

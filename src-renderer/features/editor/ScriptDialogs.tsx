@@ -46,11 +46,11 @@ function SaveAsDialog({ sessionId, onClose }: { sessionId: string; onClose(): vo
         File name
         <input value={name} onChange={(event) => setName(event.target.value)} />
       </label>
-      <label className="checkbox">
+      <label className="wb-checkbox">
         <input type="checkbox" checked={overwrite} onChange={(event) => setOverwrite(event.target.checked)} />
         Replace an existing script with this name
       </label>
-      {problem && <p role="alert" className="problem">{problem}</p>}
+      {problem && <p role="alert" className="wb-problem">{problem}</p>}
     </Dialog>
   );
 }
@@ -81,7 +81,7 @@ function OpenDialog({ sessionId, onClose }: { sessionId: string; onClose(): void
           </li>
         ))}
       </ul>
-      {problem && <p role="alert" className="problem">{problem}</p>}
+      {problem && <p role="alert" className="wb-problem">{problem}</p>}
     </Dialog>
   );
 }
@@ -108,7 +108,7 @@ function ExampleDialog({ sessionId, onClose }: { sessionId: string; onClose(): v
           </li>
         ))}
       </ul>
-      {problem && <p role="alert" className="problem">{problem}</p>}
+      {problem && <p role="alert" className="wb-problem">{problem}</p>}
     </Dialog>
   );
 }

@@ -74,11 +74,11 @@ export function CreateSessionDialog({ onClose }: { onClose(): void }) {
         Environment
         <input value={environment} placeholder="none" onChange={(event) => setEnvironment(event.target.value)} />
       </label>
-      <label className="checkbox">
+      <label className="wb-checkbox">
         <input type="checkbox" checked={networked} onChange={(event) => setNetworked(event.target.checked)} />
         Networked (LuaSocket)
       </label>
-      <label className="checkbox">
+      <label className="wb-checkbox">
         <input type="checkbox" checked={persistent} onChange={(event) => setPersistent(event.target.checked)} />
         Persistent (restored when the workbench starts; the Lua state restarts)
       </label>
@@ -88,7 +88,7 @@ export function CreateSessionDialog({ onClose }: { onClose(): void }) {
         {limitInput('memoryMb', 'Memory (MB)')}
         {limitInput('timeoutMs', 'Timeout per run (ms)')}
       </fieldset>
-      {problem && <p role="alert" className="problem">{problem}</p>}
+      {problem && <p role="alert" className="wb-problem">{problem}</p>}
     </Dialog>
   );
 }

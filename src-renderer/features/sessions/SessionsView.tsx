@@ -18,7 +18,7 @@ export function SessionsView() {
         <h1>Sessions</h1>
         <button className="primary" onClick={() => setCreating(true)}>New session</button>
       </header>
-      {hydrated && sessions.length === 0 && <p className="empty">No sessions yet. Create one to run Lua.</p>}
+      {hydrated && sessions.length === 0 && <p className="wb-empty">No sessions yet. Create one to run Lua.</p>}
       <ul className="session-list" aria-label="Session list">
         {sessions.map((info) => (
           <SessionItem key={info.id} info={info} active={info.id === activeId} />

@@ -32,7 +32,7 @@ export function SettingsDialog() {
           </label>
         </>
       )}
-      {problem && <p role="alert" className="problem">{problem}</p>}
+      {problem && <p role="alert" className="wb-problem">{problem}</p>}
     </Dialog>
   );
 }

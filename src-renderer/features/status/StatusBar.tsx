@@ -20,7 +20,7 @@ export function StatusBar() {
           <span aria-label="Session memory">{formatMemory(session.memoryKb)}</span>
         </>
       )}
-      <span className="spacer" />
+      <span className="wb-spacer" />
       {transport && <span>{transport === 'electron' ? 'Electron' : 'Browser host'}</span>}
     </footer>
   );
