@@ -6,6 +6,8 @@ const BASE = [
   "style-src 'self' 'unsafe-inline'",
   "worker-src 'self' blob:",
   "font-src 'self' data:",
+  // Monaco draws marker squiggles as data: SVG backgrounds.
+  "img-src 'self' data:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
