@@ -1,0 +1,65 @@
+// `bioxen exec`, `bioxen repl`, `bioxen lua-versions` through the real bin/bioxen.mjs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = join(__dirname, '..', '..', '..', 'bin', 'bioxen.mjs');
+const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-test-'));
+
+function bioxen(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+// Each run pays tsx's start-up, so the suite's runs start together.
+describe.concurrent('bioxen CLI: VM commands', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('exec -e prints output and returned values', async () => {
+    const r = await bioxen(['exec', '-e', 'print("hi") return 2 + 2']);
+    expect(r).toMatchObject({ code: 0, stdout: 'hi\n4\n' });
+  });
+
+  it('exec --json prints one result object; a Lua error exits non-zero', async () => {
+    const ok = await bioxen(['exec', '--json', '-e', 'return 1, "two"']);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ success: true, returnCode: 0, values: ['1', 'two'], stdout: '1\ttwo\n' });
+    const bad = await bioxen(['exec', '--json', '--lua', 'lua5.1', '-e', 'error("bad")']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ success: false, returnCode: 1, error: { message: 'stdin:1: bad', line: 1 } });
+  });
+
+  it('exec FILE runs a file; usage errors exit 2', async () => {
+    const file = join(dataDir, 'hello.lua');
+    writeFileSync(file, 'print(_VERSION)\n');
+    expect(await bioxen(['exec', '--lua', 'lua5.4', file])).toMatchObject({ code: 0, stdout: 'Lua 5.4\n' });
+    const usage = await bioxen(['exec']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('give exactly one of -e CODE or FILE');
+  });
+
+  it('lua-versions lists the discovered interpreters', async () => {
+    const r = await bioxen(['lua-versions', '--json']);
+    const found = JSON.parse(r.stdout) as { version: string; path: string }[];
+    expect(found[0]).toMatchObject({ version: '5.4' });
+    expect(found.map((l) => l.version)).toContain('5.1');
+  });
+
+  it('repl keeps state across lines, continues chunks and leaves on exit', async () => {
+    const r = await bioxen(['repl', 'demo'], 'x = 20\nfunction twice(v)\n  return v * 2\nend\ntwice(x) + 2\nexit\nprint("not reached")\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('lua[demo]> ');
+    expect(r.stdout).toContain('>> ');
+    expect(r.stdout).toContain('42\n');
+    expect(r.stdout).not.toContain('not reached');
+  });
+});
