@@ -174,3 +174,28 @@ describe('BrowserHost', () => {
     await expect(BrowserHost.start({ api, rendererDir: join(dir, 'nope') })).rejects.toThrow(/npm run build/);
   });
 });
+
+describe('BrowserHost shutdown', () => {
+  it('closes connected pages with 1001 and finishes even when a page never answers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bioxen-host-close-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html>');
+    const services = { workspace: new Workspace(join(dir, 'scripts'), dir), settings: await SettingsStore.open(join(dir, 's.json')) } as unknown as Services;
+    const api = new Api(services, [workspaceApi], () => undefined);
+    const host = await BrowserHost.start({ api, rendererDir: dir });
+    const polite = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}?token=${host.token}`);
+    const closed = new Promise<number>((resolve) => polite.once('close', (code) => resolve(code)));
+    await new Promise((r) => polite.once('open', r));
+    const mute = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}?token=${host.token}`);
+    await new Promise((r) => mute.once('open', r));
+    // A page that stops reading: its socket never answers the close frame.
+    (mute as unknown as { _socket: { pause(): void } })._socket.pause();
+    // Resolving at all is the point: the paused page would otherwise hold the server open forever.
+    await host.close();
+    expect(await closed).toBe(1001);
+    for (let i = 0; i < 200 && host.connectedPages > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(host.connectedPages).toBe(0);
+    mute.terminate();
+    api.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -62,8 +62,8 @@ export class BrowserHost {
         server.off('error', reject);
         resolve();
       });
-    }).catch((err: NodeJS.ErrnoException) => {
-      sockets.close();
+    }).catch(async (err: NodeJS.ErrnoException) => {
+      await sockets.close();
       throw err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is already in use — pass another --port, or --port 0 for a free one`) : err;
     });
     const self = new BrowserHost(server, sockets, host, (server.address() as AddressInfo).port, token);
@@ -83,7 +83,7 @@ export class BrowserHost {
   }
 
   async close(): Promise<void> {
-    this.sockets.close();
+    await this.sockets.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

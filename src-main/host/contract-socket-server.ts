@@ -47,9 +47,16 @@ export class ContractSocketServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
   }
 
-  close(): void {
+  /** Says goodbye to every page, and cuts off those that do not answer within graceMs. */
+  async close(graceMs = 1000): Promise<void> {
     this.unsubscribe();
-    for (const ws of this.wss.clients) ws.close(1001, 'the workbench is shutting down');
+    const open = [...this.wss.clients];
+    for (const ws of open) ws.close(1001, 'the workbench is shutting down');
+    await Promise.race([
+      Promise.all(open.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r))))),
+      new Promise((r) => setTimeout(r, graceMs).unref()),
+    ]);
+    for (const ws of open) ws.terminate();
     this.wss.close();
   }
 
@@ -60,7 +67,7 @@ export class ContractSocketServer {
   }
 
   private async onFrame(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (isBinary) return this.reply(ws, { id: null, ok: false, error: invalid('binary frames are not accepted — send JSON text frames') });
     if (bytes.length > WS_MAX_FRAME_BYTES) {
       return this.reply(ws, { id: null, ok: false, error: { code: 'limit_exceeded', message: `frame of ${bytes.length} bytes exceeds the ${WS_MAX_FRAME_BYTES}-byte limit — send less code or data per call` } });
