@@ -239,6 +239,13 @@ export class LuaProcess {
     await this.ready;
   }
 
+  /** Round trip to the runner; resolves with the Lua heap size in KiB. */
+  async stats(): Promise<{ luaMemoryKb: number; rssKb?: number }> {
+    const outcome = await this.request({ op: 'stats' });
+    if (outcome.t !== 'done') throw new LuaVMError(`stats failed: ${outcome.t === 'error' ? outcome.message : outcome.t}`, 'internal');
+    return { luaMemoryKb: outcome.memoryKb ?? 0, rssKb: this.memoryKb() };
+  }
+
   /** Binds a LuaRocks environment's paths (used by `require`). */
   async setEnvironmentPaths(paths: { path: string; cpath: string } | undefined): Promise<void> {
     this.envPaths = paths;
@@ -429,7 +436,12 @@ export class LuaProcess {
         if (p && msg.id === p.id) p.onChunk?.('system', `\n… ${msg.bytes} bytes dropped (output limit ${describeLimit('outputBytes', msg.cap)})\n`);
         return;
       case 'emit':
-        this.options.onEmit?.(msg.emitKind, msg.data);
+        try {
+          this.options.onEmit?.(msg.emitKind, msg.data);
+        } catch (err) {
+          // A failing listener must not break the runner's line stream.
+          this.options.logger.warn(`${this.id}: emit listener for "${msg.emitKind}" failed: ${(err as Error).message}`);
+        }
         return;
       case 'call':
         void this.answerCall(msg.id, msg.callKind, msg.data);
@@ -447,14 +459,14 @@ export class LuaProcess {
   }
 
   private async answerCall(id: number, kind: string, data: unknown): Promise<void> {
-    let reply: Record<string, unknown>;
+    let line: string;
     try {
       if (!this.options.onCall) throw new Error(`no host handler for call "${kind}"`);
-      reply = { op: 'reply', id, ok: true, value: (await this.options.onCall(kind, data)) ?? null };
+      line = JSON.stringify({ op: 'reply', id, ok: true, value: (await this.options.onCall(kind, data)) ?? null });
     } catch (err) {
-      reply = { op: 'reply', id, ok: false, message: err instanceof Error ? err.message : String(err) };
+      line = JSON.stringify({ op: 'reply', id, ok: false, message: err instanceof Error ? err.message : String(err) });
     }
-    this.child?.stdin.write(`${JSON.stringify(reply)}\n`);
+    this.child?.stdin.write(`${line}\n`);
   }
 }
 

@@ -320,6 +320,33 @@ describe('VMManager', () => {
     }
   });
 
+  it('default limits: 100 MB of output never reaches the host; prlimit caps the address space', async () => {
+    const m = fresh();
+    const vm = await m.createVM('flood');
+    const before = process.memoryUsage().rss;
+    const r = await m.executeVMSync('flood', 'local line = ("x"):rep(99) for i = 1, 1e6 do print(line) end');
+    expect(r.error?.limit).toBe('outputBytes');
+    expect(r.stdout.length).toBeLessThan(4 * 1024 * 1024 + 200);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    expect(readFileSync(`/proc/${vm.pid}/limits`, 'utf8')).toMatch(new RegExp(`Max address space\\s+${(256 * 2 + 256) * 1024 * 1024}`));
+    const stats = await vm.stats();
+    expect(stats.luaMemoryKb).toBeGreaterThan(0);
+    expect(stats.rssKb).toBeGreaterThan(0);
+  });
+
+  it('survives failing emit listeners and unserializable call results', async () => {
+    const m = fresh();
+    m.on('emit', () => {
+      throw new Error('listener bug');
+    });
+    m.handleCall('metrics.latest', () => ({ big: BigInt(1) }));
+    await m.createVM('robust', { capabilities: { olfi: true, metrics: true } });
+    const r = await m.executeVMSync('robust', 'local h = require("bioxen.host") h.emit("olfi", {}) return pcall(h.call, "metrics.latest", {})');
+    expect(r.values[0]).toBe('false');
+    expect(r.values[1]).toContain('BigInt');
+    expect((await m.executeVMSync('robust', 'return "alive"')).values).toEqual(['alive']);
+  });
+
   it('runs 100 concurrent sessions and dispose() kills every runner', async () => {
     const m = fresh();
     const ids = Array.from({ length: 100 }, (_, i) => `c${i}`);
