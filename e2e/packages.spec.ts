@@ -1,7 +1,7 @@
 // The package browser through the browser host, as a user: create an environment, search, install
 // with progress, then use the package from a session's editor.
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
-import { consoleOutput, editorTextbox, sessionItem, typeInEditor } from './fixtures/workbench-user';
+import { consoleOutput, editorTextbox, sessionItem } from './fixtures/workbench-user';
 
 test('search the catalog, install a bundled package with progress, and use it from the editor', async ({ page, host }) => {
   await openWorkbench(page, host);
@@ -47,13 +47,15 @@ test('search the catalog, install a bundled package with progress, and use it fr
   await expect(sessionItem(page, 'genes').getByLabel('state idle')).toBeVisible({ timeout: 20_000 });
   await expect(sessionItem(page, 'genes')).toContainText('env bio');
   await expect(editorTextbox(page, 'genes')).toBeAttached({ timeout: 20_000 });
-  await typeInEditor(page, 'genes', ['local seq = require("bioxen.seq")', 'print("rc=" .. seq.reverse_complement("AACG"))', 'return seq.translate("ATGTTTTAA")']);
+  // Pasted rather than typed: member completion popups would otherwise rewrite `seq.` calls.
+  await editorTextbox(page, 'genes').focus();
+  await page.keyboard.insertText('local seq = require("bioxen.seq")\nprint("rc=" .. seq.reverse_complement("AACG"))\nreturn seq.translate("ATGTTTTAA")\n');
   await page.keyboard.press('Control+Enter');
   await expect(consoleOutput(page)).toContainText('rc=CGTT', { timeout: 20_000 });
   await expect(consoleOutput(page)).toContainText('MF*');
 });
 
-test('an environment health check and an unknown version are reported in words', async ({ page, host }) => {
+test('check an environment\'s health, then install and remove a package from the detail pane', async ({ page, host }) => {
   await openWorkbench(page, host);
   await page.getByRole('tab', { name: 'Packages' }).click();
   await page.getByRole('button', { name: 'New environment' }).click();

@@ -1,7 +1,6 @@
 // Environments in the Packages view: pick the target of installs, create one, bootstrap a profile,
 // check health, delete.
 import { useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { packagesStore, usePackages, type Environment } from '../../stores/packages';
 import { Dialog } from '../common/Dialog';
 
@@ -80,7 +79,7 @@ function CreateEnvironmentDialog({ onClose }: { onClose(): void }) {
 }
 
 function BootstrapDialog({ env, onClose }: { env: string; onClose(): void }) {
-  const profiles = usePackages(useShallow((s) => Object.entries(s.profiles)));
+  const profiles = Object.entries(usePackages((s) => s.profiles));
   const [profile, setProfile] = useState('bioxen-standard');
   const submit = () => {
     onClose();

@@ -34,7 +34,7 @@ export function PackagesView() {
 function SearchPanel() {
   const query = usePackages((s) => s.query);
   const category = usePackages((s) => s.category);
-  const categories = usePackages(useShallow((s) => Object.entries(s.categories)));
+  const categories = Object.entries(usePackages((s) => s.categories));
   const hits = usePackages((s) => s.hits);
   const unreachable = usePackages((s) => s.unreachable);
   const selected = usePackages((s) => s.selected);

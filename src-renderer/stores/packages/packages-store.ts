@@ -272,5 +272,7 @@ export function createPackagesStore(client: BridgeClient) {
   });
 }
 
-export const selectInstalledInSelectedEnv = (state: PackagesState): InstalledRock[] => (state.selectedEnv ? (state.installed[state.selectedEnv] ?? []) : []);
+// One shared empty list: a selector returning a fresh [] would re-render forever.
+const NO_ROCKS: InstalledRock[] = [];
+export const selectInstalledInSelectedEnv = (state: PackagesState): InstalledRock[] => (state.selectedEnv ? (state.installed[state.selectedEnv] ?? NO_ROCKS) : NO_ROCKS);
 export const selectJobRunning = (state: PackagesState): boolean => state.job !== null && state.job.phase !== 'done' && state.job.phase !== 'failed';
