@@ -11,7 +11,7 @@ test('metrics charts update live from a hypervisor, pause, switch VM and export 
     await openWorkbench(page, host);
     await page.getByRole('tab', { name: 'Metrics' }).click();
     await page.getByLabel('Hypervisor endpoint').fill(`127.0.0.1:${port}`);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await expect(page.getByRole('status', { name: 'Hypervisor status' })).toContainText(`connected 127.0.0.1:${port}`);
 
     const atpChart = page.getByRole('img', { name: 'ATP of cell-01' });
