@@ -272,22 +272,20 @@ function ops.require(req)
   end, req)
 end
 
-local TYPE_KIND = { ['function'] = 'function', table = 'table' }
+-- Names and types in the session environment (or in a table reached by a dotted prefix), for
+-- editor completion.
+local MAX_COMPLETIONS = 2000
 function ops.complete(req)
   local target = session()
   for part in tostring(req.prefix or ''):gmatch('[^%.:]+') do
-    local nxt = type(target) == 'table' and rawget(target, part) or nil
-    if type(nxt) ~= 'table' then
-      if part == 'string' and target == session_env then nxt = target.string end
-    end
-    target = nxt
+    target = rawget(target, part)
     if type(target) ~= 'table' then return reply_done({}, { items = {} }) end
   end
   local items, n = {}, 0
   for k, v in pairs(target) do
-    if type(k) == 'string' and n < 2000 then
+    if type(k) == 'string' and n < MAX_COMPLETIONS then
       n = n + 1
-      items[n] = { name = k, type = TYPE_KIND[type(v)] and type(v) or type(v) }
+      items[n] = { name = k, type = type(v) }
     end
   end
   reply_done({}, { items = items })

@@ -302,6 +302,14 @@ function sandbox.new_env(cfg, host)
   env.setfenv = IS_51 and blocked('setfenv') or nil
   env.getfenv = IS_51 and blocked('getfenv') or nil
 
+  -- A finalizer runs whenever the collector decides, possibly outside any run and its limits.
+  env.setmetatable = function(t, mt)
+    if real_type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
+      real_error('__gc metamethods are blocked in the sandbox (finalizers would run outside the VM limits)', 2)
+    end
+    return setmetatable(t, mt)
+  end
+
   local string_mt = { __index = env.string }
   env.getmetatable = function(v)
     local t = real_type(v)

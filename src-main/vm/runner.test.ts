@@ -72,6 +72,12 @@ describe.each(versions)('runner on %s', (lua) => {
     expect(r.error?.message).toContain('is blocked in the sandbox');
   });
 
+  it('blocks __gc finalizers, which would run outside the limits', async () => {
+    const r = await exec('setmetatable({}, { __gc = function() while true do end end })');
+    expect(r.error?.message).toContain('__gc metamethods are blocked');
+    expect((await exec('return getmetatable(setmetatable({}, { __index = { a = 1 } })).__index.a')).values).toEqual(['1']);
+  });
+
   it('has no debug library beyond traceback, no string.dump, and no bytecode', async () => {
     const r = await exec('return debug.getinfo, debug.sethook, string.dump, ("").dump, type(debug.traceback)');
     expect(r.values).toEqual(['nil', 'nil', 'nil', 'nil', 'function']);
