@@ -1,5 +1,6 @@
 import type { OutputChunk, SessionInfo } from '../vm/types';
 import { defineApi } from './define-api';
+import { LatestPerKey } from './latest-per-key';
 import { attachFrom, completionItems, freeSessionId, listSnapshots, syntaxDiagnostics } from './session-views';
 
 export const sessionsApi = defineApi(
@@ -41,8 +42,9 @@ export const sessionsApi = defineApi(
     'sessions:completions': ({ id, prefix }) => completionItems(vm, id, prefix),
   }),
   ({ vm }, publish) => {
-    const onSession = (info: SessionInfo) => publish('sessions:changed', { id: info.id, info });
-    const onRemoved = (id: string) => publish('sessions:changed', { id, info: null });
+    const changes = new LatestPerKey<SessionInfo | null>((id, info) => publish('sessions:changed', { id, info }));
+    const onSession = (info: SessionInfo) => changes.push(info.id, info);
+    const onRemoved = (id: string) => changes.push(id, null);
     const onOutput = (id: string, chunks: OutputChunk[]) => publish('sessions:output', { id, chunks });
     vm.on('session', onSession);
     vm.on('sessionRemoved', onRemoved);
@@ -51,6 +53,7 @@ export const sessionsApi = defineApi(
       vm.off('session', onSession);
       vm.off('sessionRemoved', onRemoved);
       vm.off('output', onOutput);
+      changes.flush();
     };
   },
 );
