@@ -51,6 +51,9 @@ export function describeRedisError(err: unknown, redactedUrl: string): string {
   if (/ECONNREFUSED/.test(message)) return `cannot connect to ${redactedUrl} (connection refused) — is redis-server running?`;
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `cannot resolve the host of ${redactedUrl} — check the Redis URL in Settings`;
   if (/WRONGPASS|NOAUTH|invalid password/i.test(message)) return `Redis at ${redactedUrl} refused the credentials — check the user and password in the Redis URL`;
+  if (/max retries per request|Connection is closed|ECONNRESET/i.test(message)) {
+    return `lost the connection to ${redactedUrl} — is redis-server still running? (an embedded server started by another bioxen command stops when that command exits)`;
+  }
   if (/WRONGTYPE/.test(message)) return `the stream key holds a value that is not a stream — choose another stream key or delete that key`;
   return `${message} (${redactedUrl})`;
 }

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestRedis } from '../../olfi/test-redis';
+
+const run = promisify(execFile);
+const env = new TestRedis();
+
+afterEach(() => env.cleanup());
+
+async function bioxen(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'src-main/cli/bioxen.ts', ...args], { timeout: 60_000, env: { ...process.env, BIOXEN_DATA_DIR: env.tempDir() } });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('bioxen olfi', () => {
+  it('publishes, simulates and tails against a given Redis', async () => {
+    const { url } = await env.server();
+    const published = await bioxen('olfi', 'publish', '--redis', url, '--mvoc', 'acetoin', '--payload', 'temp=37', '--address', 'CELL_0002', '--type', 'status');
+    expect(published.code).toBe(0);
+    expect(published.stdout).toMatch(/^\d+-\d+ ACETOIN → olfi_stream on redis:\/\/127\.0\.0\.1:\d+\/? \(valid\)/);
+    const refused = await bioxen('olfi', 'publish', '--redis', url, '--mvoc', 'ACETOIN', '--frame', '{"preamble":[]}');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('frame not published: frame.preamble must be an array of 2 compound names');
+    const simulated = await bioxen('olfi', 'simulate', '--redis', url, '--rate', '100', '--duration', '1', '--noise', '0');
+    expect(simulated.stdout).toMatch(/sent \d+ frames/);
+    const sent = Number(/sent (\d+) frames/.exec(simulated.stdout)![1]);
+    expect(sent).toBeGreaterThan(20);
+    const tail = await bioxen('olfi', 'tail', '--redis', url, '--from', '0', '--count', String(sent + 1), '--json');
+    const entries = tail.stdout.trim().split('\n').map((line) => JSON.parse(line) as { status: string; mvoc: string; frame: { payload: string } });
+    expect(entries).toHaveLength(sent + 1);
+    expect(entries[0]).toMatchObject({ mvoc: 'ACETOIN', status: 'valid', frame: { payload: 'temp=37' } });
+    expect(entries.every((e) => e.status === 'valid')).toBe(true);
+    const text = await bioxen('olfi', 'tail', '--redis', url, '--from', '0', '--count', '1');
+    expect(text.stdout).toMatch(/ACETOIN ✓ \? → CELL_0002 STATUS #0 normal "temp=37"/);
+  }, 120_000);
+
+  it('rejects bad arguments with usage', async () => {
+    const noMvoc = await bioxen('olfi', 'publish', '--payload', 'x');
+    expect(noMvoc.code).toBe(2);
+    expect(noMvoc.stderr).toContain('--mvoc NAME is required');
+    const badUrl = await bioxen('olfi', 'tail', '--redis', 'http://x');
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('is not a Redis URL');
+    const badFrom = await bioxen('olfi', 'tail', '--from', 'yesterday');
+    expect(badFrom.stderr).toContain('--from needs a stream id');
+  }, 120_000);
+});
