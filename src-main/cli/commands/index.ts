@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command';
 import { hypervisorCommands } from './hypervisor';
 import { netCommands } from './net';
+import { olfiCommands } from './olfi';
 import { packagesCommands } from './packages';
 import { serveCommands } from './serve';
 import { vmCommands } from './vm';
@@ -12,3 +13,4 @@ commands.push(...packagesCommands);
 commands.push(...netCommands);
 commands.push(...vmCommands);
 commands.push(...serveCommands);
+commands.push(...olfiCommands);
