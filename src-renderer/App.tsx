@@ -1,12 +1,15 @@
 // The workbench window: activity bar, sidebar, editor over console, status bar.
 import { useEffect, useState } from 'react';
+import { bridge } from './bridge';
 import { applyMonacoTheme } from './monaco';
 import { ConsolePanel } from './features/console/ConsolePanel';
 import { EditorArea } from './features/editor/EditorArea';
 import { watchSessionDocuments } from './features/editor/document-lifecycle';
+import { listenToAppCommands } from './features/editor/app-commands';
 import { installSaveShortcut } from './features/editor/save-shortcut';
 import { ScriptDialogs } from './features/editor/ScriptDialogs';
 import { ActivityBar } from './features/layout/ActivityBar';
+import { CreateSessionDialog } from './features/sessions/CreateSessionDialog';
 import { ErrorBanner } from './features/layout/ErrorBanner';
 import { Splitter } from './features/layout/Splitter';
 import { SettingsDialog } from './features/settings/SettingsDialog';
@@ -22,7 +25,7 @@ export function App() {
   const view = sidebarViews.find((candidate) => candidate.id === viewId) ?? sidebarViews[0]!;
 
   useEffect(() => {
-    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments(), installSaveShortcut(window)];
+    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments(), installSaveShortcut(window), listenToAppCommands(bridge())];
     return () => stops.forEach((stop) => stop());
   }, []);
 
@@ -50,6 +53,7 @@ export function App() {
         </div>
       </main>
       <StatusBar />
+      <CreateSessionDialog />
       <SettingsDialog />
       <ScriptDialogs />
     </div>

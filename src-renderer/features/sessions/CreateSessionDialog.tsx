@@ -2,13 +2,19 @@
 // networked, persistent and limits. Omitted limits take the defaults from settings.
 import { useState } from 'react';
 import { selectLuaVersions, useSettings } from '../../stores/settings';
-import { sessionsStore } from '../../stores/sessions';
+import { sessionsStore, useSessions } from '../../stores/sessions';
 import { Dialog } from '../common/Dialog';
 import { parseLimits, type LimitFields } from './session-limits';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-export function CreateSessionDialog({ onClose }: { onClose(): void }) {
+export function CreateSessionDialog() {
+  const open = useSessions((state) => state.createDialogOpen);
+  if (!open) return null;
+  return <CreateSessionForm onClose={() => sessionsStore.getState().setCreateDialogOpen(false)} />;
+}
+
+function CreateSessionForm({ onClose }: { onClose(): void }) {
   const luaVersions = useSettings(selectLuaVersions);
   const defaults = useSettings((state) => state.settings?.limits);
   const [id, setId] = useState('');

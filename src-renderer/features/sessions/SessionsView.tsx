@@ -1,22 +1,19 @@
 // The Sessions sidebar: the list with live state and memory, the actions on each, and "New session".
-import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionInfo } from '../../../src-main/vm/types';
 import { selectActiveId, selectSessionList, sessionsStore, useSessions } from '../../stores/sessions';
-import { CreateSessionDialog } from './CreateSessionDialog';
 import { formatMemory, StateBadge } from './StateBadge';
 
 export function SessionsView() {
   const sessions = useSessions(useShallow(selectSessionList));
   const activeId = useSessions(selectActiveId);
   const hydrated = useSessions((state) => state.hydrated);
-  const [creating, setCreating] = useState(false);
 
   return (
     <section className="sessions-view" aria-label="Sessions">
       <header className="view-header">
         <h1>Sessions</h1>
-        <button className="primary" onClick={() => setCreating(true)}>New session</button>
+        <button className="primary" onClick={() => sessionsStore.getState().setCreateDialogOpen(true)}>New session</button>
       </header>
       {hydrated && sessions.length === 0 && <p className="wb-empty">No sessions yet. Create one to run Lua.</p>}
       <ul className="session-list" aria-label="Session list">
@@ -24,7 +21,6 @@ export function SessionsView() {
           <SessionItem key={info.id} info={info} active={info.id === activeId} />
         ))}
       </ul>
-      {creating && <CreateSessionDialog onClose={() => setCreating(false)} />}
     </section>
   );
 }

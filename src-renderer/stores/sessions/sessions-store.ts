@@ -24,6 +24,8 @@ export interface SessionsState {
   history: Record<string, readonly string[]>;
   /** The last failed action, shown in a banner until dismissed. */
   lastError: string | null;
+  /** The New session dialog is open (from the sidebar button or the application menu). */
+  createDialogOpen: boolean;
 }
 
 export interface SessionsActions {
@@ -42,6 +44,7 @@ export interface SessionsActions {
   applyChanged(payload: EventPayload<'sessions:changed'>): void;
   applyOutput(payload: EventPayload<'sessions:output'>): void;
   dismissError(): void;
+  setCreateDialogOpen(open: boolean): void;
 }
 
 export type SessionsStore = SessionsState & SessionsActions;
@@ -55,6 +58,7 @@ export const initialSessionsState: SessionsState = {
   replPending: {},
   history: {},
   lastError: null,
+  createDialogOpen: false,
 };
 
 export function createSessionsStore(client: BridgeClient) {
@@ -198,6 +202,10 @@ export function createSessionsStore(client: BridgeClient) {
 
       dismissError() {
         set({ lastError: null });
+      },
+
+      setCreateDialogOpen(createDialogOpen) {
+        set({ createDialogOpen });
       },
     };
   });
