@@ -49,8 +49,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
   const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
-  const metrics = new MetricsService({ redisUrl: () => settings.get().redisUrl ?? undefined });
+  const metrics = new MetricsService({ redisUrl: () => settings.get().redisUrl ?? undefined, endpoint: settings.get().hypervisorEndpoint ?? undefined });
   metrics.attachHostCalls(vm);
+  void metrics.start();
   let disposed: Promise<void> | undefined;
   const services: Services = {
     dataDir,

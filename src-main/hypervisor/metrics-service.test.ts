@@ -64,3 +64,21 @@ describe('MetricsService', () => {
     expect(s.status().batchDropped).toBeGreaterThan(0);
   });
 });
+
+describe('MetricsService settings', () => {
+  it('connects at start to the endpoint Settings name', async () => {
+    const { port } = await simulator(1);
+    const s = service({ endpoint: `http://127.0.0.1:${port}` });
+    expect((await s.start()).endpoint).toBe(`127.0.0.1:${port}`);
+    await waitFor('a sample', () => s.store.latest('cell-01'));
+  });
+
+  it('stays idle without a configured endpoint, and reports a bad one instead of failing', async () => {
+    expect((await service().start()).bridge).toBeNull();
+    const bad = service({ endpoint: 'ws://127.0.0.1:0' });
+    const status = await bad.start();
+    expect(status.bridge).toBeNull();
+    expect(status.endpoint).toBe('127.0.0.1:12345');
+    expect(status.error).toMatch(/hypervisor endpoint in Settings ignored: .*port 0 is out of range/);
+  });
+});

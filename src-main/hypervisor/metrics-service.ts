@@ -10,6 +10,8 @@ import { MetricsStore, type MetricsStoreOptions, type StoredMetric } from './met
 import { DEFAULT_STREAM } from './metrics-stream-publisher';
 
 export interface MetricsServiceOptions {
+  /** The hypervisor to use when connect() names none (the settings' endpoint); default 127.0.0.1:12345. */
+  endpoint?: string;
   /** Where Redis lives when samples should be republished (the embedded server's URL, or settings). */
   redisUrl?: () => string | undefined;
   stream: string;
@@ -25,6 +27,8 @@ export interface MetricsStatus {
   bridge: BridgeStatus | null;
   /** Samples not delivered to UIs because a batch was full (they are still in the store). */
   batchDropped: number;
+  /** A problem with the configured endpoint. */
+  error?: string;
 }
 
 export interface MetricsServiceEvents {
@@ -42,11 +46,27 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   private batch: StoredMetric[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
   private batchDropped = 0;
+  private configured = false;
+  private configError: string | undefined;
 
   constructor(options: Partial<MetricsServiceOptions> = {}) {
     super();
     this.options = { ...DEFAULTS, ...options };
     this.store = new MetricsStore(this.options.store);
+    if (this.options.endpoint) {
+      // A bad setting must not stop the workbench: keep the default and say why in the status.
+      try {
+        this.endpoint = endpointFromSetting(this.options.endpoint);
+        this.configured = true;
+      } catch (err) {
+        this.configError = `hypervisor endpoint in Settings ignored: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+  }
+
+  /** Connects to the configured endpoint, if Settings name one; otherwise waits for connect(). */
+  async start(): Promise<MetricsStatus> {
+    return this.configured ? this.connect() : this.status();
   }
 
   /** Connects to `endpoint` (tcp://host:port, host:port, or the settings URL), replacing any current connection. */
@@ -76,7 +96,9 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   }
 
   status(): MetricsStatus {
-    return { endpoint: `${this.endpoint.host}:${this.endpoint.port}`, bridge: this.bridge?.status() ?? null, batchDropped: this.batchDropped };
+    const status: MetricsStatus = { endpoint: `${this.endpoint.host}:${this.endpoint.port}`, bridge: this.bridge?.status() ?? null, batchDropped: this.batchDropped };
+    if (this.configError) status.error = this.configError;
+    return status;
   }
 
   /** Recent samples of every VM (least recently updated VM first), `points` per VM at most. */

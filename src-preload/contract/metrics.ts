@@ -54,6 +54,7 @@ export const metricsStatusSchema = z.object({
     })
     .nullable(),
   batchDropped: z.number(),
+  error: z.string().optional(),
 });
 export type MetricsStatus = z.infer<typeof metricsStatusSchema>;
 

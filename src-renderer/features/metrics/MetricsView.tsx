@@ -72,6 +72,7 @@ function StatusLine() {
       </div>
       {ingest?.recentInvalid.at(-1) && <div className="metrics-rejected">last rejected: {ingest.recentInvalid.at(-1)!.detail}</div>}
       {status?.bridge?.lastError && status.bridge.state !== 'connected' && <div className="metrics-error">{status.bridge.lastError}</div>}
+      {status?.error && <div className="metrics-error">{status.error}</div>}
       {lastError && <div className="metrics-error">{lastError}</div>}
     </div>
   );

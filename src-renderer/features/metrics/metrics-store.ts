@@ -108,8 +108,7 @@ export function createMetricsStore(client: BridgeClient, buffer = new MetricsBuf
           buffer.clear();
           for (const { samples } of vms) buffer.append(samples);
           const vmIds = buffer.vmIds();
-          const endpoint = status.bridge ? status.endpoint : get().endpoint;
-          set((state) => ({ status, vmIds, endpoint, selectedVm: state.selectedVm ?? vmIds[0] ?? null, version: state.version + 1, lastError: null }));
+          set((state) => ({ status, vmIds, endpoint: status.endpoint, selectedVm: state.selectedVm ?? vmIds[0] ?? null, version: state.version + 1, lastError: null }));
         } catch (error) {
           set({ lastError: `loading metrics: ${errorMessage(error)}` });
         }
