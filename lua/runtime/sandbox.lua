@@ -403,6 +403,11 @@ local function builtin_module(name, env, cfg, host)
     end
     return host_module(host, caps)
   end
+  -- The metrics package is only a client of the host's metrics calls: say which capability is missing.
+  if name == 'bioxen.metrics' and not caps.metrics then
+    real_error("module 'bioxen.metrics' needs the 'metrics' capability — create the VM with "
+      .. 'capabilities { metrics = true }', 3)
+  end
   local lib = env[name]
   if (name == 'string' or name == 'table' or name == 'math' or name == 'coroutine' or name == 'os'
       or name == 'io' or name == 'utf8' or name == 'bit32' or name == 'bit') and lib then

@@ -282,6 +282,8 @@ describe('VMManager', () => {
     await m.createVM('olfionly', { capabilities: { olfi: true } });
     const gated = await m.executeVMSync('olfionly', 'require("bioxen.host").call("metrics.latest", {})');
     expect(gated.error?.message).toContain("needs the 'metrics' capability");
+    const metricsModule = await m.executeVMSync('olfionly', 'require("bioxen.metrics")');
+    expect(metricsModule.error?.message).toContain("module 'bioxen.metrics' needs the 'metrics' capability");
   });
 
   it('resolves bioxen.olfi from lua/packages and sends frames through emit', async () => {
