@@ -1,0 +1,115 @@
+// The Electron entry under plain Node with a stubbed `electron`: it builds the real services,
+// registers a handler per contract method, opens one secure window, sets the menu, and on quit
+// stops every Lua process before exiting.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { methodNames } from '../src-preload/contract/index';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-electron-main-'));
+const stub = vi.hoisted(() => ({
+  handlers: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
+  windows: [] as { options: { webPreferences: Record<string, unknown> }; webContents: Record<string, unknown> }[],
+  menu: undefined as unknown,
+  startupError: undefined as string | undefined,
+  exitCode: undefined as number | undefined,
+  appEvents: undefined as unknown as import('node:events').EventEmitter,
+}));
+
+vi.mock('electron', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  stub.appEvents = new Emitter();
+  class BrowserWindow extends Emitter {
+    webContents: Record<string, unknown>;
+    constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+      super();
+      const contents = new Emitter();
+      this.webContents = Object.assign(contents as unknown as Record<string, unknown>, {
+        id: stub.windows.length + 1,
+        session: {
+          setPermissionRequestHandler: () => undefined,
+          setPermissionCheckHandler: () => undefined,
+          webRequest: { onHeadersReceived: () => undefined },
+        },
+        setWindowOpenHandler: () => undefined,
+        send: () => undefined,
+        isDestroyed: () => false,
+        mainFrame: { url: '', parent: null, processId: 1, routingId: 1 },
+      });
+      stub.windows.push(this);
+    }
+    loadFile(file: string) {
+      (this.webContents.mainFrame as { url: string }).url = pathToFileURL(file).href;
+      return Promise.resolve();
+    }
+    loadURL() {
+      return Promise.resolve();
+    }
+    isDestroyed() {
+      return false;
+    }
+  }
+  const app = Object.assign(stub.appEvents, {
+    requestSingleInstanceLock: () => true,
+    whenReady: () => Promise.resolve(),
+    commandLine: { getSwitchValue: (name: string) => (name === 'data-dir' ? dataDir : '') },
+    getAppPath: () => join(import.meta.dirname, '..'),
+    quit: () => undefined,
+    exit: (code: number) => void (stub.exitCode = code),
+  });
+  return {
+    app,
+    BrowserWindow,
+    dialog: { showErrorBox: (_t: string, message: string) => void (stub.startupError = message) },
+    ipcMain: { handle: (name: string, h: never) => stub.handlers.set(name, h), removeHandler: (name: string) => stub.handlers.delete(name) },
+    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => void (stub.menu = m) },
+    shell: { openPath: () => Promise.resolve('') },
+  };
+});
+
+async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('electron-main', () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('wires services, handlers, menu and a secure window, and disposes everything on quit', async () => {
+    await import('./electron-main');
+    await until('the window', () => stub.windows.length === 1 || stub.startupError !== undefined);
+    expect(stub.startupError).toBeUndefined();
+    expect(stub.windows[0]!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    expect([...stub.handlers.keys()].sort()).toEqual([...methodNames].sort());
+    expect(Array.isArray(stub.menu)).toBe(true);
+
+    const contents = stub.windows[0]!.webContents;
+    const event = { sender: contents, senderFrame: contents.mainFrame };
+    const info = (await stub.handlers.get('app:info')!(event, {})) as { ok: boolean; value: { transport: string; dataDir: string } };
+    expect(info).toMatchObject({ ok: true, value: { transport: 'electron', dataDir } });
+    const created = (await stub.handlers.get('sessions:create')!(event, { id: 'electron-1' })) as { ok: true; value: { pid: number } };
+    expect(created.ok).toBe(true);
+    expect(alive(created.value.pid)).toBe(true);
+
+    const quit = { preventDefault: vi.fn() };
+    stub.appEvents.emit('before-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalled();
+    await until('the exit after disposal', () => stub.exitCode === 0);
+    await until('the Lua process to end', () => !alive(created.value.pid), 10_000);
+    expect(stub.handlers.size).toBe(0);
+  });
+});
