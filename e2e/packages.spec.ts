@@ -41,7 +41,7 @@ test('search the catalog, install a bundled package with progress, and use it fr
   await page.getByRole('button', { name: 'New session' }).click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
   await dialog.getByLabel('Session id').fill('genes');
-  await dialog.getByLabel('Environment').fill('bio');
+  await dialog.getByLabel('Environment').selectOption('bio');
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(dialog).toBeHidden();
   await expect(sessionItem(page, 'genes').getByLabel('state idle')).toBeVisible({ timeout: 20_000 });
@@ -53,6 +53,10 @@ test('search the catalog, install a bundled package with progress, and use it fr
   await page.keyboard.press('Control+Enter');
   await expect(consoleOutput(page)).toContainText('rc=CGTT', { timeout: 20_000 });
   await expect(consoleOutput(page)).toContainText('MF*');
+
+  await page.getByRole('tab', { name: 'Packages' }).click();
+  await page.getByRole('button', { name: 'Use bio in session genes' }).click();
+  await expect(consoleOutput(page)).toContainText('environment "bio" bound', { timeout: 20_000 });
 });
 
 test('check an environment\'s health, then install and remove a package from the detail pane', async ({ page, host }) => {

@@ -60,6 +60,14 @@ describe('packages API', () => {
     expect((await services.vm.executeVMSync('api-vm', 'return require("bioxen.seq").gc_content("GGCA")')).values).toEqual(['0.75']);
   }, 60_000);
 
+  it('switches a live session to an environment', async () => {
+    await services.vm.createInteractiveVM('api-live');
+    expect(await ok('packages:bindSession', { sessionId: 'api-live', env: 'api-env' })).toEqual({ sessionId: 'api-live', env: 'api-env' });
+    expect(services.vm.getSession('api-live').environment).toBe('api-env');
+    const ghost = await api.invoke('packages:bindSession', { sessionId: 'api-live', env: 'ghost' }, ctx);
+    expect(ghost).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('environment "ghost" not found') } });
+  }, 30_000);
+
   it('answers bad input and unknown packages with typed error envelopes', async () => {
     const bad = await api.invoke('packages:install', { env: '../x', spec: 'bioxen-seq' }, ctx);
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

@@ -3,7 +3,7 @@ import { defineApi } from './define-api';
 
 export const packagesApi = defineApi(
   'packages',
-  ({ packages }) => ({
+  ({ packages, vm }) => ({
     'packages:catalog': () => ({ categories: packages.registry.curated.categories, profiles: packages.profiles() }),
     'packages:search': async ({ query, category, limit }) => ({
       hits: await packages.search(query, { ...(category ? { category } : {}), limit }),
@@ -34,6 +34,11 @@ export const packagesApi = defineApi(
       return packages.bootstrap(env, profile);
     },
     'packages:health': ({ env }) => packages.health(env),
+    'packages:bindSession': async ({ sessionId, env }) => {
+      packages.environments.get(env);
+      await vm.getSession(sessionId).setEnvironment(env);
+      return { sessionId, env };
+    },
   }),
   ({ packages }, publish) => {
     const onProgress = (p: InstallProgress) => publish('packages:progress', p);

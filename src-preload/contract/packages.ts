@@ -2,6 +2,7 @@
 // (services in src-main/packages/). Installs report progress through `packages:progress`.
 import { z } from 'zod';
 import { event, method } from './define';
+import { sessionIdSchema } from './sessions';
 
 export const envNameSchema = z
   .string()
@@ -119,6 +120,11 @@ export const packagesMethods = {
     'Install a profile into an environment (created when missing); lists what failed.',
     z.object({ env: envNameSchema, profile: z.string().min(1).max(50) }),
     z.object({ env: z.string(), profile: z.string(), installed: z.array(z.string()), alreadyInstalled: z.array(z.string()), failed: z.array(z.object({ name: z.string(), error: z.string() })), ok: z.boolean() }),
+  ),
+  'packages:bindSession': method(
+    "Switch a live session to an environment: its require() sees that environment's rocks from now on.",
+    z.object({ sessionId: sessionIdSchema, env: envNameSchema }),
+    z.object({ sessionId: z.string(), env: z.string() }),
   ),
   'packages:health': method('Check an environment: luarocks, Lua version, installed count, broken rocks.', z.object({ env: envNameSchema }), healthSchema),
 };

@@ -2,6 +2,7 @@
 // check health, delete.
 import { useState } from 'react';
 import { packagesStore, usePackages, type Environment } from '../../stores/packages';
+import { selectActiveId, useSessions } from '../../stores/sessions';
 import { Dialog } from '../common/Dialog';
 
 export function EnvironmentsPanel() {
@@ -31,6 +32,7 @@ export function EnvironmentsPanel() {
 function EnvironmentItem({ env, selected, onBootstrap }: { env: Environment; selected: boolean; onBootstrap(): void }) {
   const count = usePackages((s) => s.installed[env.name]?.length ?? 0);
   const health = usePackages((s) => s.health[env.name]);
+  const activeSession = useSessions(selectActiveId);
   const actions = packagesStore.getState();
   return (
     <li className={`pkg-env${selected ? ' active' : ''}`} aria-label={`Environment ${env.name}`}>
@@ -41,6 +43,9 @@ function EnvironmentItem({ env, selected, onBootstrap }: { env: Environment; sel
       <div className="session-actions">
         <button onClick={onBootstrap} aria-label={`Bootstrap ${env.name}`}>Bootstrap…</button>
         <button onClick={() => void actions.checkHealth(env.name)} aria-label={`Check health of ${env.name}`}>Health</button>
+        {activeSession && (
+          <button onClick={() => void actions.bindSession(activeSession, env.name)} aria-label={`Use ${env.name} in session ${activeSession}`}>Use in {activeSession}</button>
+        )}
         <button className="danger" onClick={() => window.confirm(`Delete environment ${env.name} and everything installed in it?`) && void actions.deleteEnvironment(env.name)} aria-label={`Delete ${env.name}`}>Delete</button>
       </div>
       {health && (

@@ -62,6 +62,7 @@ export interface PackagesActions {
   deleteEnvironment(name: string): Promise<void>;
   bootstrap(env: string, profile: string): Promise<void>;
   checkHealth(env: string): Promise<void>;
+  bindSession(sessionId: string, env: string): Promise<void>;
   clearError(): void;
 }
 
@@ -262,6 +263,15 @@ export function createPackagesStore(client: BridgeClient) {
           set({ health: { ...get().health, [env]: health } });
         } catch (error) {
           fail(`checking ${env}`, error);
+        }
+      },
+
+      async bindSession(sessionId, env) {
+        try {
+          await client.invoke('packages:bindSession', { sessionId, env });
+          set({ lastError: null });
+        } catch (error) {
+          fail(`switching ${sessionId} to ${env}`, error);
         }
       },
 
