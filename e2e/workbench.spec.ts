@@ -54,6 +54,17 @@ test('a syntax error shows up as a marker in the editor', async ({ page, host })
   await expect(page.getByText(/'end' expected/).first()).toBeVisible();
 });
 
+test('a runtime error is placed at its line', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'oops');
+  await typeInEditor(page, 'oops', ['local t = {}', 'print("before the error")', 'local n = t.missing.field']);
+  await page.keyboard.press('Control+Enter');
+  await expect(consoleOutput(page)).toContainText('before the error', { timeout: 20_000 });
+  await expect(page.getByRole('toolbar', { name: 'Script actions' }).getByRole('alert')).toContainText(/line 3: .*attempt to index a nil value/);
+  await editorTextbox(page, 'oops').press('F8');
+  await expect(page.getByText(/attempt to index a nil value/).first()).toBeVisible();
+});
+
 test('after a reload the session, its script and its output are intact; then terminate it', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'keep');

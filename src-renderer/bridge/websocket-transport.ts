@@ -82,6 +82,8 @@ export class WebSocketTransport implements Transport {
       for (const call of this.queue.splice(0)) socket.send(call.frame);
     };
     socket.onmessage = (message) => this.receive(String(message.data));
+    // Every failure also closes the socket; onclose reports it and schedules the reconnect.
+    socket.onerror = () => {};
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;

@@ -1,10 +1,14 @@
 // "New session": id, Lua version (from the executables the host discovered), environment,
 // networked, persistent and limits. Omitted limits take the defaults from settings.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { MethodOutput } from '../../../src-preload/contract';
+import { bridge, errorMessage } from '../../bridge';
 import { selectLuaVersions, useSettings } from '../../stores/settings';
 import { sessionsStore, useSessions } from '../../stores/sessions';
 import { Dialog } from '../common/Dialog';
 import { parseLimits, type LimitFields } from './session-limits';
+
+type Environment = MethodOutput<'packages:environments'>['environments'][number];
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -25,6 +29,13 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
   const [limitFields, setLimitFields] = useState<LimitFields>({ instructionQuota: '', memoryMb: '', timeoutMs: '' });
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [environments, setEnvironments] = useState<Environment[]>([]);
+
+  useEffect(() => {
+    bridge()
+      .invoke('packages:environments', {})
+      .then(({ environments }) => setEnvironments(environments), (error: unknown) => setProblem(`Environments could not be listed: ${errorMessage(error)}`));
+  }, []);
 
   const submit = async () => {
     if (id && !ID_PATTERN.test(id)) return setProblem('A session id is 1–64 letters, digits, "_", "." or "-", starting with a letter or digit.');
@@ -34,7 +45,7 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
     const info = await sessionsStore.getState().create({
       id: id || undefined,
       luaVersion: lua || undefined,
-      environment: environment.trim() || undefined,
+      environment: environment || undefined,
       networked,
       persistent,
       limits,
@@ -78,7 +89,12 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
       </label>
       <label>
         Environment
-        <input value={environment} placeholder="none" onChange={(event) => setEnvironment(event.target.value)} />
+        <select value={environment} onChange={(event) => setEnvironment(event.target.value)}>
+          <option value="">None (bundled BioXen modules only)</option>
+          {environments.map((env) => (
+            <option key={env.name} value={env.name}>{env.name} — Lua {env.luaVersion}{env.profile ? `, ${env.profile}` : ''}</option>
+          ))}
+        </select>
       </label>
       <label className="wb-checkbox">
         <input type="checkbox" checked={networked} onChange={(event) => setNetworked(event.target.checked)} />

@@ -19,6 +19,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 let dataDir: string;
 let services: Services;
 let host: BrowserHost;
+let api: ReturnType<typeof createApi>;
 const clients: BridgeClient[] = [];
 
 function connectStore() {
@@ -48,7 +49,8 @@ const consoleText = (store: ReturnType<typeof createSessionsStore>, id: string) 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'bioxen-renderer-store-'));
   services = await createServices({ dataDir });
-  host = await BrowserHost.start({ api: createApi(services), rendererDir: join(ROOT, 'out', 'renderer'), port: 0 });
+  api = createApi(services);
+  host = await BrowserHost.start({ api, rendererDir: join(ROOT, 'out', 'renderer'), port: 0 });
 });
 
 afterAll(async () => {
@@ -98,5 +100,18 @@ describe('sessions store over the browser host', () => {
     await first.getState().terminate('store-a');
     await until(() => !second.getState().infos['store-a'], 'the other window to drop the session');
     expect(first.getState().outputs['store-a']).toBeUndefined();
+  });
+
+  it('reconnects when the host comes back and re-hydrates what changed while it was away', async () => {
+    const store = connectStore();
+    await until(() => store.getState().hydrated, 'hydration');
+    const { port, token } = host;
+    await host.close();
+    await until(() => store.getState().connection !== 'open', 'the store to notice the lost connection');
+    await api.invoke('sessions:create', { id: 'made-offline' }, { transport: 'websocket' });
+    await api.invoke('sessions:sendInput', { id: 'made-offline', line: 'return "seen after reconnect"' }, { transport: 'websocket' });
+    host = await BrowserHost.start({ api, rendererDir: join(ROOT, 'out', 'renderer'), port, token });
+    await until(() => store.getState().connection === 'open' && !!store.getState().infos['made-offline'], 'reconnection and re-hydration');
+    await until(() => consoleText(store, 'made-offline').includes('value:seen after reconnect'), 'the output made while disconnected');
   });
 });
