@@ -4,6 +4,8 @@ import { HypervisorBridge } from '../../hypervisor/hypervisor-bridge';
 import { HypervisorSimulator } from '../../hypervisor/hypervisor-simulator';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, parseEndpoint } from '../../hypervisor/endpoint';
 import { DEFAULT_STREAM } from '../../hypervisor/metrics-stream-publisher';
+import { resolveDataDir } from '../../config/data-dir';
+import { resolveRedis, type ResolvedRedis } from '../../olfi/redis-endpoint';
 import type { StoredMetric } from '../../hypervisor/metrics-store';
 
 function numberFlag(flags: Record<string, string | boolean>, name: string, fallback: number): number {
@@ -78,17 +80,30 @@ function formatSample(sample: StoredMetric): string {
 
 const watch: CliCommand = {
   path: ['hypervisor', 'watch'],
-  usage: 'hypervisor watch [--endpoint HOST:PORT] [--redis URL] [--stream KEY] [--json] [--duration S]',
-  summary: 'Connect to a BioXen hypervisor, print each validated sample (and republish to a Redis stream with --redis).',
+  usage: 'hypervisor watch [--endpoint HOST:PORT] [--publish] [--redis URL] [--stream KEY] [--data-dir DIR] [--json] [--duration S]',
+  summary:
+    'Connect to a BioXen hypervisor and print each validated sample; --publish republishes to the Redis stream (the configured Redis, else the data dir\'s embedded one; --redis URL picks another).',
   async run(args) {
-    const { flags } = parseArgs(args, { string: ['endpoint', 'redis', 'stream', 'duration'], boolean: ['json'] });
+    const { flags } = parseArgs(args, { string: ['endpoint', 'redis', 'stream', 'duration', 'data-dir'], boolean: ['json', 'publish'] });
     const duration = durationFlag(flags);
+    let endpoint: { host: string; port: number };
+    try {
+      endpoint = parseEndpoint(typeof flags.endpoint === 'string' ? flags.endpoint : `${DEFAULT_HYPERVISOR_HOST}:${DEFAULT_HYPERVISOR_PORT}`);
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    const stream = typeof flags.stream === 'string' ? flags.stream : DEFAULT_STREAM;
+    const redisFlag = typeof flags.redis === 'string' ? flags.redis : undefined;
+    let redis: ResolvedRedis | undefined;
+    if (flags.publish === true || redisFlag) {
+      redis = await resolveRedis(resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined), redisFlag);
+      process.stderr.write(`[bridge] republishing to ${stream} on the ${redis.source} Redis\n`);
+    }
     let bridge: HypervisorBridge;
     try {
-      const endpoint = parseEndpoint(typeof flags.endpoint === 'string' ? flags.endpoint : `${DEFAULT_HYPERVISOR_HOST}:${DEFAULT_HYPERVISOR_PORT}`);
-      const redis = typeof flags.redis === 'string' ? { url: flags.redis, stream: typeof flags.stream === 'string' ? flags.stream : DEFAULT_STREAM } : undefined;
-      bridge = new HypervisorBridge({ ...endpoint, ...(redis && { redis }) });
+      bridge = new HypervisorBridge({ ...endpoint, ...(redis && { redis: { url: redis.url, stream } }) });
     } catch (err) {
+      await redis?.release();
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
     bridge.on('metric', (sample) => process.stdout.write(flags.json ? JSON.stringify(sample) + '\n' : formatSample(sample)));
@@ -99,8 +114,9 @@ const watch: CliCommand = {
     });
     bridge.start();
     await runUntilStopped(duration);
-    const { ingest, publisher } = bridge.status();
     await bridge.stop();
+    const { ingest, publisher } = bridge.status();
+    await redis?.release();
     const published = publisher ? `, ${publisher.published} published to ${publisher.stream} (${publisher.dropped} dropped)` : '';
     process.stderr.write(`accepted ${ingest.linesAccepted} lines, rejected ${ingest.linesRejected}${published}\n`);
     return 0;

@@ -1,0 +1,62 @@
+// The hypervisor CLI as a user runs it: a simulator process, a watcher process publishing to Redis.
+import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, RedisServerProcess } from '../../redis/redis-server-process';
+import { scratchDir, waitFor } from '../../hypervisor/test-helpers';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../../bin/bioxen.mjs');
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function startSimulator(port: number) {
+  const child = spawn(process.execPath, [BIN, 'hypervisor', 'simulate', '--port', String(port), '--vms', '2', '--rate', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  return { child, output: () => output, exited };
+}
+
+describe('bioxen hypervisor', () => {
+  it('watch prints the simulator\'s samples and republishes them to Redis', async () => {
+    const dir = scratchDir('bioxen-cli-hv-');
+    cleanups.push(dir.remove);
+    const redis = new RedisServerProcess();
+    cleanups.push(() => redis.stop());
+    const { url } = await redis.start({ dataDir: dir.path, persistence: 'none' });
+    const port = await freePort();
+    const sim = startSimulator(port);
+    await waitFor('the simulator to listen', () => sim.output().includes(`listening on 127.0.0.1:${port}`));
+
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', `127.0.0.1:${port}`, '--redis', url, '--stream', 'cli_metrics', '--duration', '1.5'], { timeout: 60_000 });
+    expect(stdout).toMatch(/^cell-01 t=\d+\.\d{2} atp=\d+\.\d{3}mM growth=\d+\.\d{3} lacI=\d+\.\d /m);
+    expect(stdout).toMatch(/^cell-02 /m);
+    expect(stderr).toMatch(/republishing to cli_metrics on the flag Redis/);
+    const accepted = Number(/accepted (\d+) lines, rejected 0, (\d+) published to cli_metrics \(0 dropped\)/.exec(stderr)?.[1]);
+    expect(accepted).toBeGreaterThan(4);
+    const client = new Redis(url);
+    cleanups.push(() => client.disconnect());
+    expect(await client.xlen('cli_metrics')).toBe(accepted);
+
+    sim.child.kill('SIGTERM');
+    await sim.exited;
+    expect(sim.output()).toMatch(/stopped: \d+ ticks, \d+ lines sent/);
+  });
+
+  it('rejects bad options with the usage and exit code 2', async () => {
+    const failure = await run(process.execPath, [BIN, 'hypervisor', 'simulate', '--rate', '0']).catch((err: { code: number; stderr: string }) => err);
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toMatch(/--rate 0: use a number of samples per second above 0/);
+    const badEndpoint = await run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', 'nohost']).catch((err: { code: number; stderr: string }) => err);
+    expect((badEndpoint as { stderr: string }).stderr).toMatch(/"nohost" is not host:port/);
+  });
+});
