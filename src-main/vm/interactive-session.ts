@@ -1,7 +1,7 @@
 // InteractiveSession: one REPL over one LuaProcess. Input is fed a line at a time with lua.c's
 // semantics (expressions echo, incomplete chunks wait for more lines); every piece of output lands
 // in the session's ring buffer, where each reader has its own cursor, so detaching loses nothing.
-import { AttachError, DetachError, InteractiveSessionError, LuaVMError } from './errors';
+import { AttachError, DetachError, InteractiveSessionError, LimitExceededError, LuaVMError } from './errors';
 import type { LuaProcess } from './lua-process';
 import { OutputBuffer, type OutputBufferLimits } from './output-buffer';
 import type { RunnerOutcome } from './runner-protocol';
@@ -112,7 +112,8 @@ export class InteractiveSession {
       const outcome = await this.process.request({ op: 'require', name }, { onChunk: (stream, text) => this.push(stream, text) });
       if (outcome.t === 'error') {
         this.push('error', `${outcome.message}\n`);
-        throw new LuaVMError(`Could not load package "${name}": ${outcome.message}`);
+        const message = `Could not load package "${name}": ${outcome.message}`;
+        throw outcome.limit ? new LimitExceededError(message, outcome.limit) : new LuaVMError(message);
       }
     });
   }

@@ -26,8 +26,9 @@ export class VMLogger {
   readonly component: string;
   private readonly sink: LogSink;
 
-  child(component: string): VMLogger {
-    return new VMLogger({ debugMode: this.debugMode, component, sink: this.sink }, this.env);
+  /** A logger for a part of this component; `debugMode` overrides the parent's (a VM's debugMode option). */
+  child(component: string, debugMode = this.debugMode): VMLogger {
+    return new VMLogger({ debugMode, component, sink: this.sink }, this.env);
   }
 
   debug(message: string): void {

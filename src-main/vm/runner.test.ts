@@ -25,6 +25,14 @@ describe.each(versions)('runner on %s', (lua) => {
     expect(r).toMatchObject({ stdout: 'a\t1\tnil\n4\tx\n', values: ['4', 'x'], success: true, returnCode: 0 });
   });
 
+  it('carries any text both ways: quotes, escapes, control bytes, UTF-8', async () => {
+    const text = 'tab\there "q" \\ back\nnew ✓ 😀 \u0001\u007f';
+    const luaString = `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\n\t\u0001\u007f]/g, (c) => `\\${c.charCodeAt(0)}`)}"`;
+    const r = await exec(`local s = ${luaString} io.write(s) return s, #s`);
+    expect(r.stdout.startsWith(text)).toBe(true);
+    expect(r.values).toEqual([text, String(Buffer.byteLength(text))]);
+  });
+
   it('gives each exec a fresh environment', async () => {
     await exec('leaked = 1; string.evil = true');
     const r = await exec('return leaked, string.evil');

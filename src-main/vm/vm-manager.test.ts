@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AttachError, DetachError, InteractiveSessionError, LuaNotFoundError, SessionAlreadyExistsError, SessionNotFoundError, VMManagerError, VMUnavailableError } from './errors';
+import { AttachError, DetachError, InteractiveSessionError, LimitExceededError, LuaNotFoundError, SessionAlreadyExistsError, SessionNotFoundError, VMManagerError, VMUnavailableError } from './errors';
 import { VMLogger } from './logger';
 import { VMManager } from './vm-manager';
 import type { OutputChunk } from './types';
@@ -36,6 +36,15 @@ describe('VMManager', () => {
     manager = new VMManager({ luaExecutable: 'lua5.4', logger: quietLogger, ...options });
     return manager;
   };
+
+  it('debugMode on a VM turns on its debug log', async () => {
+    const lines: string[] = [];
+    manager = new VMManager({ luaExecutable: 'lua5.4', logger: new VMLogger({ sink: (_l, c, msg) => lines.push(`${c} ${msg}`) }, {}) });
+    await manager.createVM('quiet');
+    await manager.createVM('chatty', { debugMode: true });
+    expect(lines.some((l) => l.startsWith('vm:chatty') && l.includes('spawned'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('vm:quiet'))).toBe(false);
+  });
 
   it('creates a VM and runs code in it (the seed examples)', async () => {
     const m = fresh();
@@ -152,7 +161,10 @@ describe('VMManager', () => {
   it('loadPackage requires a module from the bound environment; setEnvironment rejects unknown names', async () => {
     const envDir = mkdtempSync(join(tmpdir(), 'bioxen-env-'));
     writeFileSync(join(envDir, 'greeter.lua'), 'return { hello = function(n) return "hello " .. n end }\n');
-    const m = fresh({ resolveEnvironment: (name) => (name === 'mine' ? { path: `${envDir}/?.lua`, cpath: '' } : undefined) });
+    const m = fresh({
+      defaultLimits: { instructionQuota: 5_000_000 },
+      resolveEnvironment: (name) => (name === 'mine' ? { path: `${envDir}/?.lua`, cpath: '' } : undefined),
+    });
     const s = await m.createInteractiveVM('pkg');
     await expect(s.loadPackage('greeter')).rejects.toThrow(/module 'greeter' not found/);
     await s.setEnvironment('mine');
@@ -160,6 +172,10 @@ describe('VMManager', () => {
     await s.sendInput('greeter.hello("cell")');
     expect(s.readOutput()).toContain('hello cell\n');
     await expect(s.setEnvironment('other')).rejects.toBeInstanceOf(InteractiveSessionError);
+    writeFileSync(join(envDir, 'heavy.lua'), 'while true do end\n');
+    const heavy = (await s.loadPackage('heavy').catch((e: unknown) => e)) as LimitExceededError;
+    expect(heavy).toBeInstanceOf(LimitExceededError);
+    expect(heavy).toMatchObject({ limit: 'instructionQuota', code: 'limit_exceeded' });
     rmSync(envDir, { recursive: true, force: true });
   });
 

@@ -171,7 +171,7 @@ export class VMManager extends EventEmitter {
       limits: mergeLimits(this.defaultLimits, options.limits),
       capabilities,
       envPaths,
-      logger: this.logger.child(`vm:${vmId}`),
+      logger: this.logger.child(`vm:${vmId}`, options.debugMode || this.logger.debugMode),
       onEmit: (kind, data) => this.emit('emit', vmId, kind, data),
       onCall: (kind, data) => this.answerCall(vmId, kind, data),
       onStateChange: (state, reason) => this.onProcessState(vmId, state, reason),
