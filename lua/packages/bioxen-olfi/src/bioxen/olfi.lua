@@ -7,7 +7,7 @@ local library = require("bioxen.olfi.library")
 
 local olfi = { VERSION = "0.1.0", json = json, compounds = library }
 
-local byte, find, format, gsub, sub, upper = string.byte, string.find, string.format, string.gsub, string.sub,
+local byte, format, gsub, sub, upper = string.byte, string.format, string.gsub, string.sub,
   string.upper
 local concat = table.concat
 

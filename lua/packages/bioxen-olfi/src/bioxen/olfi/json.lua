@@ -2,7 +2,7 @@
 -- Lua and TypeScript codecs classify the same entries as malformed. Lua 5.1-5.4 and LuaJIT, no C modules.
 local json = {}
 
-local byte, char, find, format, gsub, sub, concat = string.byte, string.char, string.find, string.format,
+local char, find, format, gsub, sub, concat = string.char, string.find, string.format,
   string.gsub, string.sub, table.concat
 local floor = math.floor
 local unpack_list = table.unpack or unpack
