@@ -5,7 +5,7 @@
 -- Settings come from NET = {host, port, messages, timeout, allow_remote}, else the defaults below.
 local socket = require("socket")
 
-local cfg = NET or {}
+local cfg = NET or {} -- luacheck: read globals NET
 local host, port, timeout = cfg.host or "127.0.0.1", cfg.port or 9000, cfg.timeout or 10
 local messages = cfg.messages or { "hello from a BioXen VM", "ATP 3.2 mM", "bye" }
 
@@ -23,7 +23,10 @@ repeat
   conn, err = socket.connect(host, port)
   if not conn then socket.sleep(0.1) end
 until conn or socket.gettime() >= deadline
-if not conn then error(("could not connect to %s:%d within %g s: %s — is the server running?"):format(host, port, timeout, tostring(err)), 0) end
+if not conn then
+  error(("could not connect to %s:%d within %g s: %s — is the server running?"):format(host, port, timeout,
+    tostring(err)), 0)
+end
 
 local replies = 0
 for _, message in ipairs(messages) do

@@ -5,7 +5,7 @@
 -- Settings come from NET = {port, duration, host, allow_remote} when set, else the defaults below.
 local socket = require("socket")
 
-local cfg = NET or {}
+local cfg = NET or {} -- luacheck: read globals NET
 local host, port, duration = cfg.host or "127.0.0.1", cfg.port or 9000, cfg.duration or 30
 local MAX_LINE = 4096
 

@@ -5,7 +5,7 @@
 -- Settings come from NET = {host, port, interval, count, allow_remote}, else the defaults below.
 local socket = require("socket")
 
-local cfg = NET or {}
+local cfg = NET or {} -- luacheck: read globals NET
 local host, port = cfg.host or "127.0.0.1", cfg.port or 9000
 local interval, count = cfg.interval or 1, cfg.count or 10
 
@@ -18,7 +18,9 @@ if not (LOOPBACK[host] or cfg.allow_remote) then
 end
 
 local conn, err = socket.connect(host, port)
-if not conn then error(("could not connect to %s:%d: %s — start a server there first"):format(host, port, tostring(err)), 0) end
+if not conn then
+  error(("could not connect to %s:%d: %s — start a server there first"):format(host, port, tostring(err)), 0)
+end
 -- Short enough that waiting for an optional reply never delays the next beat.
 conn:settimeout(math.min(1, interval / 2))
 

@@ -6,7 +6,7 @@
 -- run on its own this is a ring of one node that talks to itself.
 local socket = require("socket")
 
-local cfg = NET or {}
+local cfg = NET or {} -- luacheck: read globals NET
 local size, index = cfg.size or 1, cfg.index or 0
 local base_port, host = cfg.base_port or 9100, cfg.host or "127.0.0.1"
 local duration, interval = cfg.duration or 10, cfg.interval or 1

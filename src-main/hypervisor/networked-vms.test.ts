@@ -1,4 +1,6 @@
 // Networked VMs and metrics access through the real engine (VMManager + lua runner + LuaSocket).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../redis/redis-server-process';
 import { VMManager } from '../vm/vm-manager';
@@ -71,6 +73,37 @@ describe('P2P ring of networked VMs', () => {
     expect(() => validateRingOptions({ ...base, host: '0.0.0.0', allowRemote: true })).not.toThrow();
     await expect(runP2PRing(vm, { size: 2, basePort: 1000 })).rejects.toThrow(/out of range/);
     expect(vm.listSessions()).toEqual([]);
+  });
+});
+
+describe('echo server, client and heartbeat templates in networked VMs', () => {
+  const template = (name: string) => readFileSync(join(import.meta.dirname, '../../resources/examples', name), 'utf8');
+  const withSettings = (settings: string, name: string) => `NET = { ${settings} } ${template(name)}`;
+
+  it('a client and a heartbeat sender talk to an echo server in other VMs, on wall-clock time', async () => {
+    const port = await freePort();
+    for (const id of ['server', 'client', 'beats']) await vm.createVM(id, { networked: true });
+    const server = vm.executeVMAsync('server', withSettings(`port = ${port}, duration = 4`, 'net-echo-server.lua'));
+    const client = await vm.executeVMSync('client', withSettings(`port = ${port}, messages = { "ATP 3.2 mM", "bye" }`, 'net-client.lua'));
+    expect(client.error).toBeUndefined();
+    expect(client.stdout).toMatch(/^echo: ATP 3.2 mM\necho: bye\n/);
+    expect(client.values).toEqual(['2']);
+    const beats = await vm.executeVMSync('beats', withSettings(`port = ${port}, interval = 0.3, count = 4`, 'net-heartbeat.lua'));
+    expect(beats.error).toBeUndefined();
+    expect(beats.stdout.match(/reply: echo: heartbeat \d/g)).toHaveLength(4);
+    // Four beats 0.3 s apart span at least 0.9 s of real time.
+    expect(beats.durationMs).toBeGreaterThanOrEqual(850);
+    const served = await server.promise;
+    expect(served.values).toEqual(['6']);
+    expect(served.stdout).toContain('echo server done: 2 clients, 6 lines echoed');
+  });
+
+  it('the templates refuse privileged ports and non-loopback hosts', async () => {
+    await vm.createVM('checks', { networked: true });
+    const lowPort = await vm.executeVMSync('checks', withSettings('port = 80', 'net-echo-server.lua'));
+    expect(lowPort.error?.message).toMatch(/port 80 is out of range: use a whole number from 1024 to 65535/);
+    const remote = await vm.executeVMSync('checks', withSettings('host = "0.0.0.0", port = 9000', 'net-echo-server.lua'));
+    expect(remote.error?.message).toMatch(/host 0.0.0.0 is not loopback/);
   });
 });
 
