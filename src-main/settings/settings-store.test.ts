@@ -46,6 +46,13 @@ describe('SettingsStore', () => {
     await expect(SettingsStore.open(file)).rejects.toThrow(/theme/);
   });
 
+  it('keeps both of two concurrent updates', async () => {
+    const store = await SettingsStore.open(file);
+    await Promise.all([store.update({ theme: 'light' }), store.update({ editor: { fontSize: 20 } })]);
+    const reopened = (await SettingsStore.open(file)).get();
+    expect([reopened.theme, reopened.editor.fontSize]).toEqual(['light', 20]);
+  });
+
   it('returns copies, so callers cannot mutate the stored settings', async () => {
     const store = await SettingsStore.open(file);
     store.get().limits.memoryMb = 1;

@@ -33,6 +33,8 @@ export interface SettingsEvents {
 }
 
 export class SettingsStore extends EventEmitter<SettingsEvents> {
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly file: string,
     private current: Settings,
@@ -56,7 +58,14 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
     return structuredClone(this.current);
   }
 
-  async update(patch: SettingsPatch): Promise<Settings> {
+  /** Updates apply one after another, so two windows changing different fields both keep their change. */
+  update(patch: SettingsPatch): Promise<Settings> {
+    const run = this.queue.then(() => this.apply(patch));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(patch: SettingsPatch): Promise<Settings> {
     const checked = settingsPatchSchema.safeParse(patch);
     if (!checked.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(checked.error.issues[0])}`);
     const next = settingsSchema.parse(merge(this.current, checked.data));
