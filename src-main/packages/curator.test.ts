@@ -2,7 +2,7 @@
 // scripts/build-rocks.mjs) and a fixture repository, in temp dirs.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,38 @@ describe('installs', () => {
     expect(a.installed).toEqual([{ name: 'bioxen-circuits', version: '0.1.0-1' }]);
     expect(b.installed).toEqual([{ name: 'fixture-lib', version: '1.0-1' }]);
     expect((await curator.list('concurrent')).map((r) => `${r.name} ${r.version}`)).toEqual(['bioxen-circuits 0.1.0-1', 'fixture-lib 1.0-1']);
+  }, INSTALL_TIMEOUT);
+
+  it('puts back the snapshot an interrupted install left behind before the next operation', async () => {
+    curator.createEnvironment('crashed');
+    await curator.install('crashed', 'bioxen-seq');
+    const tree = curator.environments.treePath('crashed');
+    cpSync(tree, join(tree, '..', '.crashed.snapshot'), { recursive: true });
+    rmSync(join(tree, 'lib'), { recursive: true });
+    await curator.install('crashed', 'fixture-lib@1.0');
+    expect((await curator.list('crashed')).map((r) => r.name)).toEqual(['bioxen-seq', 'fixture-lib']);
+    expect(existsSync(join(tree, '..', '.crashed.snapshot'))).toBe(false);
+  }, INSTALL_TIMEOUT);
+
+  it('stops an install that exceeds its timeout and leaves the tree unchanged', async () => {
+    curator.createEnvironment('slow');
+    await curator.install('slow', 'bioxen-seq');
+    const hasty = new Curator({ dataDir: join(root, 'data'), bundledDir: join(root, 'bundled'), includePublic: false, installTimeoutMs: 1 });
+    const tree = hasty.environments.treePath('slow');
+    const before = treeDigest(tree);
+    await expect(hasty.install('slow', 'bioxen-circuits')).rejects.toMatchObject({ code: 'timeout', message: expect.stringMatching(/took longer than 1 ms and was stopped — the environment is unchanged/) });
+    expect(treeDigest(tree)).toBe(before);
+  }, INSTALL_TIMEOUT);
+
+  it('installs into a Lua 5.1 environment and the rock loads in lua5.1 and LuaJIT', async () => {
+    curator.createEnvironment('old', '5.1');
+    await curator.install('old', 'bioxen-seq');
+    const paths = curator.environments.luaPaths('old');
+    expect(paths.path).toContain(join('share', 'lua', '5.1'));
+    for (const lua of ['lua5.1', 'luajit']) {
+      const out = execFileSync(lua, ['-e', `package.path = ${JSON.stringify(paths.path)}; print(require("bioxen.seq").translate("ATGGGC"))`], { encoding: 'utf8' });
+      expect(out.trim()).toBe('MG');
+    }
   }, INSTALL_TIMEOUT);
 
   it('removes a rock and refuses to remove one that is not installed', async () => {

@@ -221,7 +221,8 @@ function countMissing(node: DependencyNode): number {
 }
 
 function failure(result: ToolResult, what: string, timeoutMs: number): PackageError {
-  if (result.timedOut) return new PackageError('timeout', `${what} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped — the environment is unchanged`);
+  const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+  if (result.timedOut) return new PackageError('timeout', `${what} took longer than ${limit} and was stopped — the environment is unchanged`);
   const text = `${result.stderr}\n${result.stdout}`;
   const errors = text.split('\n').filter((l) => /^Error:|error:/.test(l)).slice(0, 5);
   const detail = (errors.length ? errors : text.trim().split('\n').slice(-5)).join(' | ').trim();
