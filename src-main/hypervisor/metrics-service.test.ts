@@ -53,6 +53,16 @@ describe('MetricsService', () => {
     await expect(s.connect('tcp://127.0.0.1:99999')).rejects.toThrow(/port 99999 is out of range|not a URL/);
   });
 
+  it('serializes concurrent connects so only one bridge stays open', async () => {
+    const { sim, port } = await simulator(1);
+    const s = service();
+    await Promise.all([s.connect(`127.0.0.1:${port}`), s.connect(`127.0.0.1:${port}`), s.connect(`127.0.0.1:${port}`)]);
+    await waitFor('connected', () => s.status().bridge?.state === 'connected');
+    await waitFor('exactly one client at the simulator', () => sim.stats().clients === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sim.stats().clients).toBe(1);
+  });
+
   it('caps a batch and counts what it left out', async () => {
     const { port } = await simulator(50);
     const s = service({ batchMs: 1_000, maxBatch: 10 });

@@ -48,6 +48,7 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   private batchDropped = 0;
   private configured = false;
   private configError: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(options: Partial<MetricsServiceOptions> = {}) {
     super();
@@ -72,27 +73,31 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   /** Connects to `endpoint` (tcp://host:port, host:port, or the settings URL), replacing any current connection. */
   async connect(endpoint?: string): Promise<MetricsStatus> {
     const target = endpoint ? endpointFromSetting(endpoint) : this.endpoint;
-    await this.closeBridge();
-    this.endpoint = target;
-    const redisUrl = this.options.redisUrl?.();
-    const bridge = new HypervisorBridge({
-      ...this.options.bridge,
-      ...target,
-      store: this.store,
-      ...(redisUrl && { redis: { url: redisUrl, stream: this.options.stream } }),
+    return this.serialized(async () => {
+      await this.closeBridge();
+      this.endpoint = target;
+      const redisUrl = this.options.redisUrl?.();
+      const bridge = new HypervisorBridge({
+        ...this.options.bridge,
+        ...target,
+        store: this.store,
+        ...(redisUrl && { redis: { url: redisUrl, stream: this.options.stream } }),
+      });
+      this.bridge = bridge;
+      bridge.on('metric', (sample) => this.enqueue(sample));
+      bridge.on('state', () => this.emit('status', this.status()));
+      bridge.start();
+      return this.status();
     });
-    this.bridge = bridge;
-    bridge.on('metric', (sample) => this.enqueue(sample));
-    bridge.on('state', () => this.emit('status', this.status()));
-    bridge.start();
-    return this.status();
   }
 
-  async disconnect(): Promise<MetricsStatus> {
-    await this.closeBridge();
-    const status = this.status();
-    this.emit('status', status);
-    return status;
+  disconnect(): Promise<MetricsStatus> {
+    return this.serialized(async () => {
+      await this.closeBridge();
+      const status = this.status();
+      this.emit('status', status);
+      return status;
+    });
   }
 
   status(): MetricsStatus {
@@ -118,8 +123,18 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   }
 
   async dispose(): Promise<void> {
-    await this.closeBridge();
+    await this.serialized(() => this.closeBridge());
     this.removeAllListeners();
+  }
+
+  /** Connects and disconnects run one at a time, so two quick clicks never leave two bridges open. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private async closeBridge(): Promise<void> {
