@@ -25,7 +25,6 @@ local run = {
   running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0,
   limit = nil, limit_msg = nil, interrupted = false,
 }
-sandbox.run_state = run
 
 local main_thread = (not IS_51) and coroutine.running() or nil
 local hook
@@ -102,7 +101,6 @@ local function abort_message()
   if run.running and gethook() == nil then run.interrupted = true; return 'interrupted!' end
   return nil
 end
-sandbox.abort_message = abort_message
 
 local function guard(ok, ...)
   if not ok then
@@ -229,7 +227,6 @@ local function searchpath(name, path)
   end
   return nil, raw_concat(tried)
 end
-sandbox.searchpath = searchpath
 
 local function read_file(path)
   local f, err = real_io_open(path, 'rb')

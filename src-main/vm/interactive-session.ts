@@ -9,6 +9,7 @@ import type { ExecResult, OutputChunk, OutputStream, SessionInfo, VMLimits } fro
 
 export const DEFAULT_READER = 'default';
 const OUTPUT_BATCH_MS = 16;
+const MAX_ATTACHED = 64;
 
 export type EnvironmentResolver = (name: string) => { path: string; cpath: string } | undefined | Promise<{ path: string; cpath: string } | undefined>;
 
@@ -205,6 +206,8 @@ export class InteractiveSession {
     }
     const replay = this.buffer.read(readerId);
     this.attachedReaders.add(readerId);
+    // Readers that never detach (closed windows) must not pile up.
+    if (this.attachedReaders.size > MAX_ATTACHED) this.attachedReaders.delete(this.attachedReaders.values().next().value!);
     this.options.onChange?.();
     return { session: this, readerId, replay, nextSeq: this.buffer.endSeq };
   }

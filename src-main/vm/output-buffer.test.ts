@@ -43,4 +43,15 @@ describe('OutputBuffer', () => {
     expect(b.endSeq - b.startSeq).toBe(50);
     expect(b.since(b.startSeq).chunks).toHaveLength(50);
   });
+
+  it('forgets the oldest reader cursors past 64 readers', () => {
+    const b = new OutputBuffer({ maxChunks: 10, maxBytes: 1000 });
+    b.push('stdout', 'a');
+    b.read('keep');
+    for (let i = 0; i < 70; i++) b.read(`reader-${i}`);
+    b.read('keep');
+    b.push('stdout', 'b');
+    expect(b.read('keep').map((c) => c.text)).toEqual(['b']);
+    expect(b.read('reader-0').map((c) => c.text)).toEqual(['a', 'b']);
+  });
 });

@@ -8,6 +8,8 @@ export interface OutputBufferLimits {
   maxBytes: number;
 }
 
+const MAX_READERS = 64;
+
 export const DEFAULT_BUFFER_LIMITS: OutputBufferLimits = { maxChunks: 10_000, maxBytes: 4 * 1024 * 1024 };
 
 export class OutputBuffer {
@@ -72,20 +74,19 @@ export class OutputBuffer {
   read(readerId: string): OutputChunk[] {
     const cursor = this.cursors.get(readerId) ?? this.startSeq;
     const { chunks, nextSeq } = this.since(cursor);
-    this.cursors.set(readerId, nextSeq);
+    this.setCursor(readerId, nextSeq);
     return chunks;
-  }
-
-  hasReader(readerId: string): boolean {
-    return this.cursors.has(readerId);
   }
 
   /** Starts a reader at the current end (it will see only new output). */
   seek(readerId: string, seq = this.nextSeq): void {
-    this.cursors.set(readerId, seq);
+    this.setCursor(readerId, seq);
   }
 
-  forget(readerId: string): void {
+  /** Readers come and go (one per window or CLI); the oldest cursors are forgotten past MAX_READERS. */
+  private setCursor(readerId: string, seq: number): void {
     this.cursors.delete(readerId);
+    this.cursors.set(readerId, seq);
+    if (this.cursors.size > MAX_READERS) this.cursors.delete(this.cursors.keys().next().value!);
   }
 }
