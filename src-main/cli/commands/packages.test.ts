@@ -1,0 +1,56 @@
+// The packages and env CLI commands as a user runs them: the real bin/bioxen.mjs, a temp data dir.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+let dataDir: string;
+
+function bioxen(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'bioxen.mjs'), ...args, '--data-dir', dataDir], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-packages-'));
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-rocks.mjs')], { stdio: 'pipe' });
+});
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('bioxen packages / env', () => {
+  it('creates an environment, installs offline, lists and checks health', () => {
+    expect(bioxen('env', 'create', 'cli').stdout).toMatch(/created cli \(Lua 5\.4\)/);
+    const install = bioxen('packages', 'install', 'bioxen-seq', '--env', 'cli', '--offline');
+    expect(install.code).toBe(0);
+    expect(install.stdout).toMatch(/installed bioxen-seq 0\.1\.0-1 into cli/);
+    expect(install.stderr).toMatch(/bioxen-seq 0\.1\.0-1 is now installed/);
+    const list = JSON.parse(bioxen('packages', 'list', '--env', 'cli', '--json').stdout) as { name: string; modules: string[] }[];
+    expect(list).toEqual([expect.objectContaining({ name: 'bioxen-seq', modules: ['bioxen.seq'] })]);
+    const health = bioxen('env', 'health', 'cli');
+    expect(health.code).toBe(0);
+    expect(health.stdout).toMatch(/cli: healthy/);
+    expect(JSON.parse(bioxen('env', 'list', '--json').stdout)).toEqual([expect.objectContaining({ name: 'cli', luaVersion: '5.4' })]);
+  }, 120_000);
+
+  it('searches with JSON output and previews a dependency tree', () => {
+    const hits = JSON.parse(bioxen('packages', 'search', 'ode', 'simulation', '--json', '--offline').stdout) as { name: string }[];
+    expect(hits[0]!.name).toBe('bioxen-circuits');
+    expect(bioxen('packages', 'install', 'bioxen-circuits', '--env', 'cli', '--preview', '--offline').stdout.trim()).toBe('bioxen-circuits 0.1.0-1');
+  }, 60_000);
+
+  it('fails with a message a user can act on', () => {
+    const unknown = bioxen('packages', 'install', 'no-such-rock', '--env', 'cli', '--offline');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/"no-such-rock" is not in any reachable repository — check the name with: bioxen packages search no-such-rock/);
+    const noEnv = bioxen('packages', 'install', 'bioxen-seq');
+    expect(noEnv.code).toBe(2);
+    expect(noEnv.stderr).toMatch(/--env ENV is required/);
+    const missing = bioxen('packages', 'list', '--env', 'ghost');
+    expect(missing.stderr).toMatch(/environment "ghost" not found — create it with: bioxen env create ghost/);
+    const profile = bioxen('env', 'bootstrap', 'cli', '--profile', 'huge', '--offline');
+    expect(profile.stderr).toMatch(/unknown profile "huge" — use one of minimal, standard/);
+  }, 60_000);
+});
