@@ -140,6 +140,14 @@ describe('contract over the browser host with the real engine', () => {
     expect(await client.invoke('sessions:create', { id: 'bad id!' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
+  it('creates sessions with the settings defaults and a free id when none is given', async () => {
+    await call(client.invoke('settings:update', { limits: { memoryMb: 96 } }));
+    const info = await call(client.invoke('sessions:create', { limits: { timeoutMs: 5000 } }));
+    expect(info.id).toMatch(/^session-\d+$/);
+    expect(info.limits).toMatchObject({ memoryMb: 96, timeoutMs: 5000 });
+    await call(client.invoke('sessions:terminate', { id: info.id }));
+  });
+
   it('terminates the session and announces its removal', async () => {
     expect(await call(client.invoke('sessions:terminate', { id: 'cell-1' }))).toEqual({ id: 'cell-1' });
     await until('the removal event', () => (changes.some((c) => c.id === 'cell-1' && c.info === null) ? true : undefined));

@@ -1,6 +1,8 @@
 // Shapes the engine's answers into the contract's session views (snapshots, diagnostics, completion
 // items), so the sessions handlers stay one call each.
-import type { MethodOutput } from '../../src-preload/contract/index';
+import type { MethodArgs, MethodOutput } from '../../src-preload/contract/index';
+import type { Settings } from '../settings/settings-store';
+import type { SessionInfo } from '../vm/types';
 import type { SyntaxDiagnostic, VMManager } from '../vm/vm-manager';
 import type { LintWarning, Luacheck } from '../workspace/luacheck';
 
@@ -24,8 +26,19 @@ export function attachFrom(vm: VMManager, id: string, since: number): Snapshot {
 }
 const MAX_ATTACH_CHUNKS = 2000;
 
+/** Starts an interactive VM; what the dialog leaves out comes from the settings. */
+export async function createSession(vm: VMManager, settings: Settings, input: MethodArgs<'sessions:create'>): Promise<SessionInfo> {
+  const { id, luaVersion, limits, ...options } = input;
+  const session = await vm.createInteractiveVM(id ?? freeSessionId(vm), {
+    ...options,
+    luaExecutable: luaVersion ?? settings.luaExecutable ?? undefined,
+    limits: { ...settings.limits, ...limits },
+  });
+  return session.info();
+}
+
 /** A fresh id like "session-3" that no VM uses yet. */
-export function freeSessionId(vm: VMManager): string {
+function freeSessionId(vm: VMManager): string {
   const taken = new Set(vm.listSessions().map((s) => s.id));
   let n = taken.size + 1;
   while (taken.has(`session-${n}`)) n++;

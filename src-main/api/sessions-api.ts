@@ -1,20 +1,13 @@
 import type { OutputChunk, SessionInfo } from '../vm/types';
 import { defineApi } from './define-api';
 import { LatestPerKey } from './latest-per-key';
-import { attachFrom, completionItems, freeSessionId, listSnapshots, syntaxDiagnostics } from './session-views';
+import { attachFrom, completionItems, createSession, listSnapshots, syntaxDiagnostics } from './session-views';
 
 export const sessionsApi = defineApi(
   'sessions',
   ({ vm, settings, luacheck }) => ({
     'sessions:list': ({ recentChunks }) => listSnapshots(vm, recentChunks),
-    'sessions:create': async ({ id, luaVersion, limits, ...options }) => {
-      const session = await vm.createInteractiveVM(id ?? freeSessionId(vm), {
-        ...options,
-        luaExecutable: luaVersion ?? settings.get().luaExecutable ?? undefined,
-        limits: { ...settings.get().limits, ...limits },
-      });
-      return session.info();
-    },
+    'sessions:create': (input) => createSession(vm, settings.get(), input),
     'sessions:attach': ({ id, since }) => attachFrom(vm, id, since),
     'sessions:detach': ({ id }) => {
       vm.detachFromVM(id);
