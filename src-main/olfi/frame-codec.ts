@@ -85,7 +85,8 @@ export function classifyFrame(mvoc: string, value: unknown): FrameClassification
   if (typeof shape === 'object' && 'status' in shape) return shape;
   const frame = shape as OlFiFrame;
   const computedChecksum = computeChecksum(frame.payload);
-  const payloadBytes = Buffer.byteLength(frame.payload, 'utf8');
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short payloads need no byte count.
+  const payloadBytes = frame.payload.length * 3 <= MAX_PAYLOAD_BYTES ? 0 : Buffer.byteLength(frame.payload, 'utf8');
   if (payloadBytes > MAX_PAYLOAD_BYTES) {
     return { status: 'oversized', reason: `frame.payload is ${payloadBytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}`, frame, computedChecksum };
   }

@@ -28,5 +28,6 @@ export function canonicalMvocName(name: string): string {
 }
 
 export function findCompound(name: string): MvocCompound | undefined {
-  return byName.get(canonicalMvocName(name));
+  // Most names on the stream are already canonical; skip the rewriting for them (hot path of the mirror).
+  return byName.get(name) ?? byName.get(canonicalMvocName(name));
 }

@@ -309,7 +309,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
       this.rateBuckets.set(second, counts);
       for (const old of this.rateBuckets.keys()) if (old < second - RATE_WINDOW_S - 1) this.rateBuckets.delete(old);
     }
-    const name = mvoc !== undefined && knownNames.has(canonicalMvocName(mvoc)) ? canonicalMvocName(mvoc) : 'OTHER';
+    const name = mvoc === undefined ? 'OTHER' : knownNames.has(mvoc) ? mvoc : knownNames.has(canonicalMvocName(mvoc)) ? canonicalMvocName(mvoc) : 'OTHER';
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
 
