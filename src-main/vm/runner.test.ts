@@ -33,6 +33,26 @@ describe.each(versions)('runner on %s', (lua) => {
     expect(r.values).toEqual([text, String(Buffer.byteLength(text))]);
   });
 
+  it('round-trips structured data through call and emit (the runner JSON codec)', async () => {
+    const sample = { text: 'é ✓ 😀 "q" \\ \n\u0000', n: [1, -2.5, 1e21, 0], flags: [true, false], nested: { deep: [[{ x: 'y' }]] }, none: [] };
+    const emitted: unknown[] = [];
+    const m = new VMManager({ luaExecutable: lua });
+    m.handleCall('metrics.sample', () => sample);
+    m.on('emit', (_id, _kind, data) => emitted.push(data));
+    try {
+      await m.createVM('codec', { capabilities: { metrics: true } });
+      const r = await m.executeVMSync('codec', 'local h = require("bioxen.host") local v = h.call("metrics.sample", {}) h.emit("metrics.back", v) return #v.text');
+      expect(r.error).toBeUndefined();
+      expect(r.values).toEqual([String(Buffer.byteLength(sample.text))]);
+      // An empty Lua table is ambiguous; it goes out as [].
+      expect(emitted).toEqual([sample]);
+      const bad = await m.getVM('codec').request({ op: 'bogus' as 'ping' });
+      expect(bad).toMatchObject({ t: 'error', message: "unknown op 'bogus'" });
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('gives each exec a fresh environment', async () => {
     await exec('leaked = 1; string.evil = true');
     const r = await exec('return leaked, string.evil');
