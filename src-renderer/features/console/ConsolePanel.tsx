@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPending, sessionsStore, useSessions } from '../../stores/sessions';
-import { linesAsText, toConsoleLines } from './console-lines';
+import { buildLines, emptyLineBuffer, linesAsText } from './console-lines';
 
 const ROW_HEIGHT = 19;
 
@@ -17,7 +17,8 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
   const output = useSessions(selectOutput(sessionId));
   const pending = useSessions(selectReplPending(sessionId));
   const history = useSessions(selectHistory(sessionId));
-  const lines = useMemo(() => toConsoleLines(output.chunks), [output.chunks]);
+  const lineBuffer = useRef(emptyLineBuffer);
+  const lines = useMemo(() => (lineBuffer.current = buildLines(lineBuffer.current, output.chunks)).lines, [output.chunks]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [stickToBottom, setStickToBottom] = useState(true);
   const [input, setInput] = useState('');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
-import { toConsoleLines } from './console-lines';
+import { buildLines, emptyLineBuffer, toConsoleLines } from './console-lines';
 
 let seq = 0;
 const chunk = (stream: OutputStream, text: string): OutputChunk => ({ seq: seq++, stream, text, at: 0 });
@@ -27,5 +27,36 @@ describe('console lines', () => {
     expect(lines).toHaveLength(10);
     expect(lines[0]!.text).toBe('20');
     expect(toConsoleLines(chunks.concat(chunk('stdout', 'x\n')), 10).at(-2)!.key).toBe(lines.at(-1)!.key);
+  });
+});
+
+describe('incremental console lines', () => {
+  const chunks = [chunk('stdout', 'a'), chunk('stdout', 'b\n'), chunk('value', '1\n')];
+
+  it('continues from the last chunk it folded in, with the same result as a full build', () => {
+    const first = buildLines(emptyLineBuffer, chunks.slice(0, 1));
+    const more = chunks.concat(chunk('stdout', 'c\nd'), chunk('stdout', 'e\n'));
+    const next = buildLines(first, more);
+    expect(next.lines).toEqual(toConsoleLines(more));
+    expect(next.lines.map((l) => l.text)).toEqual(['ab', '1', 'c', 'de']);
+    expect(first.lines.map((l) => l.text)).toEqual(['a']);
+  });
+
+  it('returns the same buffer when nothing new arrived, and rebuilds after a clear', () => {
+    const built = buildLines(emptyLineBuffer, chunks);
+    expect(buildLines(built, chunks)).toBe(built);
+    expect(buildLines(built, chunks.slice(1)).lines).toHaveLength(2);
+    expect(buildLines(built, []).lines).toEqual([]);
+  });
+
+  it('stays within the cap while appending', () => {
+    let buffer = emptyLineBuffer;
+    const all: OutputChunk[] = [];
+    for (let i = 0; i < 50; i++) {
+      all.push(chunk('stdout', `${i}\n${i}b\n`));
+      buffer = buildLines(buffer, all, 30);
+    }
+    expect(buffer.lines).toHaveLength(30);
+    expect(buffer.lines.at(-1)!.text).toBe('49b');
   });
 });

@@ -1,6 +1,7 @@
 // Turns output chunks into display lines. Chunks are arbitrary slices of a stream (a print may
 // arrive in pieces), so a chunk continues the previous line while that line is the same stream and
-// has not ended with a newline. Bounded: only the newest MAX_LINES lines are kept.
+// has not ended with a newline. Bounded: only the newest MAX_LINES lines are kept. Built
+// incrementally: a batch of new chunks costs its own size, not the size of everything shown.
 import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
 
 export const MAX_LINES = 20_000;
@@ -12,24 +13,55 @@ export interface ConsoleLine {
   text: string;
 }
 
-export function toConsoleLines(chunks: readonly OutputChunk[], max = MAX_LINES): ConsoleLine[] {
-  const lines: ConsoleLine[] = [];
-  let open = false;
+export interface LineBuffer {
+  readonly lines: readonly ConsoleLine[];
+  /** The last chunk folded in (by identity), to find where the next build continues. */
+  readonly lastChunk: OutputChunk | null;
+  /** The last line is stdout/stderr without its newline yet. */
+  readonly open: boolean;
+}
+
+export const emptyLineBuffer: LineBuffer = { lines: [], lastChunk: null, open: false };
+
+/**
+ * Lines for `chunks`, reusing `previous` when `chunks` extends what it was built from (the output
+ * window appends, or drops from the front); anything else (clear, gap refill) rebuilds.
+ */
+export function buildLines(previous: LineBuffer, chunks: readonly OutputChunk[], max = MAX_LINES): LineBuffer {
+  const from = previous.lastChunk ? lastIndexOf(chunks, previous.lastChunk) : -1;
+  if (from < 0) return appendLines(emptyLineBuffer, chunks, max);
+  return from === chunks.length - 1 ? previous : appendLines(previous, chunks.slice(from + 1), max);
+}
+
+export function appendLines(buffer: LineBuffer, chunks: readonly OutputChunk[], max = MAX_LINES): LineBuffer {
+  if (chunks.length === 0) return buffer;
+  const lines = buffer.lines.slice();
+  let open = buffer.open;
   for (const chunk of chunks) {
-    const parts = chunk.text.split('\n');
     const endsWithNewline = chunk.text.endsWith('\n');
+    const parts = chunk.text.split('\n');
     if (endsWithNewline) parts.pop();
     parts.forEach((part, index) => {
       const last = lines[lines.length - 1];
-      if (index === 0 && open && last && last.stream === chunk.stream) last.text += part;
+      if (index === 0 && open && last && last.stream === chunk.stream) lines[lines.length - 1] = { ...last, text: last.text + part };
       else lines.push({ key: `${chunk.seq}:${index}`, stream: chunk.stream, text: part });
     });
     // Values, errors, echoed input and system notes are whole lines even without a trailing newline.
     open = !endsWithNewline && (chunk.stream === 'stdout' || chunk.stream === 'stderr');
   }
-  return lines.length > max ? lines.slice(lines.length - max) : lines;
+  return { lines: lines.length > max ? lines.slice(lines.length - max) : lines, lastChunk: chunks[chunks.length - 1]!, open };
+}
+
+export function toConsoleLines(chunks: readonly OutputChunk[], max = MAX_LINES): readonly ConsoleLine[] {
+  return appendLines(emptyLineBuffer, chunks, max).lines;
 }
 
 export function linesAsText(lines: readonly ConsoleLine[]): string {
   return lines.map((line) => line.text).join('\n');
+}
+
+/** New chunks arrive at the end, so the search from the back is short. */
+function lastIndexOf(chunks: readonly OutputChunk[], chunk: OutputChunk): number {
+  for (let i = chunks.length - 1; i >= 0; i--) if (chunks[i] === chunk) return i;
+  return -1;
 }
