@@ -10,7 +10,7 @@ type Snapshot = MethodOutput<'sessions:attach'>;
 type CompletionItem = MethodOutput<'sessions:completions'>['items'][number];
 type Diagnostic = MethodOutput<'sessions:check'>['diagnostics'][number];
 
-export function snapshotOf(vm: VMManager, id: string, recentChunks: number): Snapshot {
+function snapshotOf(vm: VMManager, id: string, recentChunks: number): Snapshot {
   const session = vm.getSession(id);
   return { info: session.info(), output: session.recentOutput(recentChunks) };
 }
@@ -54,10 +54,26 @@ export async function syntaxDiagnostics(vm: VMManager, luacheck: Luacheck, code:
   const errors = await vm.checkSyntax(code, info?.luaExecutable);
   if (errors.length || !luacheck.available) return { diagnostics: errors.map(toDiagnostic) };
   const idle = info && (info.state === 'idle' || info.state === 'detached');
-  const knownGlobals = idle ? (await vm.completions(info.id, '')).map((m) => m.name) : [];
+  const knownGlobals = idle ? await sessionGlobals(vm, info.id) : [];
   const warnings = await luacheck.lint(code, { luaVersion: info?.luaVersion, isLuaJIT: /luajit/i.test(info?.luaExecutable ?? ''), knownGlobals });
   return { diagnostics: warnings.map(toWarning) };
 }
+
+/** The session's global names; none if a run starts in the meantime and the runner cannot answer quickly. */
+async function sessionGlobals(vm: VMManager, id: string): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), GLOBALS_WAIT_MS)));
+  const names = vm.completions(id, '').then(
+    (members) => members.map((m) => m.name),
+    () => [],
+  );
+  try {
+    return await Promise.race([names, gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+const GLOBALS_WAIT_MS = 1000;
 
 function toDiagnostic(error: SyntaxDiagnostic): Diagnostic {
   return { line: Math.max(1, error.line), severity: 'error', message: error.message, source: 'lua' };
