@@ -1,3 +1,4 @@
+import { bootstrapLuaEnvironment } from '../packages/curator';
 import type { InstallProgress } from '../packages/package-installer';
 import { defineApi } from './define-api';
 
@@ -29,10 +30,7 @@ export const packagesApi = defineApi(
       packages.deleteEnvironment(name);
       return {};
     },
-    'packages:bootstrap': ({ env, profile }) => {
-      if (!packages.environments.exists(env)) packages.createEnvironment(env);
-      return packages.bootstrap(env, profile);
-    },
+    'packages:bootstrap': ({ env, profile }) => bootstrapLuaEnvironment(packages, env, profile),
     'packages:health': ({ env }) => packages.health(env),
     'packages:bindSession': async ({ sessionId, env }) => {
       packages.environments.get(env);

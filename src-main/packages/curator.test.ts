@@ -218,6 +218,7 @@ describe('health, bootstrap, catalog', () => {
     const fixture = await curator.info('fixture-lib');
     expect(fixture.versions.map((v) => v.version)).toEqual(['2.0-1', '1.2-1', '1.0-1']);
     expect((await curator.search('json', { category: 'data' })).map((h) => h.entry.name)).toEqual(['lua-cjson']);
+    expect((await curator.search('lfs'))[0]!.entry.name).toBe('luafilesystem');
     expect(await curator.installedWhere('bioxen-seq')).toEqual(expect.arrayContaining([{ env: 'bio', version: '0.1.0-1' }]));
     const recs = await curator.recommendations('chain');
     expect(recs.length).toBeGreaterThan(0);

@@ -72,6 +72,7 @@ export class Curator extends EventEmitter<CuratorEvents> {
     const at = this.refreshed.get(luaVersion);
     if (!force && at !== undefined && Date.now() - at < this.ttlMs) return this.registry.unreachable;
     await this.registry.refresh(luaVersion);
+    // The registry holds one Lua version's manifests at a time: a refresh for another version replaces them.
     this.refreshed.clear();
     this.refreshed.set(luaVersion, Date.now());
     return this.registry.unreachable;

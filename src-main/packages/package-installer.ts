@@ -71,7 +71,7 @@ export class PackageInstaller {
     const { name, constraint } = parsePackageSpec(spec);
     const installed = await this.installedMap(env.name);
     this.resolve(name, constraint);
-    return this.node(name, constraint, installed, new Set(), 0, env);
+    return this.node(name, constraint, installed, new Set(), 0);
   }
 
   install(envName: string, spec: string, onProgress: (p: InstallProgress) => void = () => {}): Promise<InstallResult> {
@@ -82,7 +82,7 @@ export class PackageInstaller {
       onProgress({ env: env.name, name, phase: 'resolving', step: 0, total: 1 });
       const version = this.resolve(name, constraint);
       const before = await this.installedMap(env.name);
-      const plan = await this.node(name, `== ${version}`, before, new Set(), 0, env);
+      const plan = await this.node(name, `== ${version}`, before, new Set(), 0);
       const total = Math.max(countMissing(plan), 1);
       let step = 0;
       const snapshot = snapshotPath(env);
@@ -138,7 +138,7 @@ export class PackageInstaller {
     return chosen;
   }
 
-  private async node(name: string, constraint: string, installed: Map<string, string>, seen: Set<string>, depth: number, env: EnvironmentInfo): Promise<DependencyNode> {
+  private async node(name: string, constraint: string, installed: Map<string, string>, seen: Set<string>, depth: number): Promise<DependencyNode> {
     const installedVersion = installed.get(name);
     const entry = this.registry.get(name);
     const version = entry && pickVersion(entry.versions.map((v) => v.version), parseConstraints(constraint));
@@ -149,7 +149,7 @@ export class PackageInstaller {
     for (const dep of deps) {
       const parsed = /^\s*([^\s<>=~!]+)\s*(.*)$/.exec(dep);
       if (!parsed || parsed[1] === 'lua') continue;
-      node.dependencies.push(await this.node(parsed[1]!, parsed[2]!.trim(), installed, new Set([...seen, name]), depth + 1, env));
+      node.dependencies.push(await this.node(parsed[1]!, parsed[2]!.trim(), installed, new Set([...seen, name]), depth + 1));
     }
     return node;
   }

@@ -152,11 +152,13 @@ export class PackageRegistry {
     for (const entry of entries.values()) entry.versions.sort((a, b) => compareVersions(b.version, a.version));
     this.byName = entries;
     this.dependencyCache.clear();
+    // Module names are searchable too: people look for "lfs" or "cjson", not the rock's name.
+    const modules = new Map(this.curated.packages.map((p) => [p.name, p.modules.join(' ')]));
     this.indexed = [...entries.values()].map((entry) => ({
       entry,
       name: entry.name.toLowerCase(),
       tags: entry.tags.map((t) => t.toLowerCase()),
-      words: `${entry.description} ${entry.category}`.toLowerCase(),
+      words: `${entry.description} ${entry.category} ${modules.get(entry.name) ?? ''}`.toLowerCase(),
     }));
   }
 }

@@ -41,12 +41,14 @@ function tree(node: DependencyNode, indent = ''): string {
 
 const search: CliCommand = {
   path: ['packages', 'search'],
-  usage: 'packages search QUERY [--category C] [--json] [--offline] [--data-dir D]',
+  usage: 'packages search QUERY [--category C] [--limit N] [--json] [--offline] [--data-dir D]',
   summary: 'Search the package catalog (bundled BioXen rocks, your repositories, luarocks.org) by name, tags and description.',
   async run(args) {
     const { flags, positional } = parse(args, { string: ['category', 'limit'] });
     const curator = curatorFrom(flags);
-    const hits = await curator.search(positional.join(' '), { ...(typeof flags.category === 'string' ? { category: flags.category } : {}), ...(typeof flags.limit === 'string' ? { limit: Number(flags.limit) } : {}) });
+    const limit = typeof flags.limit === 'string' ? Number(flags.limit) : undefined;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit needs a whole number above 0, got "${String(flags.limit)}"`);
+    const hits = await curator.search(positional.join(' '), { ...(typeof flags.category === 'string' ? { category: flags.category } : {}), ...(limit !== undefined ? { limit } : {}) });
     warnUnreachable(curator.registry.unreachable);
     print(flags, hits.map((h) => ({ ...h.entry, versions: h.entry.versions.map((v) => v.version), score: h.score })), () =>
       hits.length === 0 ? 'no packages found' : hits.map((h) => `${h.entry.name.padEnd(20)} ${(h.entry.versions[0]?.version ?? '-').padEnd(10)} ${h.entry.category.padEnd(9)} ${h.entry.description}`).join('\n'),
