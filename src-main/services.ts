@@ -3,8 +3,10 @@
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
 import { MetricsService } from './hypervisor/metrics-service';
+import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
 import { SettingsStore } from './settings/settings-store';
+import { VisualizerProcess } from './visualizer/visualizer-process';
 import { discoverLua } from './vm/lua-discovery';
 import { VMManager } from './vm/vm-manager';
 import { Luacheck } from './workspace/luacheck';
@@ -31,6 +33,10 @@ export interface Services {
   readonly packages: Curator;
   /** Cellular-VM metrics from a BioXen hypervisor; also answers the Lua `metrics` host calls. */
   readonly metrics: MetricsService;
+  /** Ol-Fi stream: embedded or configured Redis, live mirror, publisher; publishes Lua VMs' olfi.send. */
+  readonly olfi: OlFiService;
+  /** The LÖVE Ol-Fi visualizer window (a separate process). */
+  readonly visualizer: VisualizerProcess;
   /** Stops every child process and connection; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -52,6 +58,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const metrics = new MetricsService({ redisUrl: () => settings.get().redisUrl ?? undefined, endpoint: settings.get().hypervisorEndpoint ?? undefined });
   metrics.attachHostCalls(vm);
   void metrics.start();
+  const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl });
+  olfi.attachEngine(vm);
+  olfi.attachSettings(settings);
+  void olfi.start();
+  const visualizer = new VisualizerProcess({ appRoot });
   let disposed: Promise<void> | undefined;
   const services: Services = {
     dataDir,
@@ -63,7 +74,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     luacheck: new Luacheck(),
     packages,
     metrics,
-    dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose()]).then(() => undefined)),
+    olfi,
+    visualizer,
+    dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose()]).then(() => undefined)),
   };
   if (options.restoreSessions ?? true) {
     const log = options.log ?? ((m) => console.error(m));

@@ -46,6 +46,12 @@ export interface EmitSource {
   off(event: 'emit', listener: (vmId: string, kind: string, data: unknown) => void): unknown;
 }
 
+/** What the settings store offers: its `changed` event. */
+export interface SettingsSource {
+  on(event: 'changed', listener: (settings: { redisUrl: string | null }) => void): unknown;
+  off(event: 'changed', listener: (settings: { redisUrl: string | null }) => void): unknown;
+}
+
 export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   readonly streamKey: string;
   private mirror: OlFiMirror | undefined;
@@ -108,6 +114,20 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     };
     engine.on('emit', listener);
     const detach = () => engine.off('emit', listener);
+    this.detachers.push(detach);
+    return detach;
+  }
+
+  /** Reconnects when the configured Redis URL changes in Settings. Returns a detach function. */
+  attachSettings(settings: SettingsSource): () => void {
+    let url = this.options.redisUrl() ?? null;
+    const listener = (next: { redisUrl: string | null }) => {
+      if (next.redisUrl === url) return;
+      url = next.redisUrl;
+      void this.restart();
+    };
+    settings.on('changed', listener);
+    const detach = () => settings.off('changed', listener);
     this.detachers.push(detach);
     return detach;
   }
