@@ -54,6 +54,36 @@ test('a syntax error shows up as a marker in the editor', async ({ page, host })
   await expect(page.getByText(/'end' expected/).first()).toBeVisible();
 });
 
+test('completion offers the session globals and the BioXen API', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'intel');
+  await typeInConsole(page, 'growth_rate = 0.5');
+  await expect(consoleOutput(page)).toContainText('growth_rate = 0.5', { timeout: 20_000 });
+  await editorTextbox(page, 'intel').focus();
+  await page.keyboard.type('growth_r');
+  await page.keyboard.press('Control+Space');
+  await expect(page.getByRole('option', { name: /growth_rate/ })).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('seq.gc_');
+  await page.keyboard.press('Control+Space');
+  await expect(page.getByRole('option', { name: /gc_content/ })).toBeVisible({ timeout: 20_000 });
+});
+
+test('detach and attach keep the session and its output', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'roam');
+  await typeInConsole(page, 'print("said before detaching")');
+  await expect(consoleOutput(page)).toContainText('said before detaching', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Detach roam' }).click();
+  await expect(sessionItem(page, 'roam').getByLabel('state detached')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Attach roam' }).click();
+  await expect(sessionItem(page, 'roam').getByLabel('state idle')).toBeVisible({ timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('said before detaching');
+  await typeInConsole(page, 'return "still the same VM"');
+  await expect(consoleOutput(page)).toContainText('still the same VM', { timeout: 20_000 });
+});
+
 test('a runtime error is placed at its line', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'oops');
