@@ -52,3 +52,43 @@ describe('parseMetricLine', () => {
     expect(manySeries.ok || manySeries.detail).toMatch(/more than 64 numeric series/);
   });
 });
+
+describe('the fast path agrees with the schema', () => {
+  const cases: unknown[] = [
+    { vm: 'a', t: 1 },
+    { vm: 'a', t: 1, atp: 0, growth: 0, gene_expression: {} },
+    { vm: 'a', t: -5.5, atp: 1e-9, gene_expression: { x: 0 }, extra: 3, label: 'text', nested: { a: 1 } },
+    { vm: '', t: 1 },
+    { vm: 'x'.repeat(129), t: 1 },
+    { vm: 'a', t: null },
+    { vm: 'a', t: 1, atp: null },
+    { vm: 'a', t: 1, growth: -0.1 },
+    { vm: 'a', t: 1, gene_expression: [] },
+    { vm: 'a', t: 1, gene_expression: null },
+    { vm: 'a', t: 1, gene_expression: { '': 1 } },
+    { vm: 'a', t: 1, gene_expression: { g: -1 } },
+    { vm: 'a', t: 1, gene_expression: { ['g'.repeat(65)]: 1 } },
+    { vm: 7, t: 1 },
+    null,
+    'string',
+  ];
+
+  it.each(cases.map((c) => [JSON.stringify(c), c]))('%s', (_name, value) => {
+    const fromLine = parseMetricLine(JSON.stringify(value));
+    const viaSchemaOnly = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (fromLine.ok) {
+      expect(viaSchemaOnly).toBe(true);
+      const raw = value as Record<string, unknown>;
+      expect(fromLine.message.vm).toBe(raw.vm);
+      expect(fromLine.message.geneExpression).toEqual(raw.gene_expression ?? {});
+    } else {
+      expect(fromLine.reason).toBe('invalid_message');
+      expect(fromLine.detail.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('accepts exactly the valid cases', () => {
+    const accepted = cases.map((c) => parseMetricLine(JSON.stringify(c)).ok);
+    expect(accepted).toEqual([true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false]);
+  });
+});

@@ -57,8 +57,44 @@ function extraSeries(raw: Record<string, unknown>): Record<string, number> | str
   return series;
 }
 
+const isLevel = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function quickGenes(raw: unknown): Record<string, number> | undefined {
+  if (raw === undefined) return {};
+  if (!isPlainObject(raw)) return undefined;
+  const names = Object.keys(raw);
+  if (names.length > MESSAGE_LIMITS.genes) return undefined;
+  const genes: Record<string, number> = {};
+  for (const name of names) {
+    const level = raw[name];
+    if (name.length < 1 || name.length > MESSAGE_LIMITS.seriesNameChars || name === '__proto__' || !isLevel(level)) return undefined;
+    genes[name] = level;
+  }
+  return genes;
+}
+
+// The schema costs ~10 µs a line; this accepts exactly the common, valid shape in a fraction of
+// that. Anything it does not accept goes through the schema, which decides and explains.
+function quickValidate(value: unknown): MetricMessage | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { vm, t, atp, growth } = value;
+  if (typeof vm !== 'string' || vm.length < 1 || vm.length > MESSAGE_LIMITS.vmIdChars) return undefined;
+  if (typeof t !== 'number' || !Number.isFinite(t)) return undefined;
+  if ((atp !== undefined && !isLevel(atp)) || (growth !== undefined && !isLevel(growth))) return undefined;
+  const geneExpression = quickGenes(value.gene_expression);
+  const series = geneExpression && extraSeries(value);
+  if (!geneExpression || typeof series !== 'object') return undefined;
+  const message: MetricMessage = { vm, t, geneExpression, series };
+  if (atp !== undefined) message.atp = atp;
+  if (growth !== undefined) message.growth = growth;
+  return message;
+}
+
 /** Validates an already-decoded value. Never throws. */
 export function validateMetric(value: unknown): ParseResult {
+  const quick = quickValidate(value);
+  if (quick) return { ok: true, message: quick };
   const parsed = wireSchema.safeParse(value);
   if (!parsed.success) return { ok: false, reason: 'invalid_message', detail: describeIssues(parsed.error) };
   const { vm, t, atp, growth, gene_expression: genes = {} } = parsed.data;
