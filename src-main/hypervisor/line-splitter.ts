@@ -26,6 +26,12 @@ export class LineSplitter {
     let start = 0;
     while (start < chunk.length) {
       const end = chunk.indexOf(NEWLINE, start);
+      if (end !== -1 && this.pendingBytes === 0 && !this.discarding && end - start <= this.maxLineBytes) {
+        // A whole line inside one chunk (the common case): decode it in place, no copy.
+        this.emit(chunk.subarray(start, end));
+        start = end + 1;
+        continue;
+      }
       const segment = chunk.subarray(start, end === -1 ? chunk.length : end);
       this.take(segment);
       if (end === -1) return;
@@ -60,11 +66,14 @@ export class LineSplitter {
       this.discarding = false;
       return;
     }
-    let bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    if (bytes.length && bytes[bytes.length - 1] === CARRIAGE_RETURN) bytes = bytes.subarray(0, bytes.length - 1);
-    if (bytes.length === 0) return;
-    this.sink.line(bytes.toString('utf8'));
+    this.emit(bytes);
+  }
+
+  private emit(bytes: Buffer): void {
+    const end = bytes.length && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+    if (end > 0) this.sink.line(bytes.toString('utf8', 0, end));
   }
 }
