@@ -54,6 +54,8 @@ local function over_memory()
 end
 
 hook = function()
+  -- Between the end of the user's code and end_run() the hook may still fire: it must not raise there.
+  if not run.running then return end
   if run.limit then real_error(run.limit_msg, 0) end
   if run.interrupted then real_error('interrupted!', 0) end
   run.count = run.count + HOOK_EVERY
@@ -180,9 +182,9 @@ local function blocked(name, hint)
   end
 end
 
-local function copy(t, except)
+local function copy(t)
   local c = {}
-  for k, v in pairs(t) do if not (except and except[k]) then c[k] = v end end
+  for k, v in pairs(t) do c[k] = v end
   return c
 end
 
@@ -255,9 +257,50 @@ end
 
 local SAFE_GLOBALS = {
   'assert', 'error', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'rawset', 'select',
-  'setmetatable', 'tonumber', 'tostring', 'type', 'unpack', '_VERSION',
+  'tonumber', 'tostring', 'type', 'unpack', '_VERSION',
 }
 local NETWORK_MODULES = { socket = true, ltn12 = true, mime = true }
+local NEEDS_FS = " (needs the 'fs' capability)"
+
+-- What every environment starts from. Built once; each environment gets its own copies of the
+-- tables (scripts may mutate their `string` or `os`), so building one stays cheap.
+local BASE = {}
+for _, name in ipairs(SAFE_GLOBALS) do BASE[name] = _G[name] end
+BASE.pcall, BASE.xpcall = safe_pcall, safe_xpcall
+BASE.collectgarbage = function(opt)
+  if opt == 'count' then return real_collectgarbage('count') end
+  real_error(format("collectgarbage('%s') is blocked in the sandbox; only collectgarbage('count') is allowed",
+    real_tostring(opt or 'collect')), 2)
+end
+-- A finalizer runs whenever the collector decides, possibly outside any run and its limits.
+BASE.setmetatable = function(t, mt)
+  if real_type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
+    real_error('__gc metamethods are blocked in the sandbox (finalizers would run outside the VM limits)', 2)
+  end
+  return setmetatable(t, mt)
+end
+if IS_51 then BASE.setfenv, BASE.getfenv = blocked('setfenv'), blocked('getfenv') end
+BASE.dofile = blocked('dofile', NEEDS_FS)
+BASE.loadfile = blocked('loadfile', NEEDS_FS)
+
+local LIBS = {
+  string = copy(string),
+  table = copy(table),
+  math = copy(math),
+  coroutine = make_coroutine_lib(),
+  utf8 = utf8 and copy(utf8) or nil,
+  bit32 = bit32 and copy(bit32) or nil,
+  bit = bit and copy(bit) or nil,
+  os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
+    execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
+    getenv = blocked('os.getenv'), remove = blocked('os.remove', NEEDS_FS), rename = blocked('os.rename', NEEDS_FS),
+    tmpname = blocked('os.tmpname') },
+  debug = { traceback = traceback },
+}
+LIBS.string.rep = checked_rep
+LIBS.table.concat = checked_concat
+local IO_BASE = { read = blocked('io.read', ' (scripts have no stdin)'), popen = blocked('io.popen'),
+  open = blocked('io.open', NEEDS_FS), lines = blocked('io.lines', NEEDS_FS), type = io.type }
 
 local function stream_proxy(write)
   local proxy = {}
@@ -270,42 +313,32 @@ local function stream_proxy(write)
   return proxy
 end
 
+-- Copying a table key by key rehashes it as it grows; a generated table constructor is sized
+-- once. These copiers are most of what a fresh environment costs.
+local function make_copier(template)
+  local parts = { 'local t = ... return {' }
+  for k in pairs(template) do parts[#parts + 1] = format('[%q] = t[%q],', k, k) end
+  parts[#parts + 1] = '}'
+  local code = raw_concat(parts)
+  local copier = IS_51 and loadstring(code) or load(code, '=copier', 't', {})
+  return function() return copier(template) end
+end
+
+-- Slots new_env fills per environment, reserved so the constructor sizes the table once.
+local PER_ENV = { '_G', 'getmetatable', 'print', 'io', 'load', 'package', 'require', IS_51 and 'loadstring' or nil }
+for _, name in ipairs(PER_ENV) do BASE[name] = false end
+for name in pairs(LIBS) do BASE[name] = false end
+local copy_base = make_copier(BASE)
+local copy_libs = {}
+for name, lib in pairs(LIBS) do copy_libs[name] = make_copier(lib) end
+local copy_io = make_copier(IO_BASE)
+
 -- cfg: caps {networked, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
 -- host: out(s), err(s), emit(kind, data), call(kind, data).
 function sandbox.new_env(cfg, host)
-  local env = {}
-  for _, name in ipairs(SAFE_GLOBALS) do env[name] = _G[name] end
+  local env = copy_base()
   env._G = env
-  env.pcall, env.xpcall = safe_pcall, safe_xpcall
-  env.string = copy(string)
-  env.string.rep = checked_rep
-  env.table = copy(table)
-  env.table.concat = checked_concat
-  env.math = copy(math)
-  env.coroutine = make_coroutine_lib()
-  if utf8 then env.utf8 = copy(utf8) end
-  if bit32 then env.bit32 = copy(bit32) end
-  if bit then env.bit = copy(bit) end
-  env.os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
-    execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
-    getenv = blocked('os.getenv'), remove = blocked('os.remove', " (needs the 'fs' capability)"),
-    rename = blocked('os.rename', " (needs the 'fs' capability)"), tmpname = blocked('os.tmpname') }
-  env.debug = { traceback = traceback }
-  env.collectgarbage = function(opt, ...)
-    if opt == 'count' then return real_collectgarbage('count') end
-    real_error(format("collectgarbage('%s') is blocked in the sandbox; only collectgarbage('count') is allowed",
-      real_tostring(opt or 'collect')), 2)
-  end
-  env.setfenv = IS_51 and blocked('setfenv') or nil
-  env.getfenv = IS_51 and blocked('getfenv') or nil
-
-  -- A finalizer runs whenever the collector decides, possibly outside any run and its limits.
-  env.setmetatable = function(t, mt)
-    if real_type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
-      real_error('__gc metamethods are blocked in the sandbox (finalizers would run outside the VM limits)', 2)
-    end
-    return setmetatable(t, mt)
-  end
+  for name, copy_lib in pairs(copy_libs) do env[name] = copy_lib() end
 
   local string_mt = { __index = env.string }
   env.getmetatable = function(v)
@@ -316,17 +349,17 @@ function sandbox.new_env(cfg, host)
   end
 
   env.print = function(...)
-    local n = real_select('#', ...)
     local parts = {}
-    for i = 1, n do parts[i] = env.tostring((real_select(i, ...))) end
+    for i = 1, real_select('#', ...) do parts[i] = real_tostring((real_select(i, ...))) end
     host.out(raw_concat(parts, '\t') .. '\n')
   end
-  local stdout, stderr = stream_proxy(host.out), stream_proxy(host.err)
-  env.io = { stdout = stdout, stderr = stderr,
-    write = function(...) stdout.write(stdout, ...); return env.io end,
-    read = blocked('io.read', ' (scripts have no stdin)'),
-    popen = blocked('io.popen'), open = blocked('io.open', " (needs the 'fs' capability)"),
-    lines = blocked('io.lines', " (needs the 'fs' capability)"), type = io.type }
+  local io_lib = copy_io()
+  io_lib.stdout, io_lib.stderr = stream_proxy(host.out), stream_proxy(host.err)
+  io_lib.write = function(...)
+    io_lib.stdout.write(io_lib.stdout, ...)
+    return io_lib
+  end
+  env.io = io_lib
 
   env.load = function(chunk, name, mode, load_env)
     if real_type(chunk) == 'function' then chunk = read_reader(chunk) end
@@ -336,8 +369,6 @@ function sandbox.new_env(cfg, host)
     return load_text(chunk, name or '=(load)', load_env or env)
   end
   if IS_51 then env.loadstring = function(s, name) return load_text(s, name or '=(load)', env) end end
-  env.dofile = blocked('dofile', " (needs the 'fs' capability)")
-  env.loadfile = blocked('loadfile', " (needs the 'fs' capability)")
 
   if cfg.caps.fs then sandbox.grant_fs(env, cfg) end
   sandbox.install_require(env, cfg, host)
@@ -465,18 +496,24 @@ local function error_handler(e)
     local ok, s = real_pcall(real_tostring, e)
     msg = ok and real_type(s) == 'string' and s or format('(error object is a %s value)', real_type(e))
   end
-  return { msg = msg, tb = traceback(msg, 2) }
+  local report = { msg = msg, tb = traceback(msg, 2) }
+  run.running = false
+  return report
 end
 
 -- Runs f under the limits; returns true, values... or false, {msg, tb}. `finish` turns the
 -- returned values into strings while the limits still apply (a __tostring may loop forever).
 function sandbox.execute(f, limits, finish)
   sandbox.begin_run(limits)
-  local r = pack(real_xpcall(function() return finish(pack(f())) end, error_handler))
-  if not r[1] and gethook() == nil then run.interrupted = true end
+  local ok, result = real_xpcall(function()
+    local rendered = finish(pack(f()))
+    run.running = false
+    return rendered
+  end, error_handler)
+  if not ok and gethook() == nil then run.interrupted = true end
   sandbox.end_run()
-  if r[1] then return true, r[2] end
-  local err = r[2]
+  if ok then return true, result end
+  local err = result
   if real_type(err) ~= 'table' then err = { msg = real_tostring(err), tb = nil } end
   local abort = run.limit and run.limit_msg or (run.interrupted and 'interrupted!') or nil
   if abort then err.msg = abort end

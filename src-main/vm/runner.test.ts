@@ -154,6 +154,16 @@ describe.each(versions)('runner on %s', (lua) => {
     expect((await exec('return 1')).values).toEqual(['1']);
   });
 
+  it('reports a limit the same way wherever in the run it lands', async () => {
+    const vm = manager.getVM('vm');
+    for (let i = 0; i < 150; i++) {
+      const quota = await vm.executeString('local x = 0 while true do x = x + 1 end', { limits: { instructionQuota: 2000 + i * 37 } });
+      expect(quota.error?.limit).toBe('instructionQuota');
+      const output = await vm.executeString('for i = 1, 1e5 do io.write("ab") end', { limits: { outputBytes: 1024 + i * 13 } });
+      expect(output.error?.limit).toBe('outputBytes');
+    }
+  });
+
   it('stops memory bombs with the memory limit', async () => {
     for (const code of [
       'local t = {} for i = 1, 1e8 do t[i] = {i} end',
