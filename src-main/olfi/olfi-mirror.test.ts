@@ -171,7 +171,7 @@ describe('OlFiMirror against a real redis-server', () => {
     const [[id, fields]] = (await client.call('XRANGE', 'custom_stream', '-', '+')) as [string, string[]][];
     expect(id).toBe(result.id);
     expect(fields).toEqual(['mvoc', 'ACETOIN', 'frame', JSON.stringify(frame), 'source_vm', 'vm-1']);
-    await expect(publisher.publish('ACETOIN', '{bad')).rejects.toMatchObject({ code: 'invalid-frame', message: expect.stringContaining('not valid JSON') });
+    await expect(publisher.publish('ACETOIN', '{bad')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('not valid JSON') });
     await expect(publisher.publish('ACETOIN', '{bad', { force: true })).resolves.toMatchObject({ classification: { status: 'malformed-json' } });
     for (let i = 0; i < 500; i++) await publisher.publish('ACETOIN', frame);
     expect(Number(await client.call('XLEN', 'custom_stream'))).toBeLessThan(300);

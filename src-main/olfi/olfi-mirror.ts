@@ -73,7 +73,7 @@ export interface MirrorEvents {
 export class OlFiMirrorError extends Error {
   override readonly name = 'OlFiMirrorError';
   constructor(
-    readonly code: 'unavailable' | 'bad-state' | 'invalid-input',
+    readonly code: 'unavailable' | 'conflict' | 'invalid_input',
     message: string,
   ) {
     super(message);
@@ -118,7 +118,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     this.factory = options.redisFactory ?? defaultRedisFactory;
     const start = options.start;
     if (start && 'from' in start && !STREAM_ID.test(start.from)) {
-      throw new OlFiMirrorError('invalid-input', `start id "${start.from}" is not a stream id (expected <ms>-<seq>, e.g. 0-0)`);
+      throw new OlFiMirrorError('invalid_input', `start id "${start.from}" is not a stream id (expected <ms>-<seq>, e.g. 0-0)`);
     }
     this.statusValue = { state: 'idle', url: this.redactedUrl, streamKey: this.streamKey, lastId: '' };
   }
@@ -132,7 +132,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   }
 
   start(): void {
-    if (this.statusValue.state !== 'idle') throw new OlFiMirrorError('bad-state', `the Ol-Fi mirror is ${this.statusValue.state}; create a new one to start again`);
+    if (this.statusValue.state !== 'idle') throw new OlFiMirrorError('conflict', `the Ol-Fi mirror is ${this.statusValue.state}; create a new one to start again`);
     this.setStatus('connecting');
     this.reader = this.connect('bioxen-olfi-reader', true);
     this.commands = this.connect('bioxen-olfi-commands', false);
@@ -165,7 +165,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
 
   /** Entries older than `beforeId` straight from Redis (XREVRANGE), newest first: paging past the buffer. */
   async history(beforeId: string, count: number): Promise<OlFiEntry[]> {
-    if (!STREAM_ID.test(beforeId)) throw new OlFiMirrorError('invalid-input', `"${beforeId}" is not a stream id (expected <ms>-<seq>)`);
+    if (!STREAM_ID.test(beforeId)) throw new OlFiMirrorError('invalid_input', `"${beforeId}" is not a stream id (expected <ms>-<seq>)`);
     const limit = Math.max(1, Math.min(Math.floor(count) || 1, HISTORY_MAX));
     const reply = await this.command((r) => r.call('XREVRANGE', this.streamKey, `(${beforeId}`, '-', 'COUNT', String(limit)));
     return entriesOfRange(reply).map(([id, fields]) => toEntry(id, fields));
@@ -230,7 +230,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
 
   private async command<T>(run: (redis: Redis) => Promise<T>): Promise<T> {
     const redis = this.commands;
-    if (!redis || this.statusValue.state === 'stopped') throw new OlFiMirrorError('bad-state', 'the Ol-Fi mirror is stopped');
+    if (!redis || this.statusValue.state === 'stopped') throw new OlFiMirrorError('conflict', 'the Ol-Fi mirror is stopped');
     try {
       return await run(redis);
     } catch (err) {

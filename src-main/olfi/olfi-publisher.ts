@@ -7,7 +7,8 @@ import { describeRedisError, redactRedisUrl } from './redis-connection';
 export class OlFiPublishError extends Error {
   override readonly name = 'OlFiPublishError';
   constructor(
-    readonly code: 'invalid-frame' | 'unavailable',
+    // Contract error codes, so the UI gets them as they are.
+    readonly code: 'invalid_input' | 'unavailable',
     message: string,
     readonly classification?: FrameClassification,
   ) {
@@ -56,7 +57,7 @@ export class OlFiPublisher {
     const name = findCompound(mvoc) ? canonicalMvocName(mvoc) : mvoc;
     const classification = classifyEntry(name, text);
     if (classification.status !== 'valid' && !options.force) {
-      throw new OlFiPublishError('invalid-frame', `frame not published: ${classification.reason}`, classification);
+      throw new OlFiPublishError('invalid_input', `frame not published: ${classification.reason}`, classification);
     }
     const extra = Object.entries(options.extra ?? {}).flat();
     let id: unknown;

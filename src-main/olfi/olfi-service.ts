@@ -58,6 +58,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   private publisherRedis: Redis | undefined;
   private publisher: OlFiPublisher | undefined;
   private lease: EmbeddedRedisLease | undefined;
+  private activeUrl: string | undefined;
   private current: OlFiStatus;
   private starting: Promise<OlFiStatus> | undefined;
   private readonly factory: RedisFactory;
@@ -94,6 +95,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     return this.publisher.publish(mvoc, frame, options);
   }
 
+  get buffered(): number {
+    return this.mirror?.buffered ?? 0;
+  }
+
   window(offset: number, count: number): OlFiEntry[] {
     return this.mirror?.window(offset, count) ?? [];
   }
@@ -105,6 +110,15 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
   async stats(): Promise<MirrorStats | null> {
     return this.mirror ? this.mirror.stats() : null;
+  }
+
+  /**
+   * Where the visualizer should read: the full URL (with any password, for the child's environment only,
+   * never for the renderer) and the stream key.
+   */
+  visualizerTarget(): { redisUrl: string; streamKey: string } {
+    if (!this.activeUrl) throw new OlFiPublishError('unavailable', `the visualizer needs Redis: ${this.current.error ?? 'Ol-Fi is not connected yet'}`);
+    return { redisUrl: this.activeUrl, streamKey: this.streamKey };
   }
 
   /** Publishes what Lua VMs send with require("bioxen.olfi").send(...). Returns a detach function. */
@@ -143,7 +157,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     const { mvoc, frame } = (data ?? {}) as { mvoc?: unknown; frame?: unknown };
     try {
       if (typeof mvoc !== 'string' || (typeof frame !== 'string' && (typeof frame !== 'object' || frame === null))) {
-        throw new OlFiPublishError('invalid-frame', 'an olfi emit needs {mvoc = "NAME", frame = <frame table or JSON>}');
+        throw new OlFiPublishError('invalid_input', 'an olfi emit needs {mvoc = "NAME", frame = <frame table or JSON>}');
       }
       await this.publish(mvoc, frame as OlFiFrame | string, { extra: { vm: vmId } });
     } catch (err) {
@@ -171,6 +185,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
         return this.status();
       }
     }
+    this.activeUrl = url;
     this.publisherRedis = this.factory(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => reconnectDelay(n) });
     this.publisherRedis.on('error', () => undefined);
     this.publisher = new OlFiPublisher(this.publisherRedis, { streamKey: this.streamKey, url });
@@ -192,6 +207,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     const mirror = this.mirror;
     this.mirror = undefined;
     this.publisher = undefined;
+    this.activeUrl = undefined;
     await mirror?.dispose();
     this.publisherRedis?.disconnect();
     this.publisherRedis = undefined;

@@ -36,7 +36,7 @@ export interface VisualizerEvents {
 export class VisualizerError extends Error {
   override readonly name = 'VisualizerError';
   constructor(
-    readonly code: 'invalid-input' | 'bad-state',
+    readonly code: 'invalid_input' | 'conflict',
     message: string,
   ) {
     super(message);
@@ -69,7 +69,7 @@ export class VisualizerProcess extends EventEmitter<VisualizerEvents> {
 
   launch(launch: VisualizerLaunch): VisualizerStatus {
     if (this.current.state === 'running' || this.current.state === 'stopping') {
-      throw new VisualizerError('bad-state', `the visualizer is already ${this.current.state}; stop it or use relaunch`);
+      throw new VisualizerError('conflict', `the visualizer is already ${this.current.state}; stop it or use relaunch`);
     }
     const { args, env } = commandLine(launch);
     this.lastLaunch = launch;
@@ -112,7 +112,7 @@ export class VisualizerProcess extends EventEmitter<VisualizerEvents> {
 
   async relaunch(launch?: VisualizerLaunch): Promise<VisualizerStatus> {
     const next = launch ?? this.lastLaunch;
-    if (!next) throw new VisualizerError('bad-state', 'the visualizer was never launched; launch it first');
+    if (!next) throw new VisualizerError('conflict', 'the visualizer was never launched; launch it first');
     await this.stop();
     return this.launch(next);
   }
@@ -159,10 +159,10 @@ export function commandLine(launch: VisualizerLaunch): { args: string[]; env: Re
   try {
     url = new URL(launch.redisUrl);
   } catch {
-    throw new VisualizerError('invalid-input', `"${launch.redisUrl}" is not a Redis URL (redis://host:port)`);
+    throw new VisualizerError('invalid_input', `"${launch.redisUrl}" is not a Redis URL (redis://host:port)`);
   }
-  if (url.protocol === 'rediss:') throw new VisualizerError('invalid-input', 'the visualizer cannot use TLS (rediss://) — LuaSocket has no TLS; point it at a plain redis:// server');
-  if (url.protocol !== 'redis:') throw new VisualizerError('invalid-input', `"${url.protocol}" is not a Redis URL scheme (use redis://host:port)`);
+  if (url.protocol === 'rediss:') throw new VisualizerError('invalid_input', 'the visualizer cannot use TLS (rediss://) — LuaSocket has no TLS; point it at a plain redis:// server');
+  if (url.protocol !== 'redis:') throw new VisualizerError('invalid_input', `"${url.protocol}" is not a Redis URL scheme (use redis://host:port)`);
   const host = url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
   const args = ['--redis', `${host}:${url.port || '6379'}`, '--stream', launch.streamKey ?? 'olfi_stream'];
   if (launch.from !== undefined) args.push('--from', launch.from);

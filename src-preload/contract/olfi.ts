@@ -1,0 +1,133 @@
+// Ol-Fi domain: the MVOC frames on the Redis stream (mirrored by the main side), publishing test frames,
+// and the LÖVE visualizer window. The Redis password never appears here: URLs are redacted.
+import { z } from 'zod';
+import { event, method } from './define';
+
+export const frameStatusSchema = z.enum(['valid', 'checksum-mismatch', 'malformed-json', 'missing-field', 'invalid-field', 'unknown-compound', 'oversized']);
+export type FrameStatus = z.infer<typeof frameStatusSchema>;
+
+export const olfiFrameSchema = z.object({
+  preamble: z.array(z.string()),
+  address: z.string(),
+  source: z.string().optional(),
+  control: z.object({ type: z.string(), sequence: z.number(), priority: z.string() }),
+  payload: z.string(),
+  checksum: z.number(),
+  terminator: z.array(z.string()),
+});
+export type OlFiFrameView = z.infer<typeof olfiFrameSchema>;
+
+export const olfiEntrySchema = z.object({
+  /** Redis stream id `<ms>-<seq>`; the time part is when Redis accepted it. */
+  id: z.string(),
+  mvoc: z.string().optional(),
+  status: frameStatusSchema,
+  /** Empty when valid; otherwise names the field and the problem. */
+  reason: z.string(),
+  frame: olfiFrameSchema.optional(),
+  computedChecksum: z.number().optional(),
+  /** The raw frame text when it did not parse into a frame (cut to 2 KiB). */
+  raw: z.string().optional(),
+  /** Fields other than mvoc and frame. */
+  extra: z.record(z.string(), z.string()).optional(),
+});
+export type OlFiEntryView = z.infer<typeof olfiEntrySchema>;
+
+export const olfiStatusSchema = z.object({
+  source: z.enum(['embedded', 'configured', 'none']),
+  url: z.string().nullable(),
+  streamKey: z.string(),
+  mirror: z
+    .object({
+      state: z.enum(['idle', 'connecting', 'connected', 'reconnecting', 'error', 'stopped']),
+      url: z.string(),
+      streamKey: z.string(),
+      reason: z.string().optional(),
+      lastId: z.string(),
+    })
+    .nullable(),
+  error: z.string().optional(),
+  vmPublishFailures: z.number(),
+  lastVmPublishError: z.string().optional(),
+});
+export type OlFiStatusView = z.infer<typeof olfiStatusSchema>;
+
+export const olfiStatsSchema = z.object({
+  framesPerSecond: z.number(),
+  streamLength: z.number().nullable(),
+  buffered: z.number(),
+  received: z.number(),
+  dropped: z.number(),
+  byStatus: z.record(z.string(), z.number()),
+  perCompoundRate: z.record(z.string(), z.number()),
+});
+export type OlFiStatsView = z.infer<typeof olfiStatsSchema>;
+
+export const mvocCompoundSchema = z.object({
+  name: z.string(),
+  displayName: z.string(),
+  chemicalClass: z.string(),
+  band: z.string(),
+  cas: z.string(),
+  roles: z.array(z.string()),
+  colour: z.string(),
+});
+export type MvocCompoundView = z.infer<typeof mvocCompoundSchema>;
+
+export const visualizerStatusSchema = z.object({
+  state: z.enum(['idle', 'running', 'stopping', 'exited', 'crashed']),
+  pid: z.number().optional(),
+  exitCode: z.number().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  reason: z.string().optional(),
+});
+
+const visualizerViewSchema = z.object({ status: visualizerStatusSchema, log: z.string() });
+
+const name = z.string().min(1).max(64);
+
+export const olfiMethods = {
+  'olfi:library': method(
+    'The MVOC library: compounds with class, RFC band, CAS number, roles and display colour; message types and priorities.',
+    z.object({}).default({}),
+    z.object({ compounds: z.array(mvocCompoundSchema), messageTypes: z.array(z.string()), priorities: z.array(z.string()) }),
+  ),
+  'olfi:status': method('Where Redis is, the mirror connection and stream counters.', z.object({}).default({}), z.object({ status: olfiStatusSchema, stats: olfiStatsSchema.nullable() })),
+  'olfi:window': method(
+    'Buffered entries, newest first, skipping the `offset` newest (the live table).',
+    z.object({ offset: z.number().int().min(0).default(0), count: z.number().int().min(1).max(1000).default(200) }),
+    z.object({ entries: z.array(olfiEntrySchema), buffered: z.number() }),
+  ),
+  'olfi:history': method(
+    'Entries older than `beforeId`, newest first, read from Redis (paging past the buffer).',
+    z.object({ beforeId: z.string().regex(/^\d+-\d+$/, 'a stream id like 1700000000000-0'), count: z.number().int().min(1).max(1000).default(200) }),
+    z.object({ entries: z.array(olfiEntrySchema) }),
+  ),
+  'olfi:publish': method(
+    'XADD a frame: either `frame` (JSON text, sent as is) or the fields, with the checksum computed. Invalid frames are refused unless `force`.',
+    z.object({
+      mvoc: name,
+      frame: z.string().max(20_000).optional(),
+      address: name.optional(),
+      source: name.optional(),
+      type: z.string().min(1).max(32).optional(),
+      priority: z.enum(['emergency', 'high', 'normal', 'low']).optional(),
+      payload: z.string().max(5000).optional(),
+      sequence: z.number().int().min(0).max(65535).optional(),
+      force: z.boolean().default(false),
+    }),
+    z.object({ id: z.string(), mvoc: z.string(), status: frameStatusSchema, reason: z.string() }),
+  ),
+  'olfi:visualizerStatus': method('The LÖVE visualizer process: state and log.', z.object({}).default({}), visualizerViewSchema),
+  'olfi:visualizerLaunch': method('Launch (or relaunch) the LÖVE visualizer window on the current stream.', z.object({}).default({}), visualizerViewSchema),
+  'olfi:visualizerStop': method('Stop the LÖVE visualizer window.', z.object({}).default({}), visualizerViewSchema),
+};
+
+export const olfiEvents = {
+  'olfi:entries': event(
+    'New stream entries, oldest first, batched (about every 33 ms while frames flow).',
+    z.object({ entries: z.array(olfiEntrySchema), skipped: z.number(), buffered: z.number(), received: z.number(), dropped: z.number() }),
+  ),
+  'olfi:status': event('The Redis / mirror status changed.', olfiStatusSchema),
+  'olfi:visualizer': event('The visualizer process changed state.', visualizerStatusSchema),
+};
