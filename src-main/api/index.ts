@@ -5,6 +5,7 @@ import { appApi } from './app-api';
 import type { Logger } from './contract-errors';
 import type { DomainApi } from './define-api';
 import { metricsApi } from './metrics-api';
+import { olfiApi } from './olfi-api';
 import { packagesApi } from './packages-api';
 import { sessionsApi } from './sessions-api';
 import { settingsApi } from './settings-api';
@@ -17,6 +18,7 @@ export const domainApis: readonly DomainApi[] = [
   appApi,
   packagesApi,
   metricsApi,
+  olfiApi,
 ];
 
 export function createApi(services: Services, log?: Logger): Api {

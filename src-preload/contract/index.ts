@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import type { Envelope } from './define';
 import { metricsEvents, metricsMethods } from './metrics';
+import { olfiEvents, olfiMethods } from './olfi';
 import { packagesEvents, packagesMethods } from './packages';
 import { sessionsEvents, sessionsMethods } from './sessions';
 import { settingsEvents, settingsMethods } from './settings';
@@ -17,6 +18,7 @@ export const contract = {
     ...appMethods,
     ...packagesMethods,
     ...metricsMethods,
+    ...olfiMethods,
   },
   events: {
     ...sessionsEvents,
@@ -25,6 +27,7 @@ export const contract = {
     ...appEvents,
     ...packagesEvents,
     ...metricsEvents,
+    ...olfiEvents,
   },
 };
 
