@@ -55,13 +55,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
   const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
-  const metrics = new MetricsService({ redisUrl: () => settings.get().redisUrl ?? undefined, endpoint: settings.get().hypervisorEndpoint ?? undefined });
+  // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
+  const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.status().url ?? undefined : undefined);
+  const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined });
   metrics.attachHostCalls(vm);
-  void metrics.start();
   const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl });
   olfi.attachEngine(vm);
   olfi.attachSettings(settings);
   void olfi.start();
+  void metrics.start();
   const visualizer = new VisualizerProcess({ appRoot });
   let disposed: Promise<void> | undefined;
   const services: Services = {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-preload/contract/index';
 import { HypervisorSimulator } from '../hypervisor/hypervisor-simulator';
@@ -53,6 +54,20 @@ describe('metrics API', () => {
     expect(vms.map((v) => v.vm).sort()).toEqual(['cell-01', 'cell-02']);
     expect(vms.every((v) => v.samples.length >= 1 && v.samples.length <= 3)).toBe(true);
     expect(status.bridge.state).toBe('connected');
+  });
+
+  it('republishes to bioxen_metrics on the same Redis as Ol-Fi (the embedded server here)', async () => {
+    const olfi = services.olfi.status();
+    expect(olfi.source).toBe('embedded');
+    await waitFor('published samples', () => (services.metrics.status().bridge?.publisher?.published ?? 0) >= 10);
+    const client = new Redis(olfi.url!);
+    try {
+      const [[, fields]] = (await client.xrevrange('bioxen_metrics', '+', '-', 'COUNT', 1)) as [string, string[]][];
+      expect(fields.slice(0, 1)).toEqual(['vm']);
+      expect(JSON.parse(fields[5]!)).toMatchObject({ vm: fields[1] });
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('a VM with the metrics capability reads the same samples', async () => {

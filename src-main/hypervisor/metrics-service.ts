@@ -14,6 +14,8 @@ export interface MetricsServiceOptions {
   endpoint?: string;
   /** Where Redis lives when samples should be republished (the embedded server's URL, or settings). */
   redisUrl?: () => string | undefined;
+  /** Settles when `redisUrl` can be asked (e.g. once the embedded Redis is up); awaited by connect(). */
+  redisReady?: () => Promise<unknown>;
   stream: string;
   batchMs: number;
   maxBatch: number;
@@ -76,6 +78,7 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
     return this.serialized(async () => {
       await this.closeBridge();
       this.endpoint = target;
+      await this.options.redisReady?.().catch(() => undefined);
       const redisUrl = this.options.redisUrl?.();
       const bridge = new HypervisorBridge({
         ...this.options.bridge,
