@@ -1,6 +1,6 @@
 // `bioxen exec`, `bioxen repl`, `bioxen lua-versions` through the real bin/bioxen.mjs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,8 +54,14 @@ describe.concurrent('bioxen CLI: VM commands', () => {
     expect(found.map((l) => l.version)).toContain('5.1');
   });
 
-  it('repl keeps state across lines, continues chunks and leaves on exit', async () => {
-    const r = await bioxen(['repl', 'demo'], 'x = 20\nfunction twice(v)\n  return v * 2\nend\ntwice(x) + 2\nexit\nprint("not reached")\n');
+  it('repl keeps state across lines, continues chunks, keeps a bounded history and leaves on exit', async () => {
+    const historyDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-history-'));
+    writeFileSync(join(historyDir, 'repl_history'), Array.from({ length: 2500 }, (_, i) => `old ${i}`).join('\n'));
+    const r = await bioxen(['repl', 'demo', '--data-dir', historyDir], 'x = 20\nfunction twice(v)\n  return v * 2\nend\ntwice(x) + 2\nexit\nprint("not reached")\n');
+    const history = readFileSync(join(historyDir, 'repl_history'), 'utf8').trim().split('\n');
+    rmSync(historyDir, { recursive: true, force: true });
+    expect(history.length).toBeLessThanOrEqual(1010);
+    expect(history.slice(-2)).toEqual(['end', 'twice(x) + 2']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('lua[demo]> ');
     expect(r.stdout).toContain('>> ');

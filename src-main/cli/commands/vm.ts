@@ -1,5 +1,5 @@
 // `bioxen exec`, `bioxen repl`, `bioxen lua-versions`: the Lua VM engine from a terminal.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
@@ -50,12 +50,23 @@ const exec: CliCommand = {
   },
 };
 
+/** The last HISTORY_LINES lines, newest first; the file is cut back when it has grown to twice that. */
 function loadHistory(file: string): string[] {
+  let lines: string[];
   try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_LINES).reverse();
+    lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   } catch {
     return [];
   }
+  const kept = lines.slice(-HISTORY_LINES);
+  if (lines.length > 2 * HISTORY_LINES) {
+    try {
+      writeFileSync(file, `${kept.join('\n')}\n`);
+    } catch {
+      // A read-only data dir keeps its history as it is.
+    }
+  }
+  return kept.reverse();
 }
 
 const repl: CliCommand = {
