@@ -56,6 +56,10 @@ describe('packages API', () => {
     expect(rocks.map((r: { name: string }) => r.name)).toEqual(['bioxen-seq']);
     expect((await ok('packages:info', { name: 'bioxen-seq' })).installedIn).toEqual([{ env: 'api-env', version: '0.1.0-1' }]);
     expect((await ok('packages:health', { env: 'api-env' })).healthy).toBe(true);
+    expect((await ok('packages:update', { env: 'api-env', name: 'bioxen-seq' })).installed).toEqual([]);
+    const recs = (await ok('packages:recommendations', { env: 'api-env' })).packages.map((p: { name: string }) => p.name);
+    expect(recs).toContain('bioxen-circuits');
+    expect(recs).not.toContain('bioxen-seq');
     await services.vm.createVM('api-vm', { environment: 'api-env' });
     expect((await services.vm.executeVMSync('api-vm', 'return require("bioxen.seq").gc_content("GGCA")')).values).toEqual(['0.75']);
   }, 60_000);

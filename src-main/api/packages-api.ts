@@ -13,6 +13,8 @@ export const packagesApi = defineApi(
     'packages:info': async ({ name }) => ({ entry: await packages.info(name), installedIn: await packages.installedWhere(name) }),
     'packages:preview': ({ env, spec }) => packages.preview(env, spec),
     'packages:install': ({ env, spec }) => packages.install(env, spec),
+    'packages:update': ({ env, name }) => packages.update(env, name),
+    'packages:recommendations': async ({ env }) => ({ packages: await packages.recommendations(env) }),
     'packages:remove': async ({ env, name }) => {
       await packages.remove(env, name);
       return {};

@@ -117,6 +117,14 @@ export class Curator extends EventEmitter<CuratorEvents> {
     }
   }
 
+  /** Install the newest available version of a package the environment already has. */
+  async update(env: string, name: string, onProgress?: (p: InstallProgress) => void): Promise<InstallResult> {
+    if (!(await this.list(env)).some((r) => r.name === name)) {
+      throw new PackageError('not_found', `${name} is not installed in environment "${env}" — install it with: bioxen packages install ${name} --env ${env}`);
+    }
+    return this.install(env, name, onProgress);
+  }
+
   async remove(env: string, name: string, onLine?: (line: string) => void): Promise<void> {
     await this.installer.remove(env, name, onLine);
     this.emit('changed', env);

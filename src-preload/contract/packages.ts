@@ -108,6 +108,12 @@ export const packagesMethods = {
     z.object({ env: envNameSchema, spec: packageSpecSchema }),
     z.object({ env: z.string(), name: z.string(), version: z.string(), installed: z.array(rockRef) }),
   ),
+  'packages:update': method(
+    'Install the newest available version of a package the environment has (progress on packages:progress).',
+    z.object({ env: envNameSchema, name: packageNameSchema }),
+    z.object({ env: z.string(), name: z.string(), version: z.string(), installed: z.array(rockRef) }),
+  ),
+  'packages:recommendations': method('Up to five catalog packages worth adding to an environment, highest priority first.', z.object({ env: envNameSchema }), z.object({ packages: z.array(catalogEntrySchema) })),
   'packages:remove': method('Remove a package from an environment.', z.object({ env: envNameSchema, name: packageNameSchema }), z.object({})),
   'packages:list': method('Packages installed in an environment.', z.object({ env: envNameSchema }), z.object({ rocks: z.array(installedRockSchema) })),
   'packages:repositories': method('Rock repositories in priority order, each probed for reachability.', empty, z.object({ repositories: z.array(repositoryStatusSchema) })),

@@ -41,6 +41,14 @@ describe('bioxen packages / env', () => {
     expect(bioxen('packages', 'install', 'bioxen-circuits', '--env', 'cli', '--preview', '--offline').stdout.trim()).toBe('bioxen-circuits 0.1.0-1');
   }, 60_000);
 
+  it('updates an installed package and recommends others', () => {
+    expect(bioxen('packages', 'update', 'bioxen-seq', '--env', 'cli', '--offline').stdout).toMatch(/bioxen-seq 0\.1\.0-1 is already the newest in cli/);
+    expect(bioxen('packages', 'update', 'bioxen-circuits', '--env', 'cli', '--offline').stderr).toMatch(/bioxen-circuits is not installed in environment "cli"/);
+    const recs = JSON.parse(bioxen('packages', 'recommend', '--env', 'cli', '--json', '--offline').stdout) as { name: string }[];
+    expect(recs.map((r) => r.name)).toEqual(expect.arrayContaining(['bioxen-circuits', 'bioxen-olfi']));
+    expect(recs.map((r) => r.name)).not.toContain('bioxen-seq');
+  }, 60_000);
+
   it('fails with a message a user can act on', () => {
     const unknown = bioxen('packages', 'install', 'no-such-rock', '--env', 'cli', '--offline');
     expect(unknown.code).toBe(1);

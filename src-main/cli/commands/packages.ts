@@ -97,6 +97,33 @@ const install: CliCommand = {
   },
 };
 
+const update: CliCommand = {
+  path: ['packages', 'update'],
+  usage: 'packages update NAME --env ENV [--offline] [--data-dir D]',
+  summary: 'Install the newest available version of an installed package.',
+  async run(args) {
+    const { flags, positional } = parse(args, { string: ['env'] });
+    const env = envFlag(flags);
+    const result = await curatorFrom(flags).update(env, one(positional, 'package name'));
+    process.stdout.write(result.installed.length ? `updated ${result.name} to ${result.version} in ${env}\n` : `${result.name} ${result.version} is already the newest in ${env}\n`);
+    return 0;
+  },
+};
+
+const recommend: CliCommand = {
+  path: ['packages', 'recommend'],
+  usage: 'packages recommend --env ENV [--json] [--offline] [--data-dir D]',
+  summary: 'Up to five packages worth adding to an environment, highest priority first.',
+  async run(args) {
+    const { flags } = parse(args, { string: ['env'] });
+    const recs = await curatorFrom(flags).recommendations(envFlag(flags));
+    print(flags, recs.map((r) => ({ name: r.name, category: r.category, priority: r.priority, description: r.description })), () =>
+      recs.length === 0 ? 'nothing to recommend' : recs.map((r) => `${r.name.padEnd(20)} ${r.category.padEnd(9)} ${r.description}`).join('\n'),
+    );
+    return 0;
+  },
+};
+
 const remove: CliCommand = {
   path: ['packages', 'remove'],
   usage: 'packages remove NAME --env ENV [--data-dir D]',
@@ -204,4 +231,4 @@ const envHealth: CliCommand = {
   },
 };
 
-export const packagesCommands: CliCommand[] = [search, info, install, remove, list, repos, envCreate, envList, envDelete, envBootstrap, envHealth];
+export const packagesCommands: CliCommand[] = [search, info, install, update, remove, recommend, list, repos, envCreate, envList, envDelete, envBootstrap, envHealth];

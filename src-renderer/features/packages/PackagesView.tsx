@@ -2,7 +2,7 @@
 // package's details and the install progress.
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { packagesStore, selectInstalledInSelectedEnv, usePackages } from '../../stores/packages';
+import { packagesStore, selectInstalledInSelectedEnv, selectRecommendations, usePackages } from '../../stores/packages';
 import { EnvironmentsPanel } from './EnvironmentsPanel';
 import { InstallJobPanel } from './InstallJobPanel';
 import { PackageDetailPane } from './PackageDetailPane';
@@ -24,9 +24,24 @@ export function PackagesView() {
         </p>
       )}
       <EnvironmentsPanel />
+      <Recommendations />
       <SearchPanel />
       <PackageDetailPane />
       <InstallJobPanel />
+    </section>
+  );
+}
+
+function Recommendations() {
+  const env = usePackages((s) => s.selectedEnv);
+  const recs = usePackages(selectRecommendations);
+  if (!env || recs.length === 0) return null;
+  return (
+    <section className="pkg-recs" aria-label={`Recommended for ${env}`}>
+      <span className="pkg-dim">Recommended for {env}:</span>
+      {recs.map((r) => (
+        <button key={r.name} className="pkg-tag" title={r.description} onClick={() => void packagesStore.getState().select(r.name)}>{r.name}</button>
+      ))}
     </section>
   );
 }

@@ -9,5 +9,5 @@ export function usePackages<T>(selector: (state: PackagesStore) => T): T {
   return useStore(packagesStore, selector);
 }
 
-export { progressFraction, selectInstalledInSelectedEnv, selectJobRunning } from './packages-store';
+export { progressFraction, selectInstalledInSelectedEnv, selectJobRunning, selectRecommendations } from './packages-store';
 export type { CatalogEntry, Environment, Health, InstallJob, InstalledRock, PackageDetail } from './packages-store';

@@ -81,6 +81,7 @@ describe('packages store over the browser host', () => {
     await until(() => store.getState().job!.log.some((l) => l.includes('bioxen-circuits 0.1.0-1 is now installed')), 'the streamed luarocks log');
     expect(store.getState().installed.lab?.map((r) => r.name)).toEqual(['bioxen-circuits']);
     expect(store.getState().detail?.installedIn).toEqual([{ env: 'lab', version: '0.1.0-1' }]);
+    expect(store.getState().recommendations.lab?.map((r) => r.name)).toEqual(expect.arrayContaining(['bioxen-seq', 'bioxen-olfi']));
 
     await store.getState().install('bioxen-circuits@9.9');
     expect(store.getState().job).toMatchObject({ phase: 'failed', error: expect.stringContaining('no version of bioxen-circuits matches "9.9"') });

@@ -38,6 +38,8 @@ export interface PackagesState {
   environments: Environment[];
   selectedEnv: string | null;
   installed: Record<string, InstalledRock[]>;
+  /** Recommendations for each environment, refreshed with its package list. */
+  recommendations: Record<string, CatalogEntry[]>;
   health: Record<string, Health>;
   query: string;
   category: string;
@@ -93,8 +95,8 @@ export function createPackagesStore(client: BridgeClient) {
 
     const refreshInstalled = async (env: string) => {
       try {
-        const { rocks } = await client.invoke('packages:list', { env });
-        set({ installed: { ...get().installed, [env]: rocks } });
+        const [{ rocks }, recs] = await Promise.all([client.invoke('packages:list', { env }), client.invoke('packages:recommendations', { env })]);
+        set({ installed: { ...get().installed, [env]: rocks }, recommendations: { ...get().recommendations, [env]: recs.packages } });
       } catch (error) {
         fail(`listing ${env}`, error);
       }
@@ -114,6 +116,7 @@ export function createPackagesStore(client: BridgeClient) {
       environments: [],
       selectedEnv: null,
       installed: {},
+      recommendations: {},
       health: {},
       query: '',
       category: '',
@@ -284,5 +287,7 @@ export function createPackagesStore(client: BridgeClient) {
 
 // One shared empty list: a selector returning a fresh [] would re-render forever.
 const NO_ROCKS: InstalledRock[] = [];
+const NO_ENTRIES: CatalogEntry[] = [];
+export const selectRecommendations = (state: PackagesState): CatalogEntry[] => (state.selectedEnv ? (state.recommendations[state.selectedEnv] ?? NO_ENTRIES) : NO_ENTRIES);
 export const selectInstalledInSelectedEnv = (state: PackagesState): InstalledRock[] => (state.selectedEnv ? (state.installed[state.selectedEnv] ?? NO_ROCKS) : NO_ROCKS);
 export const selectJobRunning = (state: PackagesState): boolean => state.job !== null && state.job.phase !== 'done' && state.job.phase !== 'failed';
