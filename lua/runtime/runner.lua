@@ -96,8 +96,22 @@ local function interrupt_requested()
   return token == tostring(current)
 end
 
+-- A runner whose host died mid-run (its parent changed) must not spin on as an orphan.
+local function parent_pid()
+  local f = io.open('/proc/self/stat', 'r')
+  if not f then return nil end
+  local stat = f:read('*l')
+  f:close()
+  return stat and stat:match('^%d+ %b() %S+ (%d+)')
+end
+local original_parent, parent_checked = parent_pid(), time()
+
 sandbox.set_tick(function()
   if clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time then flush_output() end
+  if original_parent and time() ~= parent_checked then
+    parent_checked = time()
+    if parent_pid() ~= original_parent then os.exit(1) end
+  end
   if interrupt_requested() then
     os.remove(cfg.interrupt_file)
     sandbox.interrupt()

@@ -1,4 +1,5 @@
 // VMManager's public API on real lua5.4: every method and every error trigger.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -363,6 +364,27 @@ describe('VMManager', () => {
     expect(r.values[0]).toBe('false');
     expect(r.values[1]).toContain('BigInt');
     expect((await m.executeVMSync('robust', 'return "alive"')).values).toEqual(['alive']);
+  });
+
+  it('a runner whose host died mid-run exits instead of spinning on', async () => {
+    const script = join(dataDir, 'orphan-host.mjs');
+    writeFileSync(
+      script,
+      `const { VMManager } = await import(${JSON.stringify(join(__dirname, 'vm-manager.ts'))});
+const m = new VMManager({ luaExecutable: 'lua5.4', defaultLimits: { instructionQuota: 0, timeoutMs: 0 } });
+const vm = await m.createVM('orphan');
+process.stdout.write(vm.pid + '\\n');
+await vm.executeString('while true do end');
+`,
+    );
+    const host = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    host.stdout.on('data', (d) => (out += d));
+    await expect.poll(() => out, { timeout: 20_000 }).toMatch(/^\d+\n/);
+    const runnerPid = Number(out.trim());
+    expect(alive(runnerPid)).toBe(true);
+    host.kill('SIGKILL');
+    await expect.poll(() => alive(runnerPid), { timeout: 10_000 }).toBe(false);
   });
 
   it('runs 100 concurrent sessions and dispose() kills every runner', async () => {
