@@ -63,6 +63,15 @@ describe('MetricsService', () => {
     expect(sim.stats().clients).toBe(1);
   });
 
+  it('opens nothing once disposed', async () => {
+    const { sim, port } = await simulator(1);
+    const s = service();
+    await s.dispose();
+    expect((await s.connect(`127.0.0.1:${port}`)).bridge).toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sim.stats().clients).toBe(0);
+  });
+
   it('caps a batch and counts what it left out', async () => {
     const { port } = await simulator(50);
     const s = service({ batchMs: 1_000, maxBatch: 10 });

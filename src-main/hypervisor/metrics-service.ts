@@ -51,6 +51,7 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   private configured = false;
   private configError: string | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private disposed = false;
 
   constructor(options: Partial<MetricsServiceOptions> = {}) {
     super();
@@ -79,6 +80,7 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
       await this.closeBridge();
       this.endpoint = target;
       await this.options.redisReady?.().catch(() => undefined);
+      if (this.disposed) return this.status();
       const redisUrl = this.options.redisUrl?.();
       const bridge = new HypervisorBridge({
         ...this.options.bridge,
@@ -126,6 +128,7 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.serialized(() => this.closeBridge());
     this.removeAllListeners();
   }
