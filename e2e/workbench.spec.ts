@@ -95,6 +95,28 @@ test('a runtime error is placed at its line', async ({ page, host }) => {
   await expect(page.getByText(/attempt to index a nil value/).first()).toBeVisible();
 });
 
+test('start from an example, save it under a new name, then open another script', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'files');
+  await page.getByRole('button', { name: 'New from example…' }).click();
+  await page.getByRole('dialog', { name: 'New script from example' }).getByRole('button', { name: /Hello, BioXen/ }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Script of files' })).toContainText('Simulating', { timeout: 20_000 });
+  await page.keyboard.press('Control+Enter');
+  await expect(consoleOutput(page)).toContainText('Hello from a BioXen VM', { timeout: 20_000 });
+
+  await page.getByRole('button', { name: 'Save as…' }).click();
+  const saveAs = page.getByRole('dialog', { name: 'Save script as' });
+  await saveAs.getByLabel('File name').fill('my-hello');
+  await saveAs.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('tab', { name: /files.*my-hello\.lua/ })).toBeVisible({ timeout: 20_000 });
+
+  await page.getByRole('button', { name: 'Open…' }).click();
+  const open = page.getByRole('dialog', { name: 'Open script' });
+  await expect(open.getByRole('button', { name: /my-hello\.lua/ })).toBeVisible({ timeout: 20_000 });
+  await open.getByRole('button', { name: /files\.lua/ }).click();
+  await expect(page.getByRole('tab', { name: /files.*files\.lua/ })).toBeVisible({ timeout: 20_000 });
+});
+
 test('after a reload the session, its script and its output are intact; then terminate it', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'keep');

@@ -6,7 +6,7 @@ import { ConsolePanel } from './features/console/ConsolePanel';
 import { EditorArea } from './features/editor/EditorArea';
 import { watchSessionDocuments } from './features/editor/document-lifecycle';
 import { listenToAppCommands } from './features/editor/app-commands';
-import { installSaveShortcut } from './features/editor/save-shortcut';
+import { installWorkbenchShortcuts } from './features/editor/workbench-shortcuts';
 import { ScriptDialogs } from './features/editor/ScriptDialogs';
 import { ActivityBar } from './features/layout/ActivityBar';
 import { CreateSessionDialog } from './features/sessions/CreateSessionDialog';
@@ -25,7 +25,7 @@ export function App() {
   const view = sidebarViews.find((candidate) => candidate.id === viewId) ?? sidebarViews[0]!;
 
   useEffect(() => {
-    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments(), installSaveShortcut(window), listenToAppCommands(bridge())];
+    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments(), installWorkbenchShortcuts(window), listenToAppCommands(bridge())];
     return () => stops.forEach((stop) => stop());
   }, []);
 

@@ -10,7 +10,11 @@ import { Dialog } from '../common/Dialog';
 export function ScriptDialogs() {
   const dialog = useEditor(selectDialog);
   if (!dialog) return null;
-  const close = () => editorStore.getState().openDialog(null);
+  // Back to the editor, so its shortcuts (run, save) work right after the dialog.
+  const close = () => {
+    editorStore.getState().openDialog(null);
+    scriptDocuments.focus(dialog.sessionId);
+  };
   if (dialog.kind === 'saveAs') return <SaveAsDialog sessionId={dialog.sessionId} onClose={close} />;
   if (dialog.kind === 'open') return <OpenDialog sessionId={dialog.sessionId} onClose={close} />;
   return <ExampleDialog sessionId={dialog.sessionId} onClose={close} />;
