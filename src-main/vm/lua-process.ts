@@ -19,6 +19,7 @@ export const INTERRUPT_GRACE_MS = 1000;
 const PRLIMIT = '/usr/bin/prlimit';
 const STDERR_TAIL_BYTES = 4096;
 const MAX_LINE_CHARS = 64 * 1024 * 1024;
+const MAX_QUEUED = 10_000;
 /** Environment variables that would change what the runner's interpreter does at startup. */
 const STRIPPED_ENV = /^LUA_(INIT|PATH|CPATH)/;
 
@@ -135,6 +136,9 @@ export class LuaProcess {
   request(req: RunnerRequest, opts: RequestOptions = {}): Promise<RunnerOutcome> {
     if (!this.alive) return Promise.reject(this.unavailable());
     if (opts.signal?.aborted) return Promise.reject(cancelled());
+    if (this.queue.length >= MAX_QUEUED) {
+      return Promise.reject(new LuaVMError(`VM "${this.id}" already has ${MAX_QUEUED} requests waiting — wait for some to finish`, 'limit_exceeded'));
+    }
     return new Promise<RunnerOutcome>((resolve, reject) => {
       const pending: Pending = {
         id: this.nextId++,

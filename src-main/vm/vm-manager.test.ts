@@ -104,6 +104,10 @@ describe('VMManager', () => {
     expect((await running.promise).error?.message).toContain('interrupted!');
     await expect(queued.promise).rejects.toThrow(/cancelled/);
     expect(running.cancel()).toBe(false);
+    // One request runs, 10 000 wait, the next is refused.
+    const flood = Array.from({ length: 10_002 }, () => m.getVM('async').request({ op: 'ping' }));
+    await expect(flood[10_001]).rejects.toThrow(/already has 10000 requests waiting/);
+    await Promise.all(flood.slice(0, 10_001));
     expect((await m.executeVMSync('async', 'return 5')).values).toEqual(['5']);
   });
 
