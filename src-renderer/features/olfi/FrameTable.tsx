@@ -1,0 +1,70 @@
+// The live frame table: virtualized rows (time, compound chip, address, type, payload, checksum ✓/✗).
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
+import { entryTime, olfiStore, useOlFi } from '../../stores/olfi';
+
+const ROW_HEIGHT = 24;
+
+function timeOf(id: string): string {
+  const t = new Date(entryTime(id));
+  return `${t.toLocaleTimeString([], { hour12: false })}.${String(t.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function CompoundChip({ name }: { name: string | undefined }) {
+  const colour = useOlFi((s) => (name ? s.colours[name.toUpperCase().replace(/[-\s]/g, '_')] : undefined));
+  return (
+    <span className="olfi-chip" style={{ background: colour ?? 'var(--fg-dim)' }} title={colour ? name : `${name ?? '(no mvoc)'} is not in the MVOC library`}>
+      {name ?? '—'}
+    </span>
+  );
+}
+
+function Row({ entry, selected }: { entry: OlFiEntryView; selected: boolean }) {
+  const valid = entry.status === 'valid';
+  const frame = entry.frame;
+  return (
+    <div
+      role="listitem"
+      aria-selected={selected}
+      aria-label={`${entry.mvoc ?? 'no mvoc'} ${frame?.control.type ?? entry.status} ${valid ? 'valid' : entry.status}`}
+      className={`olfi-row${selected ? ' selected' : ''}${valid ? '' : ' invalid'}`}
+      onClick={() => olfiStore.getState().select(entry.id)}
+    >
+      <span className="olfi-time">{timeOf(entry.id)}</span>
+      <CompoundChip name={entry.mvoc} />
+      <span className="olfi-addr">{frame ? `${frame.source ? `${frame.source}→` : ''}${frame.address}` : ''}</span>
+      <span className="olfi-type">{frame?.control.type ?? ''}</span>
+      <span className="olfi-payload">{frame?.payload ?? entry.raw ?? ''}</span>
+      <span className={valid ? 'olfi-ok' : 'olfi-bad'} title={entry.reason || 'checksum matches the payload'}>
+        {valid ? '✓' : `✗ ${entry.reason}`}
+      </span>
+    </div>
+  );
+}
+
+export function FrameTable() {
+  const rows = useOlFi((s) => s.rows);
+  const selectedId = useOlFi((s) => s.selectedId);
+  const loadingHistory = useOlFi((s) => s.loadingHistory);
+  const exhausted = useOlFi((s) => s.historyExhausted);
+  const parent = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  return (
+    <div className="olfi-table">
+      <div ref={parent} className="olfi-scroll" role="list" aria-label="Ol-Fi frames" data-rows={rows.length}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => (
+            <div key={rows[item.index]!.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+              <Row entry={rows[item.index]!} selected={rows[item.index]!.id === selectedId} />
+            </div>
+          ))}
+        </div>
+      </div>
+      <button className="olfi-older" disabled={loadingHistory || exhausted || rows.length === 0} onClick={() => void olfiStore.getState().loadOlder()}>
+        {exhausted ? 'No older frames' : loadingHistory ? 'Loading…' : 'Load older frames'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
+import { NO_FILTERS, OlFiEntryBuffer, payloadChecksum } from './olfi-entries';
+
+function entry(i: number, over: Partial<OlFiEntryView> = {}): OlFiEntryView {
+  return {
+    id: `${1_700_000_000_000 + i * 100}-0`,
+    mvoc: i % 2 ? 'ACETOIN' : 'DIMETHYL_SULFIDE',
+    status: i % 3 ? 'valid' : 'checksum-mismatch',
+    reason: i % 3 ? '' : 'checksum 1 does not match the payload (expected 2)',
+    frame: { preamble: ['ACETOIN', 'ACETOIN'], address: `CELL_000${i % 4}`, control: { type: i % 5 ? 'STATUS' : 'EMERGENCY', sequence: i, priority: 'normal' }, payload: `n=${i}`, checksum: 0, terminator: ['BENZALDEHYDE', 'BENZALDEHYDE'] },
+    ...over,
+  };
+}
+
+describe('OlFiEntryBuffer', () => {
+  it('keeps the newest up to capacity, skips replays, and lists newest first', () => {
+    const buffer = new OlFiEntryBuffer(5);
+    buffer.append([0, 1, 2, 3].map((i) => entry(i)));
+    buffer.append([3, 4, 5, 6].map((i) => entry(i)));
+    expect(buffer.length).toBe(5);
+    expect(buffer.dropped).toBe(2);
+    expect(buffer.rows(NO_FILTERS).map((e) => e.frame!.payload)).toEqual(['n=6', 'n=5', 'n=4', 'n=3', 'n=2']);
+  });
+
+  it('filters by compound, type, address, validity and text', () => {
+    const buffer = new OlFiEntryBuffer();
+    buffer.append(Array.from({ length: 30 }, (_, i) => entry(i)));
+    const rows = (f: Partial<typeof NO_FILTERS>) => buffer.rows({ ...NO_FILTERS, ...f }).map((e) => e.frame!.control.sequence);
+    expect(rows({ compound: 'ACETOIN' }).every((n) => n % 2 === 1)).toBe(true);
+    expect(rows({ type: 'EMERGENCY' })).toEqual([25, 20, 15, 10, 5, 0]);
+    expect(rows({ address: 'cell_0003' }).every((n) => n % 4 === 3)).toBe(true);
+    expect(rows({ validity: 'invalid' })).toEqual([27, 24, 21, 18, 15, 12, 9, 6, 3, 0]);
+    expect(rows({ text: 'n=17' })).toEqual([17]);
+    expect(rows({ compound: 'ACETOIN', validity: 'invalid', type: 'EMERGENCY' })).toEqual([15]);
+  });
+
+  it('pages older history in before the oldest entry', () => {
+    const buffer = new OlFiEntryBuffer();
+    buffer.append([5, 6].map((i) => entry(i)));
+    expect(buffer.prependOlder([4, 3, 5].map((i) => entry(i)))).toBe(2);
+    expect(buffer.rows(NO_FILTERS).map((e) => e.frame!.control.sequence)).toEqual([6, 5, 4, 3]);
+    expect(buffer.oldestId).toBe(entry(3).id);
+  });
+
+  it('counts per-compound rates per second', () => {
+    const buffer = new OlFiEntryBuffer();
+    buffer.append(Array.from({ length: 20 }, (_, i) => entry(i)));
+    const series = buffer.rateSeries(1_700_000_002_000);
+    expect(series.get('ACETOIN')!.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(series.get('ACETOIN')!.at(-1)).toBe(0);
+    expect(series.get('ACETOIN')!.at(-2)).toBe(5);
+  });
+
+  it('computes the UTF-8 byte checksum', () => {
+    expect(payloadChecksum('A')).toBe(65);
+    expect(payloadChecksum('é')).toBe(0xc3 + 0xa9);
+    expect(payloadChecksum('z'.repeat(600))).toBe((122 * 600) % 65536);
+  });
+});

@@ -1,0 +1,187 @@
+// Ol-Fi panel state: connection status and stats, the MVOC library, filters, pause, the selected frame,
+// the visualizer. Entries live in an OlFiEntryBuffer outside the store; `rows` is the filtered
+// newest-first snapshot the table shows, rebuilt at most every REDRAW_MS (and not while paused).
+import { createStore } from 'zustand/vanilla';
+import type { MethodInput, MethodOutput } from '../../../src-preload/contract';
+import type { MvocCompoundView, OlFiEntryView, OlFiStatsView, OlFiStatusView } from '../../../src-preload/contract/olfi';
+import { errorMessage, type BridgeClient } from '../../bridge';
+import { NO_FILTERS, OlFiEntryBuffer, type OlFiFilters } from './olfi-entries';
+
+const REDRAW_MS = 100;
+const STATS_MS = 1000;
+const HISTORY_PAGE = 500;
+
+export type VisualizerView = MethodOutput<'olfi:visualizerStatus'>;
+export type PublishInput = MethodInput<'olfi:publish'>;
+
+export interface OlFiState {
+  status: OlFiStatusView | null;
+  stats: OlFiStatsView | null;
+  compounds: MvocCompoundView[];
+  colours: Record<string, string>;
+  messageTypes: string[];
+  priorities: string[];
+  filters: OlFiFilters;
+  paused: boolean;
+  /** Filtered entries, newest first, as the table shows them. */
+  rows: OlFiEntryView[];
+  buffered: number;
+  selectedId: string | null;
+  loadingHistory: boolean;
+  historyExhausted: boolean;
+  visualizer: VisualizerView | null;
+  lastPublish: string | null;
+  lastError: string | null;
+}
+
+export interface OlFiActions {
+  /** Subscribes to the Ol-Fi events and hydrates on (re)connection; returns the unsubscribe. */
+  connect(): () => void;
+  load(): Promise<void>;
+  setFilters(patch: Partial<OlFiFilters>): void;
+  setPaused(paused: boolean): void;
+  select(id: string | null): void;
+  loadOlder(): Promise<void>;
+  publish(input: PublishInput): Promise<boolean>;
+  launchVisualizer(): Promise<void>;
+  stopVisualizer(): Promise<void>;
+  refreshVisualizer(): Promise<void>;
+  clearError(): void;
+}
+
+export type OlFiStore = OlFiState & OlFiActions;
+
+export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuffer()) {
+  let redrawTimer: ReturnType<typeof setTimeout> | undefined;
+  let statsTimer: ReturnType<typeof setInterval> | undefined;
+
+  return createStore<OlFiStore>()((set, get) => {
+    const rebuild = () => set({ rows: buffer.rows(get().filters), buffered: buffer.length });
+
+    const scheduleRedraw = () => {
+      if (redrawTimer !== undefined || get().paused) return;
+      redrawTimer = setTimeout(() => {
+        redrawTimer = undefined;
+        if (!get().paused) rebuild();
+      }, REDRAW_MS);
+    };
+
+    const attempt = async (what: string, action: () => Promise<void>) => {
+      try {
+        await action();
+      } catch (error) {
+        set({ lastError: `${what}: ${errorMessage(error)}` });
+      }
+    };
+
+    const refreshStats = () =>
+      attempt('reading Ol-Fi status', async () => {
+        const { status, stats } = await client.invoke('olfi:status', {});
+        set({ status, stats });
+      });
+
+    return {
+      status: null,
+      stats: null,
+      compounds: [],
+      colours: {},
+      messageTypes: [],
+      priorities: [],
+      filters: NO_FILTERS,
+      paused: false,
+      rows: [],
+      buffered: 0,
+      selectedId: null,
+      loadingHistory: false,
+      historyExhausted: false,
+      visualizer: null,
+      lastPublish: null,
+      lastError: null,
+
+      connect() {
+        const unsubscribers = [
+          client.on('olfi:entries', ({ entries }) => {
+            buffer.append(entries);
+            scheduleRedraw();
+          }),
+          client.on('olfi:status', (status) => set({ status })),
+          client.on('olfi:visualizer', () => void get().refreshVisualizer()),
+          client.onStatus((connection) => {
+            if (connection === 'open') void get().load();
+          }),
+        ];
+        if (client.status === 'open') void get().load();
+        statsTimer = setInterval(() => void refreshStats(), STATS_MS);
+        return () => {
+          unsubscribers.forEach((unsubscribe) => unsubscribe());
+          clearTimeout(redrawTimer);
+          clearInterval(statsTimer);
+          redrawTimer = undefined;
+        };
+      },
+
+      load: () =>
+        attempt('loading Ol-Fi', async () => {
+          const [library, window, visualizer] = await Promise.all([
+            client.invoke('olfi:library', {}),
+            client.invoke('olfi:window', { offset: 0, count: 1000 }),
+            client.invoke('olfi:visualizerStatus', {}),
+          ]);
+          const colours = Object.fromEntries(library.compounds.map((c) => [c.name, c.colour]));
+          buffer.clear();
+          buffer.append([...window.entries].reverse());
+          set({ compounds: library.compounds, colours, messageTypes: library.messageTypes, priorities: library.priorities, visualizer, historyExhausted: false });
+          rebuild();
+          await refreshStats();
+        }),
+
+      setFilters(patch) {
+        set((state) => ({ filters: { ...state.filters, ...patch } }));
+        rebuild();
+      },
+
+      setPaused(paused) {
+        set({ paused });
+        if (!paused) rebuild();
+      },
+
+      select: (selectedId) => set({ selectedId }),
+
+      loadOlder: () =>
+        attempt('loading older frames', async () => {
+          const before = buffer.oldestId;
+          if (!before || get().loadingHistory) return;
+          set({ loadingHistory: true });
+          try {
+            const { entries } = await client.invoke('olfi:history', { beforeId: before, count: HISTORY_PAGE });
+            buffer.prependOlder(entries);
+            set({ historyExhausted: entries.length < HISTORY_PAGE });
+            rebuild();
+          } finally {
+            set({ loadingHistory: false });
+          }
+        }),
+
+      async publish(input) {
+        try {
+          const result = await client.invoke('olfi:publish', input);
+          set({ lastPublish: `sent ${result.mvoc} as ${result.id}${result.status === 'valid' ? '' : ` (${result.status})`}`, lastError: null });
+          return true;
+        } catch (error) {
+          set({ lastError: `sending the frame: ${errorMessage(error)}` });
+          return false;
+        }
+      },
+
+      launchVisualizer: () => attempt('launching the visualizer', async () => set({ visualizer: await client.invoke('olfi:visualizerLaunch', {}) })),
+      stopVisualizer: () => attempt('stopping the visualizer', async () => set({ visualizer: await client.invoke('olfi:visualizerStop', {}) })),
+      refreshVisualizer: () => attempt('reading the visualizer state', async () => set({ visualizer: await client.invoke('olfi:visualizerStatus', {}) })),
+      clearError: () => set({ lastError: null }),
+    };
+  });
+}
+
+/** The selected entry, found in the rows shown or the buffer. */
+export function selectSelected(state: OlFiState): OlFiEntryView | undefined {
+  return state.selectedId ? state.rows.find((e) => e.id === state.selectedId) : undefined;
+}
