@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import { PackagesView } from './packages/PackagesView';
 import { SessionsView } from './sessions/SessionsView';
 import { MetricsView } from './metrics/MetricsView';
+import { OlFiView } from './olfi/OlFiView';
 
 export interface SidebarView {
   id: string;
@@ -16,4 +17,5 @@ export const sidebarViews: SidebarView[] = [
   { id: 'sessions', title: 'Sessions', icon: '▶', component: SessionsView },
   { id: 'packages', title: 'Packages', icon: '⬢', component: PackagesView },
   { id: 'metrics', title: 'Metrics', icon: '∿', component: MetricsView },
+  { id: 'olfi', title: 'Ol-Fi', icon: '≋', component: OlFiView },
 ];
