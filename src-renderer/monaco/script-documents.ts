@@ -180,6 +180,7 @@ export class ScriptDocuments {
     document.listener.dispose();
     document.model.dispose();
     this.documents.delete(sessionId);
+    this.deps.storage?.removeItem(BINDING_KEY(sessionId));
     this.deps.editor().removeDocument(sessionId);
   }
 

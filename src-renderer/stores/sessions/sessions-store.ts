@@ -185,10 +185,9 @@ export function createSessionsStore(client: BridgeClient) {
       applyChanged({ id, info }) {
         if (info) return putInfo(info);
         set((state) => {
-          const { [id]: _removed, ...infos } = state.infos;
-          const { [id]: _output, ...outputs } = state.outputs;
+          const infos = without(state.infos, id);
           const activeId = state.activeId === id ? (Object.keys(infos)[0] ?? null) : state.activeId;
-          return { infos, outputs, activeId };
+          return { infos, activeId, outputs: without(state.outputs, id), replPending: without(state.replPending, id), history: without(state.history, id) };
         });
       },
 
@@ -209,6 +208,11 @@ export function createSessionsStore(client: BridgeClient) {
       },
     };
   });
+}
+
+function without<T>(record: Record<string, T>, id: string): Record<string, T> {
+  const { [id]: _dropped, ...rest } = record;
+  return rest;
 }
 
 export function appendHistory(history: readonly string[], line: string): readonly string[] {
