@@ -1,8 +1,8 @@
 // The sessions store against the real browser host, engine and lua5.4, over the renderer's own
 // WebSocket transport: what the console shows after typing, and what a reloaded window hydrates.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createApi } from '../../../src-main/api';
@@ -14,9 +14,8 @@ import { webSocketUrl } from '../../bridge';
 import { toConsoleLines } from '../../features/console/console-lines';
 import { createSessionsStore } from './sessions-store';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-
 let dataDir: string;
+let rendererDir: string;
 let services: Services;
 let host: BrowserHost;
 let api: ReturnType<typeof createApi>;
@@ -48,9 +47,13 @@ const consoleText = (store: ReturnType<typeof createSessionsStore>, id: string) 
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'bioxen-renderer-store-'));
+  // The store talks only to the contract socket; the host just needs some page to serve.
+  rendererDir = join(dataDir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>store test</title>');
   services = await createServices({ dataDir });
   api = createApi(services);
-  host = await BrowserHost.start({ api, rendererDir: join(ROOT, 'out', 'renderer'), port: 0 });
+  host = await BrowserHost.start({ api, rendererDir, port: 0 });
 });
 
 afterAll(async () => {
@@ -110,7 +113,7 @@ describe('sessions store over the browser host', () => {
     await until(() => store.getState().connection !== 'open', 'the store to notice the lost connection');
     await api.invoke('sessions:create', { id: 'made-offline' }, { transport: 'websocket' });
     await api.invoke('sessions:sendInput', { id: 'made-offline', line: 'return "seen after reconnect"' }, { transport: 'websocket' });
-    host = await BrowserHost.start({ api, rendererDir: join(ROOT, 'out', 'renderer'), port, token });
+    host = await BrowserHost.start({ api, rendererDir, port, token });
     await until(() => store.getState().connection === 'open' && !!store.getState().infos['made-offline'], 'reconnection and re-hydration');
     await until(() => consoleText(store, 'made-offline').includes('value:seen after reconnect'), 'the output made while disconnected');
   });
