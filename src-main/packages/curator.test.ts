@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +188,34 @@ describe('repositories', () => {
     offline.createEnvironment('e');
     expect((await offline.install('e', 'bioxen-seq')).version).toBe('0.1.0-1');
     await expect(offline.install('e', 'penlight')).rejects.toThrow(/unreachable now: http:\/\/127.0.0.1:9\/rocks/);
+  }, INSTALL_TIMEOUT);
+});
+
+describe('URL repositories', () => {
+  let server: Server;
+  afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+
+  it('lists and installs from a rock server over HTTP', async () => {
+    const served = join(root, 'fixture-repo');
+    server = createServer((req, res) => {
+      const file = join(served, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      if (!file.startsWith(served) || !existsSync(file) || statSync(file).isDirectory()) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-length': statSync(file).size });
+      res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const web = new Curator({ dataDir: join(root, 'data-web'), bundledDir: join(root, 'bundled'), includePublic: false, catalogTtlMs: 0 });
+    expect(web.repositories.add(`${url}/`)).toEqual({ kind: 'url', location: url });
+    expect((await web.repositories.check()).map((s) => s.reachable)).toEqual([true, true]);
+    const entry = await web.info('fixture-lib');
+    expect(entry.versions.map((v) => `${v.version} ${v.repository.kind}`)).toEqual(['2.0-1 url', '1.2-1 url', '1.0-1 url']);
+    web.createEnvironment('web');
+    const result = await web.install('web', 'fixture-app');
+    expect(result.installed.map((r) => `${r.name} ${r.version}`)).toEqual(['fixture-app 1.0-1', 'fixture-lib 1.2-1']);
   }, INSTALL_TIMEOUT);
 });
 

@@ -31,6 +31,8 @@ export const PUBLIC_LUAROCKS = 'https://luarocks.org';
 const FILE = 'repositories.json';
 // A remote manifest for one Lua version is a few MB; a cap keeps a hostile server from filling memory.
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+// A public manifest is megabytes of Lua: download and parse it at most this often.
+const REMOTE_MANIFEST_TTL_MS = 15 * 60_000;
 
 export interface RepositoryManagerOptions {
   dataDir: string;
@@ -44,6 +46,7 @@ export interface RepositoryManagerOptions {
 export class RepositoryManager {
   private readonly file: string;
   private readonly timeoutMs: number;
+  private readonly remoteManifests = new Map<string, { at: number; packages: Record<string, Record<string, string[]>> }>();
 
   constructor(private readonly options: RepositoryManagerOptions) {
     this.file = join(options.dataDir, FILE);
@@ -127,8 +130,21 @@ export class RepositoryManager {
       const specific = join(repo.location, `manifest-${luaVersion}`);
       return parseManifest(await readOne(existsSync(specific) ? specific : join(repo.location, 'manifest')));
     }
+    const key = `${repo.location}|${luaVersion}`;
+    const cached = this.remoteManifests.get(key);
+    if (cached && Date.now() - cached.at < REMOTE_MANIFEST_TTL_MS) return cached.packages;
+    const packages = await this.downloadManifest(repo, luaVersion);
+    this.remoteManifests.set(key, { at: Date.now(), packages });
+    return packages;
+  }
+
+  private async downloadManifest(repo: Repository, luaVersion: string): Promise<Record<string, Record<string, string[]>>> {
     const response = await fetch(`${repo.location}/manifest-${luaVersion}`, { signal: AbortSignal.timeout(this.timeoutMs * 10) });
     if (!response.ok) throw new PackageError('unavailable', `${repo.location}/manifest-${luaVersion} answered HTTP ${response.status}`);
+    if (Number(response.headers.get('content-length') ?? 0) > MAX_MANIFEST_BYTES) {
+      await response.body?.cancel();
+      throw new PackageError('limit_exceeded', `manifest of ${repo.location} is larger than ${MAX_MANIFEST_BYTES} bytes`);
+    }
     const text = await response.text();
     if (text.length > MAX_MANIFEST_BYTES) throw new PackageError('limit_exceeded', `manifest of ${repo.location} is larger than ${MAX_MANIFEST_BYTES} bytes`);
     const dir = mkdtempSync(join(tmpdir(), 'bioxen-manifest-'));
