@@ -27,9 +27,11 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
 
   const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
 
+  // Follows new output (also once the line cap is reached and the count stops growing) unless the
+  // user scrolled up to read.
   useEffect(() => {
     if (stickToBottom && lines.length) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [lines.length, stickToBottom, virtualizer]);
+  }, [lines, stickToBottom, virtualizer]);
 
   const actions = sessionsStore.getState();
 
