@@ -328,6 +328,11 @@ describe('VMManager', () => {
     expect(readFileSync(join(dataDir, 'fs', 'vms', 'files', 'note.txt'), 'utf8')).toBe('kept');
     expect((await m.executeVMSync('files', 'io.open("../escape.txt", "w")')).error?.message).toContain("leaves the VM work dir");
     expect((await m.executeVMSync('files', 'io.open("/etc/passwd")')).error?.message).toContain('outside the VM work dir');
+    await m.createVM('empty');
+    await m.terminateVMSession('empty');
+    await m.terminateVMSession('files');
+    expect(existsSync(join(dataDir, 'fs', 'vms', 'empty'))).toBe(false);
+    expect(existsSync(join(dataDir, 'fs', 'vms', 'files', 'note.txt'))).toBe(true);
   });
 
   it('networked grants LuaSocket; native grants C rocks from the environment cpath', async () => {

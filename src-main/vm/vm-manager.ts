@@ -2,7 +2,7 @@
 // LuaProcess and InteractiveSession, persists the definitions of persistent VMs, routes Lua's
 // emit/call to the host, and reports state changes and batched output as events.
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,6 +205,20 @@ export class VMManager extends EventEmitter {
     return dir;
   }
 
+  /** Temp work dirs go entirely; in the data dir only an empty one of a non-persistent VM (files a script wrote stay). */
+  private removeWorkDir(vmId: string, persistent: boolean): void {
+    if (!this.options.dataDir) {
+      if (this.tempRoot) rmSync(join(this.tempRoot, vmId), { recursive: true, force: true });
+      return;
+    }
+    if (persistent) return;
+    try {
+      rmdirSync(join(this.options.dataDir, 'vms', vmId));
+    } catch {
+      // Not empty: the script's files are the user's.
+    }
+  }
+
   private async answerCall(vmId: string, kind: string, data: unknown): Promise<unknown> {
     const handler = this.callHandlers.get(kind);
     if (!handler) throw new Error(`no host handler for "${kind}" — the workbench does not provide it here`);
@@ -322,7 +336,7 @@ export class VMManager extends EventEmitter {
     record.session?.close();
     await record.process.dispose();
     if (record.persistent) this.savePersistent();
-    if (!this.options.dataDir && this.tempRoot) rmSync(join(this.tempRoot, vmId), { recursive: true, force: true });
+    this.removeWorkDir(vmId, record.persistent);
     this.emit('sessionRemoved', vmId);
   }
 
