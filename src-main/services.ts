@@ -78,7 +78,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     metrics,
     olfi,
     visualizer,
-    dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose()]).then(() => undefined)),
+    dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose(), packages.dispose()]).then(() => undefined)),
   };
   if (options.restoreSessions ?? true) {
     const log = options.log ?? ((m) => console.error(m));

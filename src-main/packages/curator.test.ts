@@ -127,6 +127,19 @@ describe('installs', () => {
     expect(readdirSync(join(tree, '..')).filter((n) => n.includes('snapshot'))).toEqual([]);
   }, INSTALL_TIMEOUT);
 
+  it('dispose stops a running install, rolls it back and refuses new ones', async () => {
+    const quitting = new Curator({ dataDir: join(root, 'data'), bundledDir: join(root, 'bundled'), includePublic: false });
+    quitting.createEnvironment('quitting');
+    const tree = quitting.environments.treePath('quitting');
+    const before = treeDigest(tree);
+    const install = quitting.install('quitting', 'fixture-cmod', (p) => {
+      if (p.phase === 'installing') quitting.dispose();
+    });
+    await expect(install).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/stopped because the workbench is shutting down — the environment is unchanged/) });
+    expect(treeDigest(tree)).toBe(before);
+    await expect(quitting.install('quitting', 'bioxen-seq')).rejects.toThrow(/has been shut down/);
+  }, INSTALL_TIMEOUT);
+
   it('serializes two concurrent installs into one environment', async () => {
     curator.createEnvironment('concurrent');
     const [a, b] = await Promise.all([curator.install('concurrent', 'bioxen-circuits'), curator.install('concurrent', 'fixture-lib@1.0')]);

@@ -67,6 +67,11 @@ export class Curator extends EventEmitter<CuratorEvents> {
     this.ttlMs = options.catalogTtlMs ?? 60_000;
   }
 
+  /** Stops running installs (they roll back) and refuses new ones. */
+  dispose(): void {
+    this.installer.dispose();
+  }
+
   /** Probe the repositories and reload their manifests unless done within the TTL (or forced). */
   async refreshCatalog(luaVersion = '5.4', force = false): Promise<RepositoryStatus[]> {
     const at = this.refreshed.get(luaVersion);

@@ -11,7 +11,7 @@ import { PackageError } from './package-error';
 import type { PackageRegistry } from './package-registry';
 import { parseConstraints, parsePackageSpec, pickVersion } from './rock-version';
 import type { Repository } from './repository-manager';
-import { runTool, type ToolResult } from './tool-process';
+import { ToolProcess, type ToolResult } from './tool-process';
 
 export type InstallPhase = 'resolving' | 'installing' | 'restoring' | 'done' | 'failed';
 
@@ -55,6 +55,8 @@ const MAX_DEPTH = 12;
 
 export class PackageInstaller {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly running = new Set<ToolProcess>();
+  private disposed = false;
   private readonly timeoutMs: number;
 
   constructor(
@@ -100,6 +102,7 @@ export class PackageInstaller {
       if (result.code !== 0) {
         this.restore(env, snapshot, name, onProgress);
         onProgress({ env: env.name, name, phase: 'failed', step, total });
+        if (this.disposed) throw new PackageError('unavailable', `installing ${name} was stopped because the workbench is shutting down — the environment is unchanged`);
         throw failure(result, `installing ${name} ${version} into environment "${env.name}"`, this.timeoutMs);
       }
       rmSync(snapshot, { recursive: true, force: true });
@@ -182,7 +185,14 @@ export class PackageInstaller {
     renameSync(snapshot, env.path);
   }
 
+  /** Kill every running luarocks (and its build children) and refuse new work; interrupted installs are rolled back. */
+  dispose(): void {
+    this.disposed = true;
+    for (const tool of this.running) tool.dispose();
+  }
+
   private async luarocks(env: EnvironmentInfo, args: string[], onLine: (line: string) => void): Promise<ToolResult> {
+    if (this.disposed) throw new PackageError('unavailable', 'the package installer has been shut down — restart the workbench');
     const servers = this.registry.reachable;
     if (servers.length === 0) throw new PackageError('unavailable', 'no package repository is reachable — build the bundled one (node scripts/build-rocks.mjs) or check the network');
     mkdirSync(this.options.homeDir, { recursive: true });
@@ -191,8 +201,11 @@ export class PackageInstaller {
       const config = join(scratch, 'config.lua');
       writeFileSync(config, luarocksConfig(env.path, servers));
       const env_ = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.options.homeDir, LUAROCKS_CONFIG: config, LANG: 'C', LC_ALL: 'C', TMPDIR: scratch };
-      return await runTool('luarocks', ['--lua-version', env.luaVersion, '--tree', env.path, ...args], { env: env_, timeoutMs: this.timeoutMs, onLine });
+      const tool = new ToolProcess('luarocks', ['--lua-version', env.luaVersion, '--tree', env.path, ...args], { env: env_, timeoutMs: this.timeoutMs, onLine });
+      this.running.add(tool);
+      return await tool.run();
     } finally {
+      for (const tool of this.running) if (tool.state !== 'starting' && tool.state !== 'running') this.running.delete(tool);
       rmSync(scratch, { recursive: true, force: true });
     }
   }
