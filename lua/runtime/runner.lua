@@ -23,7 +23,7 @@ stdout:setvbuf('full', 65536)
 
 local FLUSH_BYTES, FLUSH_SECONDS, MAX_VALUE_BYTES = 16384, 0.016, 65536
 
-local default_path = package.path
+local default_path, default_cpath = package.path, package.cpath
 local cfg = {
   caps = {},
   work_dir = '.',
@@ -249,7 +249,9 @@ function ops.setenv(req)
   cfg.lua_path = env_path .. (cfg.packages_path ~= '' and (cfg.packages_path .. ';') or '') .. default_path
   if type(req.cpath) == 'string' and req.cpath ~= '' then
     cfg.native_cpath = req.cpath
-    package.cpath = req.cpath .. ';' .. package.cpath
+    package.cpath = req.cpath .. ';' .. default_cpath
+  else
+    cfg.native_cpath, package.cpath = nil, default_cpath
   end
   if session_env then session_env.package.path = cfg.lua_path end
   local jit_version = jit and jit.version or nil
