@@ -253,8 +253,9 @@ end
 local function host_transport()
   local ok, host = pcall(require, "bioxen.host")
   if not ok or type(host) ~= "table" or type(host.emit) ~= "function" then
-    error("bioxen.olfi.send: no workbench host — run this script in a BioXen Workbench VM with the olfi "
-      .. "capability, or call olfi.set_transport(fn) to deliver frames yourself", 3)
+    error("bioxen.olfi.send: no workbench host (" .. tostring(ok and "bioxen.host has no emit" or host)
+      .. ") — run this script in a BioXen Workbench VM with the olfi capability, or call "
+      .. "olfi.set_transport(fn) to deliver frames yourself", 3)
   end
   return function(mvoc, text) return host.emit("olfi", { mvoc = mvoc, frame = text }) end
 end

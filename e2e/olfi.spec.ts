@@ -1,0 +1,72 @@
+// The Ol-Fi panel through the browser host, acting as a user: frames published from the CLI and from the
+// panel's form appear live; filter, inspect, pause, and launch the visualizer.
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { openWorkbench, test, expect } from './fixtures/workbench-host';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..');
+
+function bioxen(dataDir: string, ...args: string[]) {
+  return run(process.execPath, [resolve(ROOT, 'bin', 'bioxen.mjs'), ...args, '--data-dir', dataDir], { cwd: ROOT, timeout: 60_000 });
+}
+
+test('Ol-Fi frames from the CLI and the send form appear live; filter, inspect, pause, visualizer', async ({ page, host }) => {
+  test.setTimeout(180_000);
+  await openWorkbench(page, host);
+  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  const connection = page.getByRole('status', { name: 'Ol-Fi connection' });
+  await expect(connection).toContainText('connected', { timeout: 30_000 });
+  await expect(connection).toContainText('embedded Redis');
+
+  // The CLI finds the app's embedded Redis through the data dir.
+  await bioxen(host.dataDir, 'olfi', 'publish', '--mvoc', 'acetoin', '--payload', 'temp=37.2', '--address', 'CELL_0002', '--source', 'CELL_0001', '--type', 'STATUS_RESPONSE');
+  await bioxen(host.dataDir, 'olfi', 'publish', '--mvoc', 'ACETOIN', '--frame', '{"preamble":["ACETOIN"]}', '--force');
+  const frames = page.getByRole('list', { name: 'Ol-Fi frames' });
+  await expect(frames.getByRole('listitem', { name: 'ACETOIN STATUS_RESPONSE valid' })).toBeVisible({ timeout: 20_000 });
+  await expect(frames.getByRole('listitem', { name: 'ACETOIN invalid-field invalid-field' })).toContainText('frame.preamble must be an array of 2 compound names');
+
+  await bioxen(host.dataDir, 'olfi', 'simulate', '--rate', '200', '--duration', '2', '--noise', '0');
+  await expect.poll(async () => Number(await frames.getAttribute('data-rows')), { timeout: 20_000 }).toBeGreaterThan(100);
+
+  // Filters: invalid only, then one compound and a text search.
+  await page.getByLabel('Validity filter').selectOption('invalid');
+  await expect(frames).toHaveAttribute('data-rows', '1');
+  await page.getByLabel('Validity filter').selectOption('all');
+  await page.getByLabel('Search frames').fill('temp=37.2');
+  await expect(frames).toHaveAttribute('data-rows', '1');
+
+  // Inspect: the fields in RFC order with the checksum verdict.
+  await frames.getByRole('listitem', { name: 'ACETOIN STATUS_RESPONSE valid' }).click();
+  const inspector = page.getByRole('region', { name: 'Frame inspector' });
+  const fields = inspector.getByRole('list', { name: 'Frame fields in RFC order' });
+  await expect(fields).toContainText('Preamble');
+  await expect(fields).toContainText('CELL_0002 from CELL_0001');
+  await expect(fields).toContainText('STATUS_RESPONSE · #0 · normal');
+  await expect(fields).toContainText('✓ matches');
+  await page.getByLabel('Search frames').fill('');
+
+  // The send form computes the checksum as the payload is typed.
+  await page.getByText('Send a test frame').click();
+  const form = page.getByRole('form', { name: 'Send frame' });
+  await form.getByLabel('Compound').selectOption('DIMETHYL_SULFIDE');
+  await form.getByLabel('Type').selectOption('EMERGENCY');
+  await form.getByLabel('Payload').fill('abc');
+  await expect(form.getByRole('status', { name: 'Checksum' })).toHaveText('Checksum 294');
+  await form.getByRole('button', { name: 'Send frame' }).click();
+  await expect(frames.getByRole('listitem', { name: 'DIMETHYL_SULFIDE EMERGENCY valid' }).first()).toBeVisible({ timeout: 20_000 });
+
+  // Pause freezes the table while frames keep arriving.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const frozen = await frames.getAttribute('data-rows');
+  await bioxen(host.dataDir, 'olfi', 'publish', '--mvoc', 'ACETOIN', '--payload', 'while paused');
+  await page.waitForTimeout(1_000);
+  await expect(frames).toHaveAttribute('data-rows', frozen!);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(frames).not.toHaveAttribute('data-rows', frozen!);
+
+  // The visualizer is launched as its own process; without a display it reports why it stopped.
+  await page.getByRole('button', { name: 'Launch visualizer' }).click();
+  await expect(page.getByLabel('Visualizer state')).toHaveText(/visualizer (running|crashed)/, { timeout: 20_000 });
+});
