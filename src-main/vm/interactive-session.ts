@@ -23,6 +23,8 @@ export interface InteractiveSessionOptions {
   onOutput?: (chunks: OutputChunk[]) => void;
   /** Attach/detach changed what info() reports. */
   onChange?: () => void;
+  /** The session was bound to another environment (persistent definitions record it). */
+  onEnvironmentChange?: (name: string) => void;
 }
 
 export interface InputResult {
@@ -129,6 +131,7 @@ export class InteractiveSession {
     await this.process.setEnvironmentPaths(paths);
     this.environment = name;
     this.push('system', `environment "${name}" bound\n`);
+    this.options.onEnvironmentChange?.(name);
   }
 
   /** Interrupts running code (state is kept); while a chunk is incomplete, discards it instead. */

@@ -252,17 +252,19 @@ describe('VMManager', () => {
 
   it('persists persistent VM definitions and restores them', async () => {
     const dir = join(dataDir, 'persist');
-    const m = fresh({ dataDir: dir });
-    await m.createInteractiveVM('keep', { persistent: true, limits: { memoryMb: 32 }, capabilities: { fs: true } });
+    const lab = { resolveEnvironment: (name: string) => (name === 'lab' ? { path: '', cpath: '' } : undefined) };
+    const m = fresh({ dataDir: dir, ...lab });
+    const kept = await m.createInteractiveVM('keep', { persistent: true, limits: { memoryMb: 32 }, capabilities: { fs: true } });
+    await kept.setEnvironment('lab');
     await m.createVM('temp');
     const saved = JSON.parse(readFileSync(join(dir, 'vms.json'), 'utf8'));
     expect(saved.vms.map((v: { id: string }) => v.id)).toEqual(['keep']);
     await m.dispose();
 
-    const m2 = fresh({ dataDir: dir });
+    const m2 = fresh({ dataDir: dir, ...lab });
     expect(await m2.restorePersistent()).toEqual({ restored: ['keep'], failed: [] });
     const info = m2.getSession('keep').info();
-    expect(info).toMatchObject({ persistent: true, limits: { memoryMb: 32 }, capabilities: { fs: true } });
+    expect(info).toMatchObject({ persistent: true, environment: 'lab', limits: { memoryMb: 32 }, capabilities: { fs: true } });
     expect(m2.readOutput('keep')).toContain('restored from a previous run');
     await m2.terminateVMSession('keep');
     expect(JSON.parse(readFileSync(join(dir, 'vms.json'), 'utf8')).vms).toEqual([]);

@@ -290,6 +290,10 @@ export class VMManager extends EventEmitter {
       resolveEnvironment: this.options.resolveEnvironment,
       onOutput: (chunks) => this.emit('output', vmId, chunks),
       onChange: () => this.emitSession(vmId),
+      onEnvironmentChange: () => {
+        if (record.persistent) this.savePersistent();
+        this.emitSession(vmId);
+      },
     });
     return record.session;
   }
