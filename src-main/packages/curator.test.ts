@@ -1,8 +1,8 @@
 // Integration: the real luarocks, lua5.4 and gcc against the bundled repository (built here by
 // scripts/build-rocks.mjs) and a fixture repository, in temp dirs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,6 +138,23 @@ describe('installs', () => {
     await expect(install).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/stopped because the workbench is shutting down — the environment is unchanged/) });
     expect(treeDigest(tree)).toBe(before);
     await expect(quitting.install('quitting', 'bioxen-seq')).rejects.toThrow(/has been shut down/);
+  }, INSTALL_TIMEOUT);
+
+  it('waits for another process holding the environment, and takes over a dead owner\'s lock', async () => {
+    curator.createEnvironment('locked');
+    const lockDir = join(curator.environments.root, '.locked.lock');
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(holder.pid));
+      const impatient = new Curator({ dataDir: join(root, 'data'), bundledDir: join(root, 'bundled'), includePublic: false, installTimeoutMs: 500 });
+      await expect(impatient.install('locked', 'bioxen-seq')).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`environment "locked" is busy with another package operation (process ${holder.pid})`) });
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((done) => holder.once('exit', done));
+    }
+    expect((await curator.install('locked', 'bioxen-seq')).version).toBe('0.1.0-1');
+    expect(existsSync(lockDir)).toBe(false);
   }, INSTALL_TIMEOUT);
 
   it('serializes two concurrent installs into one environment', async () => {

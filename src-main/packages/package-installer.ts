@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EnvironmentInfo, EnvironmentManager, InstalledRock } from './environment-manager';
+import { withEnvironmentLock } from './environment-lock';
 import { PackageError } from './package-error';
 import type { PackageRegistry } from './package-registry';
 import { parseConstraints, parsePackageSpec, pickVersion } from './rock-version';
@@ -161,9 +162,11 @@ export class PackageInstaller {
     return new Map((await this.environments.installed(env)).map((r) => [r.name, r.version]));
   }
 
+  // In-process queue first (so one process never polls its own lock), then the cross-process lock.
   private serialized<T>(env: string, task: () => Promise<T>): Promise<T> {
+    const lockDir = join(this.environments.root, `.${env}.lock`);
     const previous = this.queues.get(env) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(task);
+    const next = previous.catch(() => undefined).then(() => withEnvironmentLock(lockDir, env, this.timeoutMs, task));
     this.queues.set(env, next);
     void next.catch(() => undefined).finally(() => {
       if (this.queues.get(env) === next) this.queues.delete(env);
@@ -171,7 +174,7 @@ export class PackageInstaller {
     return next;
   }
 
-  // A snapshot left behind means a previous install died mid-way: the snapshot is the good tree.
+  // Under the lock, a snapshot left behind means a previous install died mid-way: it is the good tree.
   private recover(env: EnvironmentInfo): void {
     const snapshot = snapshotPath(env);
     if (!existsSync(snapshot)) return;
