@@ -1,6 +1,6 @@
 // `bioxen exec`, `bioxen repl`, `bioxen lua-versions` through the real bin/bioxen.mjs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,23 @@ describe.concurrent('bioxen CLI: VM commands', () => {
     const usage = await bioxen(['exec']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give exactly one of -e CODE or FILE');
+  });
+
+  it('exec --vm ID runs with the saved VM definition', async () => {
+    const saved = join(dataDir, 'saved-vms');
+    mkdirSync(saved);
+    const definition = {
+      id: 'old-lab',
+      luaExecutable: 'lua5.1',
+      capabilities: { networked: false, fs: false, olfi: false, metrics: false },
+      limits: { instructionQuota: 1000, memoryMb: 64, timeoutMs: 5000, outputBytes: 4096 },
+      interactive: false,
+      createdAt: 0,
+    };
+    writeFileSync(join(saved, 'vms.json'), JSON.stringify({ version: 1, vms: [definition] }));
+    const r = await bioxen(['exec', '--vm', 'old-lab', '--data-dir', saved, '--json', '-e', 'print(_VERSION) while true do end']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ stdout: 'Lua 5.1\n', error: { limit: 'instructionQuota' } });
   });
 
   it('lua-versions lists the discovered interpreters', async () => {
