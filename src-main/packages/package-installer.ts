@@ -85,33 +85,40 @@ export class PackageInstaller {
       onProgress({ env: env.name, name, phase: 'resolving', step: 0, total: 1 });
       const version = this.resolve(name, constraint);
       const before = await this.installedMap(env.name);
-      const plan = await this.node(name, `== ${version}`, before, new Set(), 0);
-      const total = Math.max(countMissing(plan), 1);
-      let step = 0;
-      const snapshot = snapshotPath(env);
-      cpSync(env.path, snapshot, { recursive: true, verbatimSymlinks: true });
-      let result: ToolResult;
-      try {
-        result = await this.luarocks(env, ['install', name, version], (line) => {
-          if (/ is now installed in /.test(line)) step = Math.min(step + 1, total);
-          onProgress({ env: env.name, name, phase: 'installing', step, total, line });
-        });
-      } catch (err) {
-        this.restore(env, snapshot, name, onProgress);
-        throw err;
-      }
-      if (result.code !== 0) {
-        this.restore(env, snapshot, name, onProgress);
-        onProgress({ env: env.name, name, phase: 'failed', step, total });
-        if (this.disposed) throw new PackageError('unavailable', `installing ${name} was stopped because the workbench is shutting down — the environment is unchanged`);
-        throw failure(result, `installing ${name} ${version} into environment "${env.name}"`, this.timeoutMs);
-      }
-      rmSync(snapshot, { recursive: true, force: true });
+      const total = Math.max(countMissing(await this.node(name, `== ${version}`, before, new Set(), 0)), 1);
+      await this.withSnapshot(env, name, total, onProgress, () => this.runInstall(env, name, version, total, onProgress));
       const after = await this.installedMap(env.name);
       const changed = [...after.entries()].filter(([n, v]) => before.get(n) !== v).map(([n, v]) => ({ name: n, version: v }));
       onProgress({ env: env.name, name, phase: 'done', step: total, total });
       return { env: env.name, name, version, installed: changed };
     });
+  }
+
+  // The live tree is copied first; any failure (exit code, timeout, kill, exception) puts the copy back.
+  private async withSnapshot(env: EnvironmentInfo, name: string, total: number, onProgress: (p: InstallProgress) => void, work: () => Promise<void>): Promise<void> {
+    const snapshot = snapshotPath(env);
+    cpSync(env.path, snapshot, { recursive: true, verbatimSymlinks: true });
+    try {
+      await work();
+    } catch (err) {
+      onProgress({ env: env.name, name, phase: 'restoring', step: 0, total });
+      rmSync(env.path, { recursive: true, force: true });
+      renameSync(snapshot, env.path);
+      onProgress({ env: env.name, name, phase: 'failed', step: 0, total });
+      throw err;
+    }
+    rmSync(snapshot, { recursive: true, force: true });
+  }
+
+  private async runInstall(env: EnvironmentInfo, name: string, version: string, total: number, onProgress: (p: InstallProgress) => void): Promise<void> {
+    let step = 0;
+    const result = await this.luarocks(env, ['install', name, version], (line) => {
+      if (/ is now installed in /.test(line)) step = Math.min(step + 1, total);
+      onProgress({ env: env.name, name, phase: 'installing', step, total, line });
+    });
+    if (result.code === 0) return;
+    if (this.disposed) throw new PackageError('unavailable', `installing ${name} was stopped because the workbench is shutting down — the environment is unchanged`);
+    throw failure(result, `installing ${name} ${version} into environment "${env.name}"`, this.timeoutMs);
   }
 
   remove(envName: string, name: string, onLine: (line: string) => void = () => {}): Promise<void> {
@@ -178,12 +185,6 @@ export class PackageInstaller {
   private recover(env: EnvironmentInfo): void {
     const snapshot = snapshotPath(env);
     if (!existsSync(snapshot)) return;
-    rmSync(env.path, { recursive: true, force: true });
-    renameSync(snapshot, env.path);
-  }
-
-  private restore(env: EnvironmentInfo, snapshot: string, name: string, onProgress: (p: InstallProgress) => void): void {
-    onProgress({ env: env.name, name, phase: 'restoring', step: 0, total: 1 });
     rmSync(env.path, { recursive: true, force: true });
     renameSync(snapshot, env.path);
   }
