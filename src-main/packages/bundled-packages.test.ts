@@ -20,6 +20,13 @@ describe.each(['lua5.4', 'lua5.1', 'luajit'])('bundled packages on %s', (lua) =>
   });
 });
 
+describe('bundled package sources', () => {
+  it.each(suites)('%s passes luacheck', (pkg) => {
+    const run = () => execFileSync('luacheck', ['--std', 'max', '--max-line-length', '140', '--no-color', 'src', 'spec'], { cwd: join(packages, pkg), encoding: 'utf8' });
+    expect(run()).toMatch(/Total: 0 warnings \/ 0 errors/);
+  });
+});
+
 describe('examples using the bundled packages', () => {
   const luaPath = ['bioxen-seq', 'bioxen-circuits', 'bioxen-olfi'].map((p) => join(packages, p, 'src', '?.lua')).join(';');
   const run = (example: string) => execFileSync('lua5.4', [join(resourcesDir, 'examples', example)], { env: { ...process.env, LUA_PATH: `${luaPath};;` }, encoding: 'utf8' });
