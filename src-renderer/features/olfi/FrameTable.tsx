@@ -53,7 +53,18 @@ export function FrameTable() {
 
   return (
     <div className="olfi-table">
-      <div ref={parent} className="olfi-scroll" role="list" aria-label="Ol-Fi frames" data-rows={rows.length}>
+      <div
+        ref={parent}
+        className="olfi-scroll"
+        role="list"
+        aria-label="Ol-Fi frames"
+        data-rows={rows.length}
+        onScroll={(event) => {
+          // Reaching the bottom pages older history in from Redis.
+          const el = event.currentTarget;
+          if (!exhausted && !loadingHistory && rows.length > 0 && el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2) void olfiStore.getState().loadOlder();
+        }}
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => (
             <div key={rows[item.index]!.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>

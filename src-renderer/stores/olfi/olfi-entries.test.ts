@@ -15,12 +15,14 @@ function entry(i: number, over: Partial<OlFiEntryView> = {}): OlFiEntryView {
 
 describe('OlFiEntryBuffer', () => {
   it('keeps the newest up to capacity, skips replays, and lists newest first', () => {
-    const buffer = new OlFiEntryBuffer(5);
-    buffer.append([0, 1, 2, 3].map((i) => entry(i)));
-    buffer.append([3, 4, 5, 6].map((i) => entry(i)));
-    expect(buffer.length).toBe(5);
+    const buffer = new OlFiEntryBuffer(10);
+    buffer.append([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => entry(i)));
+    expect(buffer.length).toBe(11);
+    buffer.append([10, 11].map((i) => entry(i)));
+    expect(buffer.length).toBe(10);
     expect(buffer.dropped).toBe(2);
-    expect(buffer.rows(NO_FILTERS).map((e) => e.frame!.payload)).toEqual(['n=6', 'n=5', 'n=4', 'n=3', 'n=2']);
+    expect(buffer.rows(NO_FILTERS).slice(0, 3).map((e) => e.frame!.payload)).toEqual(['n=11', 'n=10', 'n=9']);
+    expect(buffer.rows(NO_FILTERS).at(-1)!.frame!.payload).toBe('n=2');
   });
 
   it('filters by compound, type, address, validity and text', () => {

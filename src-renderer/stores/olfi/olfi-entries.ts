@@ -129,9 +129,10 @@ export class OlFiEntryBuffer {
     }
   }
 
+  /** Trims back to capacity once 10% over it, so a full buffer is not copied on every batch. */
   private trim(): void {
+    if (this.entries.length <= this.capacity + Math.floor(this.capacity / 10)) return;
     const excess = this.entries.length - this.capacity;
-    if (excess <= 0) return;
     for (const e of this.entries.slice(0, excess)) this.ids.delete(e.id);
     this.entries = this.entries.slice(excess);
     this.droppedCount += excess;

@@ -1,0 +1,94 @@
+// The Ol-Fi store against the real browser host, services and embedded Redis, over the renderer's own
+// WebSocket transport: hydration, live entries, filters, pause, history paging and publishing.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket as NodeWebSocket } from 'ws';
+import { createApi } from '../../../src-main/api';
+import { BrowserHost } from '../../../src-main/host/browser-host';
+import { buildFrame } from '../../../src-main/olfi/frame-codec';
+import { waitFor } from '../../../src-main/olfi/test-redis';
+import { createServices, type Services } from '../../../src-main/services';
+import { webSocketUrl } from '../../bridge';
+import { BridgeClient } from '../../bridge/bridge-client';
+import { WebSocketTransport } from '../../bridge/websocket-transport';
+import { OlFiEntryBuffer } from './olfi-entries';
+import { createOlFiStore } from './olfi-store';
+
+let dataDir: string;
+let services: Services;
+let host: BrowserHost;
+let client: BridgeClient;
+let redis: Redis;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'bioxen-olfi-store-'));
+  // The store never loads the page; a placeholder keeps this test independent of the renderer build.
+  const rendererDir = join(dataDir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>placeholder</title>');
+  services = await createServices({ dataDir: join(dataDir, 'data'), restoreSessions: false });
+  await services.olfi.start();
+  await waitFor(() => services.olfi.status().mirror?.state === 'connected' && services.olfi.status().mirror?.lastId !== '', 'the mirror connected');
+  redis = new Redis(services.olfi.visualizerTarget().redisUrl);
+  // 1,500 older frames: more than the store hydrates (1,000), so the rest comes by history paging.
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < 1500; i++) pipeline.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: 'CELL_0001', type: 'STATUS', payload: `old ${i}` })));
+  await pipeline.exec();
+  await waitFor(() => services.olfi.buffered >= 1500, 'the backlog mirrored');
+  host = await BrowserHost.start({ api: createApi(services, () => undefined), rendererDir, port: 0 });
+  const url = new URL(host.url);
+  client = new BridgeClient(
+    new WebSocketTransport({
+      url: webSocketUrl({ protocol: url.protocol, host: url.host, search: url.search }),
+      createSocket: (socketUrl) => new NodeWebSocket(socketUrl) as unknown as WebSocket,
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  client?.dispose();
+  redis?.disconnect();
+  await host?.close();
+  await services?.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Ol-Fi store over the browser host', () => {
+  it('hydrates, follows live frames, filters, pauses, pages history and publishes', async () => {
+    const buffer = new OlFiEntryBuffer();
+    const store = createOlFiStore(client, buffer);
+    const disconnect = store.getState().connect();
+    await waitFor(() => store.getState().rows.length === 1000, 'the hydrated window');
+    expect(store.getState().colours.ACETOIN).toBe('#f2c14e');
+    expect(store.getState().rows[0]!.frame!.payload).toBe('old 1499');
+
+    await store.getState().loadOlder();
+    expect(store.getState().rows).toHaveLength(1500);
+    expect(store.getState().rows.at(-1)!.frame!.payload).toBe('old 0');
+    await store.getState().loadOlder();
+    expect(store.getState().historyExhausted).toBe(true);
+
+    expect(await store.getState().publish({ mvoc: 'DIMETHYL_SULFIDE', type: 'EMERGENCY', priority: 'emergency', payload: 'live one' })).toBe(true);
+    expect(store.getState().lastPublish).toMatch(/^sent DIMETHYL_SULFIDE as \d+-\d+$/);
+    await waitFor(() => store.getState().rows[0]?.frame?.payload === 'live one', 'the live frame in the rows');
+
+    store.getState().setFilters({ compound: 'DIMETHYL_SULFIDE' });
+    expect(store.getState().rows.map((e) => e.frame!.payload)).toEqual(['live one']);
+    store.getState().setFilters({ compound: '' });
+
+    store.getState().setPaused(true);
+    await redis.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{broken');
+    await waitFor(() => buffer.length === 1502, 'the broken frame buffered');
+    await new Promise((done) => setTimeout(done, 300));
+    expect(store.getState().rows[0]!.frame!.payload).toBe('live one');
+    store.getState().setPaused(false);
+    expect(store.getState().rows[0]).toMatchObject({ status: 'malformed-json', raw: '{broken' });
+
+    expect(await store.getState().publish({ mvoc: 'ACETOIN', frame: '{}' })).toBe(false);
+    expect(store.getState().lastError).toMatch(/frame.preamble is missing/);
+    disconnect();
+  }, 60_000);
+});
