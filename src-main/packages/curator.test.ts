@@ -244,6 +244,7 @@ describe('URL repositories', () => {
     const entry = await web.info('fixture-lib');
     expect(entry.versions.map((v) => `${v.version} ${v.repository.kind}`)).toEqual(['2.0-1 url', '1.2-1 url', '1.0-1 url']);
     web.createEnvironment('web');
+    expect(await web.preview('web', 'fixture-app')).toMatchObject({ version: '1.0-1', dependencies: [{ name: 'fixture-lib', version: '1.2-1' }] });
     const result = await web.install('web', 'fixture-app');
     expect(result.installed.map((r) => `${r.name} ${r.version}`)).toEqual(['fixture-app 1.0-1', 'fixture-lib 1.2-1']);
   }, INSTALL_TIMEOUT);

@@ -121,13 +121,13 @@ export class PackageRegistry {
       .slice(0, 5);
   }
 
-  /** Dependencies ("name constraint") of one version, read from the rockspec its repository keeps. */
+  /** Dependencies ("name constraint") of one version, read from the rockspec its repository serves. */
   async dependencies(name: string, version: string): Promise<string[] | undefined> {
     const key = `${name}@${version}`;
     const cached = this.dependencyCache.get(key);
     if (cached) return cached;
     const available = this.get(name)?.versions.find((v) => v.version === version);
-    const path = available && this.repositories.rockspecPath(available.repository, name, version);
+    const path = available && (await this.repositories.rockspecPath(available.repository, name, version));
     if (!path) return undefined;
     const [result] = await readLuaData(requireLua(), [path]);
     const deps = Array.isArray(result?.data?.dependencies) ? (result.data.dependencies as unknown[]).map(String) : [];

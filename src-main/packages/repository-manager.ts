@@ -3,7 +3,7 @@
 // LuaRocks server. An unreachable server is reported as such; installs and the catalog use the rest.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readLuaData } from './lua-data';
 import { requireLua } from './environment-manager';
 import { PackageError } from './package-error';
@@ -33,6 +33,7 @@ const FILE = 'repositories.json';
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 // A public manifest is megabytes of Lua: download and parse it at most this often.
 const REMOTE_MANIFEST_TTL_MS = 15 * 60_000;
+const MAX_ROCKSPEC_BYTES = 1024 * 1024;
 
 export interface RepositoryManagerOptions {
   dataDir: string;
@@ -103,11 +104,29 @@ export class RepositoryManager {
     return { manifests, unreachable };
   }
 
-  /** The rockspec file a directory repository keeps next to its rocks, if any. */
-  rockspecPath(repo: Repository, name: string, version: string): string | undefined {
-    if (isUrl(repo.location)) return undefined;
-    const path = join(repo.location, `${name}-${version}.rockspec`);
-    return existsSync(path) ? path : undefined;
+  /**
+   * A local path to the rockspec of one version: the file a directory repository keeps next to its
+   * rocks, or a copy downloaded from a URL repository into the cache. Undefined when there is none.
+   */
+  async rockspecPath(repo: Repository, name: string, version: string): Promise<string | undefined> {
+    const file = `${name}-${version}.rockspec`;
+    if (!isUrl(repo.location)) {
+      const path = join(repo.location, file);
+      return existsSync(path) ? path : undefined;
+    }
+    const cached = join(this.options.dataDir, 'cache', 'rockspecs', encodeURIComponent(repo.location), file);
+    if (existsSync(cached)) return cached;
+    try {
+      const response = await fetch(`${repo.location}/${file}`, { signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!response.ok || Number(response.headers.get('content-length') ?? 0) > MAX_ROCKSPEC_BYTES) return undefined;
+      const text = await response.text();
+      if (text.length > MAX_ROCKSPEC_BYTES) return undefined;
+      mkdirSync(dirname(cached), { recursive: true });
+      writeFileSync(cached, text);
+      return cached;
+    } catch {
+      return undefined;
+    }
   }
 
   private async probe(repo: Repository): Promise<RepositoryStatus> {
