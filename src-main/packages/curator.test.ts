@@ -280,11 +280,11 @@ describe('health, bootstrap, catalog', () => {
     expect(fixture.versions.map((v) => v.version)).toEqual(['2.0-1', '1.2-1', '1.0-1']);
     expect((await curator.search('json', { category: 'data' })).map((h) => h.entry.name)).toEqual(['lua-cjson']);
     expect((await curator.search('lfs'))[0]!.entry.name).toBe('luafilesystem');
-    expect(await curator.installedWhere('bioxen-seq')).toEqual(expect.arrayContaining([{ env: 'bio', version: '0.1.0-1' }]));
-    const recs = await curator.recommendations('chain');
-    expect(recs.length).toBeGreaterThan(0);
-    expect(recs.length).toBeLessThanOrEqual(5);
-    expect(recs[0]!.name).toBe('bioxen-seq');
+    curator.createEnvironment('catalog');
+    await curator.install('catalog', 'bioxen-seq');
+    expect(await curator.installedWhere('bioxen-seq')).toEqual(expect.arrayContaining([{ env: 'catalog', version: '0.1.0-1' }]));
+    const recs = (await curator.recommendations('catalog')).map((r) => r.name);
+    expect(recs).toEqual(['bioxen-circuits', 'bioxen-olfi', 'lua-cjson', 'bioxen-metrics', 'luafilesystem']);
   }, INSTALL_TIMEOUT);
 
   it('shares one curator per data dir', () => {
