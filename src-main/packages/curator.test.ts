@@ -198,9 +198,12 @@ describe('installs', () => {
   }, INSTALL_TIMEOUT);
 
   it('removes a rock and refuses to remove one that is not installed', async () => {
-    await curator.remove('concurrent', 'fixture-lib');
-    expect((await curator.list('concurrent')).map((r) => r.name)).toEqual(['bioxen-circuits']);
-    await expect(curator.remove('concurrent', 'fixture-lib')).rejects.toThrow(/fixture-lib is not installed in environment "concurrent"/);
+    curator.createEnvironment('removal');
+    await curator.install('removal', 'bioxen-circuits');
+    await curator.install('removal', 'fixture-lib@1.0');
+    await curator.remove('removal', 'fixture-lib');
+    expect((await curator.list('removal')).map((r) => r.name)).toEqual(['bioxen-circuits']);
+    await expect(curator.remove('removal', 'fixture-lib')).rejects.toThrow(/fixture-lib is not installed in environment "removal"/);
   }, INSTALL_TIMEOUT);
 });
 
