@@ -277,9 +277,12 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   private ingest(raw: RawStreamEntry[]): void {
     if (raw.length === 0) return;
     const second = Math.floor(Date.now() / 1000);
-    for (const [id, fields] of raw) {
-      // Resent reads after a reconnect must not show an entry twice.
-      if (this.lastId !== undefined && compareStreamIds(id, this.lastId) <= 0) continue;
+    // A read resent after a reconnect may repeat entries already seen; they can only come first,
+    // since Redis returns each batch in increasing id order.
+    let start = 0;
+    while (start < raw.length && this.lastId !== undefined && compareStreamIds(raw[start]![0], this.lastId) <= 0) start++;
+    for (let i = start; i < raw.length; i++) {
+      const [id, fields] = raw[i]!;
       const entry = toEntry(id, fields);
       this.lastId = id;
       this.ring.push(entry);
