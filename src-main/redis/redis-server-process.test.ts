@@ -92,3 +92,28 @@ describe('RedisServerProcess', () => {
     await expect(s.start({ dataDir: tempDir() })).rejects.toThrow(/already ready/);
   });
 });
+
+describe('RedisServerProcess when its owner dies', () => {
+  it('takes the server down with the owning process (no orphaned redis-server)', async () => {
+    const dir = tempDir();
+    const script = `import { RedisServerProcess } from ${JSON.stringify(new URL('./redis-server-process.ts', import.meta.url).pathname)};
+const info = await new RedisServerProcess().start({ dataDir: ${JSON.stringify(dir)}, persistence: 'none' });
+console.log(info.pid);
+setInterval(() => undefined, 1000);`;
+    const { spawn } = await import('node:child_process');
+    const owner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      owner.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/^\d+\n/.test(out)) resolve(Number(out.trim()));
+      });
+      owner.once('exit', (code) => reject(new Error(`owner exited early (${code}): ${out}`)));
+    });
+    expect(isAlive(pid)).toBe(true);
+    owner.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive(pid)).toBe(false);
+  });
+});
