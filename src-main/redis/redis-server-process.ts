@@ -1,7 +1,8 @@
 // Owner of one embedded `redis-server` child: the workbench's default Ol-Fi broker and the tests' private servers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { execFailed, withParentDeathSignal } from './parent-death-signal';
 
 export type RedisServerState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited' | 'crashed';
 
@@ -138,7 +139,8 @@ export class RedisServerProcess {
     mkdirSync(options.dataDir, { recursive: true });
     this.logText = '';
     this.setState('starting');
-    const [command, args] = withParentDeathSignal(this.executable, serverArgs(options));
+    // A crashed or killed workbench must not leave a redis-server behind.
+    const [command, args] = withParentDeathSignal(this.executable, serverArgs(options), 'KILL');
     const child = spawn(command, args, { cwd: options.dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     return new Promise<RedisServerInfo>((resolve, reject) => {
@@ -171,7 +173,7 @@ export class RedisServerProcess {
       });
       child.once('exit', (code, signal) => {
         const wasStopping = this.stateValue === 'stopping';
-        if (code === EXEC_FAILED && /failed to execute/.test(this.logText)) {
+        if (execFailed(code, this.logText)) {
           this.setState('crashed');
           this.releaseExitWaiters();
           settle(new RedisServerError(REDIS_NOT_FOUND_MESSAGE, 'not-found'));
@@ -208,18 +210,6 @@ export class RedisServerProcess {
     this.stateValue = state;
     for (const listener of this.listeners) listener(state);
   }
-}
-
-const SETPRIV = '/usr/bin/setpriv';
-const EXEC_FAILED = 127;
-
-/**
- * On Linux the server gets SIGKILL when its parent dies (setpriv --pdeathsig, which then execs it, so the
- * pid stays the server's): a crashed or killed workbench never leaves a redis-server behind.
- */
-function withParentDeathSignal(executable: string, args: string[]): [string, string[]] {
-  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [executable, args];
-  return [SETPRIV, ['--pdeathsig', 'KILL', '--', executable, ...args]];
 }
 
 function serverArgs(options: Required<RedisServerStartOptions>): string[] {

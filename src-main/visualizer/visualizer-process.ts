@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
+import { execFailed, withParentDeathSignal } from '../redis/parent-death-signal';
 
 export type VisualizerState = 'idle' | 'running' | 'stopping' | 'exited' | 'crashed';
 
@@ -74,7 +75,8 @@ export class VisualizerProcess extends EventEmitter<VisualizerEvents> {
     const { args, env } = commandLine(launch);
     this.lastLaunch = launch;
     this.logText = '';
-    const child = spawn(this.options.loveExecutable ?? 'love', [join(this.options.appRoot, 'lua', 'visualizer'), ...args], {
+    const [command, commandArgs] = withParentDeathSignal(this.options.loveExecutable ?? 'love', [join(this.options.appRoot, 'lua', 'visualizer'), ...args], 'TERM');
+    const child = spawn(command, commandArgs, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that stop() also ends anything LÖVE started.
@@ -91,7 +93,8 @@ export class VisualizerProcess extends EventEmitter<VisualizerEvents> {
     child.once('exit', (code, signal) => {
       this.child = undefined;
       const stopping = this.current.state === 'stopping';
-      if (stopping || code === 0) this.finish({ state: 'exited', exitCode: code, signal });
+      if (execFailed(code, this.logText)) this.finish({ state: 'crashed', exitCode: code, reason: LOVE_NOT_FOUND_MESSAGE });
+      else if (stopping || code === 0) this.finish({ state: 'exited', exitCode: code, signal });
       else this.finish({ state: 'crashed', exitCode: code, signal, reason: `the visualizer ${signal ? `was killed by ${signal}` : `exited with code ${code}`}:\n${this.logText.trim().split('\n').slice(-8).join('\n')}` });
     });
     return this.status;
