@@ -1,6 +1,6 @@
 // Ol-Fi frame JSON v1 (docs/olfi-frame-v1.md): classification of stream entries and building of frames.
 // The Lua twin is lua/packages/bioxen-olfi/src/bioxen/olfi.lua; both must agree on resources/olfi/vectors.json.
-import { canonicalMvocName, findCompound } from './mvoc-library';
+import { findCompound } from './mvoc-library';
 
 export const MESSAGE_TYPES = [
   'PING', 'ACK', 'NAK',
@@ -193,4 +193,3 @@ export function buildFrame(input: FrameInput): OlFiFrame {
   return frame;
 }
 
-export { canonicalMvocName };

@@ -19,7 +19,7 @@ interface ServerRecord {
   pid: number;
 }
 
-export function embeddedRedisDir(dataDir: string): string {
+function embeddedRedisDir(dataDir: string): string {
   return join(dataDir, 'redis');
 }
 
