@@ -7,7 +7,7 @@ local MAX_PARTICLES = 4000
 local MAX_CELLS = 24
 local MAX_RECENT = 14
 local FIELD_STEP = 0.18 -- seconds between two fields lighting up
-local MOLECULES_PER_TARGET = 18
+local MOLECULES_PER_TARGET = 24
 
 local VALID_GREEN = { 0x3e / 255, 0xcf / 255, 0x6e / 255 }
 local INVALID_RED = { 1, 0x3b / 255, 0x30 / 255 }
@@ -58,10 +58,11 @@ local function channel_box()
   return 0, 48, width - 300, height - 48 - 150
 end
 
+-- Cells spread evenly over the ring (at least six slots, so the first few are not bunched together).
 function scene.cell_position(i)
   local x, y, w, h = channel_box()
   local radius = math.min(w, h) * 0.38
-  local angle = (i - 1) / MAX_CELLS * 2 * math.pi - math.pi / 2
+  local angle = (i - 1) / math.max(#cells, 6) * 2 * math.pi - math.pi / 2
   return x + w / 2 + radius * math.cos(angle), y + h / 2 + radius * math.sin(angle)
 end
 
@@ -70,9 +71,9 @@ local function cell(name)
   if i then return cells[i] end
   if #cells >= MAX_CELLS then return nil end
   i = #cells + 1
-  local x, y = scene.cell_position(i)
-  cells[i] = { name = name, x = x, y = y, pulse = 0 }
+  cells[i] = { name = name, x = 0, y = 0, pulse = 0 }
   cell_index[name] = i
+  for k, c in ipairs(cells) do c.x, c.y = scene.cell_position(k) end
   return cells[i]
 end
 
@@ -92,7 +93,7 @@ local function emit_molecules(from, to_list, colour)
   for _, to in ipairs(to_list) do
     for _ = 1, MOLECULES_PER_TARGET do
       if #particles >= MAX_PARTICLES then table.remove(particles, 1) end
-      local travel = 1.2 + love.math.random() * 0.8
+      local travel = 1.6 + love.math.random() * 1.0
       particles[#particles + 1] = {
         x = from.x + love.math.random(-6, 6), y = from.y + love.math.random(-6, 6),
         tx = to.x, ty = to.y, age = 0, life = travel,
@@ -160,7 +161,7 @@ local function draw_channel()
   for _, p in ipairs(particles) do
     local fade = 1 - p.age / p.life
     lg.setColor(p.colour[1], p.colour[2], p.colour[3], 0.35 + 0.65 * fade)
-    lg.circle("fill", p.x, p.y, 3)
+    lg.circle("fill", p.x, p.y, 4)
   end
   for _, c in ipairs(cells) do
     lg.setColor(0.25 + 0.5 * c.pulse, 0.28 + 0.5 * c.pulse, 0.33 + 0.4 * c.pulse)

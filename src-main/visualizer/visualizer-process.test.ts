@@ -22,18 +22,32 @@ function visualizer(loveExecutable?: string): VisualizerProcess {
   return v;
 }
 
-/** Pixels of the PNG as RGB bytes (ImageMagick), to count colours the visualizer drew. */
-function countNear(png: string, hex: string, tolerance = 6): number {
+/** The PNG's pixels as RGB bytes (decoded by ImageMagick) and its width (from the IHDR chunk). */
+function pixels(png: string): { rgb: Buffer; width: number } {
   const bytes = readFileSync(png);
   expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-  const rgb = execFileSync('convert', [png, '-depth', '8', 'rgb:-'], { maxBuffer: 64 * 1024 * 1024 });
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return { rgb: execFileSync('convert', [png, '-depth', '8', 'rgb:-'], { maxBuffer: 64 * 1024 * 1024 }), width: bytes.readUInt32BE(16) };
+}
+
+/** How many pixels within the box satisfy `test` (box defaults to the whole image). */
+function countWhere(png: string, test: (r: number, g: number, b: number) => boolean, box = { x0: 0, y0: 0, x1: Infinity, y1: Infinity }): number {
+  const { rgb, width } = pixels(png);
   let count = 0;
-  for (let i = 0; i + 2 < rgb.length; i += 3) {
-    if (Math.abs(rgb[i]! - r!) <= tolerance && Math.abs(rgb[i + 1]! - g!) <= tolerance && Math.abs(rgb[i + 2]! - b!) <= tolerance) count++;
+  for (let i = 0, p = 0; i + 2 < rgb.length; i += 3, p++) {
+    const x = p % width;
+    const y = Math.floor(p / width);
+    if (x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1 && test(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) count++;
   }
   return count;
 }
+
+function countNear(png: string, hex: string, tolerance = 6): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return countWhere(png, (pr, pg, pb) => Math.abs(pr - r!) <= tolerance && Math.abs(pg - g!) <= tolerance && Math.abs(pb - b!) <= tolerance);
+}
+
+/** The channel: where the cells sit and molecules diffuse (left of the recent list, above the field strip). */
+const CHANNEL = { x0: 0, y0: 48, x1: 660, y1: 450 };
 
 async function publishFrames(url: string, lastChecksumBad: boolean): Promise<void> {
   const client = env.client(url);
@@ -62,6 +76,8 @@ describe('VisualizerProcess (LÖVE, offscreen)', () => {
     expect(countNear(shot, DMS)).toBeGreaterThan(3000);
     expect(countNear(shot, VALID_GREEN)).toBeGreaterThan(3000);
     expect(countNear(shot, INVALID_RED)).toBeLessThan(500);
+    // Dimethyl-sulfide molecules (reddish, partly faded) on their way between the three cells.
+    expect(countWhere(shot, (r, g, b) => r > 120 && r > g * 1.8 && r > b * 1.8, CHANNEL)).toBeGreaterThan(100);
   }, 90_000);
 
   it('shows a bad checksum in red', async () => {
