@@ -1,16 +1,21 @@
 // Ol-Fi figures against a private redis-server:
-//   olfi_mirror_rss_mb          process RSS with 100k classified frames buffered in the mirror
+//   olfi_mirror_rss_mb          RSS of a process holding 100k classified frames in the mirror (olfi-rss-probe.ts)
 //   olfi_ingest_per_s           300k-entry backlog → read, parsed, classified and buffered by the mirror
 //   olfi_xadd_to_panel_p99_ms   XADD at 1,000 frames/s → the mirror's batched update event, 99th percentile
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { buildFrame } from '../../src-main/olfi/frame-codec';
 import { OlFiMirror, type MirrorUpdate } from '../../src-main/olfi/olfi-mirror';
 import { OlFiPublisher } from '../../src-main/olfi/olfi-publisher';
 import { RedisServerProcess } from '../../src-main/redis/redis-server-process';
+
+const execFileAsync = promisify(execFile);
 
 function frameFields(i: number): string[] {
   const frame = buildFrame({ address: `CELL_${String(i % 100).padStart(4, '0')}`, source: 'CELL_0001', type: 'STATUS', payload: `density=${(i % 1000) / 1000};atp=2.5mM`, sequence: i % 65536 });
@@ -72,6 +77,13 @@ async function latencyP99(url: string, client: Redis): Promise<number> {
   return latencies[Math.floor(total * 0.99)]!;
 }
 
+/** RSS of a fresh process holding `count` mirrored frames (the probe script, with gc exposed). */
+async function mirrorRssMb(url: string, key: string, count: number): Promise<number> {
+  const probe = fileURLToPath(new URL('./olfi-rss-probe.ts', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', probe, url, key, String(count)], { timeout: 120_000 });
+  return (JSON.parse(stdout) as { rssMb: number }).rssMb;
+}
+
 export async function bench(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'bioxen-olfi-bench-'));
   const server = new RedisServerProcess();
@@ -79,10 +91,7 @@ export async function bench(): Promise<Record<string, number>> {
   const client = new Redis(url);
   try {
     await fill(client, 'olfi_rss', 100_000);
-    const rssRun = await readAll(url, 'olfi_rss', 100_000, 100_000);
-    global.gc?.();
-    const rssMb = process.memoryUsage().rss / 1024 / 1024;
-    await rssRun.mirror.stop();
+    const rssMb = await mirrorRssMb(url, 'olfi_rss', 100_000);
 
     await fill(client, 'olfi_backlog', 300_000);
     const ingest = await readAll(url, 'olfi_backlog', 300_000, 300_000);

@@ -1,0 +1,16 @@
+// Child process of olfi.bench.ts: mirrors a stream's first N entries and prints its own RSS in MB, so the
+// figure is the mirror's footprint and not whatever the benchmark process allocated before.
+import { OlFiMirror } from '../../src-main/olfi/olfi-mirror';
+
+const [url, key, countText] = process.argv.slice(2);
+const count = Number(countText);
+const mirror = new OlFiMirror({ url: url!, streamKey: key, capacity: count, start: { from: '0-0' }, readCount: 10_000 });
+await new Promise<void>((resolve) => {
+  mirror.on('update', (u) => {
+    if (u.received >= count) resolve();
+  });
+  mirror.start();
+});
+global.gc?.();
+process.stdout.write(`${JSON.stringify({ rssMb: process.memoryUsage().rss / 1024 / 1024, heapMb: process.memoryUsage().heapUsed / 1024 / 1024 })}\n`);
+await mirror.stop();
