@@ -260,6 +260,7 @@ local SAFE_GLOBALS = {
   'tonumber', 'tostring', 'type', 'unpack', '_VERSION',
 }
 local NETWORK_MODULES = { socket = true, ltn12 = true, mime = true }
+local RUNTIME_DIR = real_debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or './'
 local NEEDS_FS = " (needs the 'fs' capability)"
 
 -- What every environment starts from. Built once; each environment gets its own copies of the
@@ -333,7 +334,7 @@ local copy_libs = {}
 for name, lib in pairs(LIBS) do copy_libs[name] = make_copier(lib) end
 local copy_io = make_copier(IO_BASE)
 
--- cfg: caps {networked, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
+-- cfg: caps {networked, remoteNetwork, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
 -- host: out(s), err(s), emit(kind, data), call(kind, data).
 function sandbox.new_env(cfg, host)
   local env = copy_base()
@@ -448,6 +449,22 @@ local function is_network_module(name)
   return NETWORK_MODULES[name] or NETWORK_MODULES[(name:match('^([^%.]+)%.'))] or false
 end
 
+-- LuaSocket as a networked VM gets it: narrowed by socket_policy.lua before any script sees it.
+local socket_policy
+local function require_network_module(name, cfg)
+  if not cfg.caps.networked then
+    real_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 3)
+  end
+  if not socket_policy then
+    socket_policy = dofile(RUNTIME_DIR .. 'socket_policy.lua')
+    socket_policy.apply(real_require('socket'), function() return cfg.caps.remoteNetwork == true end)
+  end
+  if socket_policy.BLOCKED_MODULES[name] then
+    real_error(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name), 3)
+  end
+  return real_require(name)
+end
+
 function sandbox.install_require(env, cfg, host)
   local loaded, preload = {}, {}
   env.package = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or '' }
@@ -460,12 +477,7 @@ function sandbox.install_require(env, cfg, host)
     if cached ~= nil then return cached end
     local result = builtin_module(name, env, cfg, host)
     if result == nil and preload[name] then result = preload[name](name) end
-    if result == nil and is_network_module(name) then
-      if not cfg.caps.networked then
-        real_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 2)
-      end
-      result = real_require(name)
-    end
+    if result == nil and is_network_module(name) then result = require_network_module(name, cfg) end
     if result == nil then
       local path, tried = searchpath(name, cfg.lua_path)
       if path then

@@ -100,7 +100,7 @@ export async function runP2PRing(vm: VMManager, partial: Partial<RingOptions>, o
   const created: string[] = [];
   try {
     for (const id of ids) {
-      await vm.createVM(id, { networked: true, limits });
+      await vm.createVM(id, { networked: true, capabilities: { remoteNetwork: options.allowRemote }, limits });
       created.push(id);
     }
     return await Promise.all(ids.map((id, index) => runNode(vm, id, index, ringNodeCode(template, options, index), options, onOutput)));

@@ -11,6 +11,7 @@ export const DEFAULT_LIMITS: Readonly<VMLimits> = Object.freeze({
 
 export const DEFAULT_CAPABILITIES: Readonly<VMCapabilities> = Object.freeze({
   networked: false,
+  remoteNetwork: false,
   fs: false,
   olfi: false,
   metrics: false,

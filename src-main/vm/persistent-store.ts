@@ -8,7 +8,7 @@ const definitionSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
   luaExecutable: z.string().min(1),
   environment: z.string().optional(),
-  capabilities: z.object({ networked: z.boolean(), fs: z.boolean(), olfi: z.boolean(), metrics: z.boolean(), native: z.boolean().optional() }),
+  capabilities: z.object({ networked: z.boolean(), fs: z.boolean(), olfi: z.boolean(), metrics: z.boolean(), native: z.boolean().optional(), remoteNetwork: z.boolean().optional() }),
   limits: z.object({
     instructionQuota: z.number().int().min(0),
     memoryMb: z.number().int().min(0),

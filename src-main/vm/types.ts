@@ -17,8 +17,10 @@ export interface VMLimits {
 }
 
 export interface VMCapabilities {
-  /** LuaSocket (`require "socket"`) inside the sandbox. */
+  /** LuaSocket (`require "socket"`) inside the sandbox, bound to loopback and ports 1024–65535. */
   networked: boolean;
+  /** With `networked`: bind other interfaces and reach other hosts than loopback. Default false. */
+  remoteNetwork?: boolean;
   /** `io.open` and friends, confined to the VM's work dir. */
   fs: boolean;
   /** `require("bioxen.olfi").send(...)` → host emit → Redis XADD. */

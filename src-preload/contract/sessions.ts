@@ -18,6 +18,8 @@ export const limitsSchema = z.object({
 
 export const capabilitiesSchema = z.object({
   networked: z.boolean(),
+  /** With networked: bind other interfaces than loopback and reach other hosts (default false). */
+  remoteNetwork: z.boolean().optional(),
   fs: z.boolean(),
   olfi: z.boolean(),
   metrics: z.boolean(),
