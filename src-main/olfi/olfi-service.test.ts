@@ -64,7 +64,7 @@ describe('OlFiService', () => {
     expect(existsSync(join(dataDir, 'redis'))).toBe(false);
   });
 
-  it('publishes what a Lua VM sends with require("bioxen.olfi").send', async () => {
+  it('publishes what a Lua VM sends with require("bioxen.olfi").send, including bioxen-circuits events', async () => {
     const { url } = await env.server();
     const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url });
     await s.start();
@@ -88,5 +88,11 @@ describe('OlFiService', () => {
       ['ETHYL_ACETATE', 'valid', 'circuit=toggle;event=u_high', 'cell'],
     ]);
     expect(s.status().vmPublishFailures).toBe(0);
+
+    const circuit = await vm.executeVMSync('cell', 'local c = require("bioxen.circuits")\nreturn #c.simulate(c.models.quorum_sensing()).events');
+    expect(circuit.values).toEqual(['1']);
+    await waitFor(() => seen.length === 3, 'the quorum-sensing event frame');
+    expect(seen[2]).toMatchObject({ mvoc: 'ACETOIN', status: 'valid', frame: { address: '*', control: { type: 'BROADCAST' } } });
+    expect(seen[2]!.frame!.payload).toMatch(/^circuit=quorum_sensing;event=quorum;/);
   });
 });
