@@ -11,11 +11,10 @@ function storeWithSample() {
 }
 
 describe('metrics host calls', () => {
-  it('answers metrics.latest in the wire casing, for both argument spellings', () => {
+  it('answers metrics.latest in the wire casing', () => {
     const store = storeWithSample();
     const expected = { vm: 'cell-01', t: 10, atp: 3.5, growth: 0.4, gene_expression: { lacI: 12 }, nutrient_mM: 4, received_at: 1234 };
     expect(handleMetricsHostCall(store, 'metrics.latest', { vm: 'cell-01' })).toEqual(expected);
-    expect(handleMetricsHostCall(store, 'metrics.latest', { vmId: 'cell-01' })).toEqual(expected);
     expect(handleMetricsHostCall(store, 'metrics.latest', { vm: 'cell-99' })).toBeNull();
     expect(handleMetricsHostCall(store, 'metrics.vms', {})).toEqual(['cell-01']);
   });
@@ -24,6 +23,8 @@ describe('metrics host calls', () => {
     const store = storeWithSample();
     expect(() => handleMetricsHostCall(store, 'metrics.latest', { vm: 7 })).toThrow(/metrics.latest needs \{vm = '<cellular VM id>'\}/);
     expect(() => handleMetricsHostCall(store, 'metrics.latest', [])).toThrow(/needs/);
+    // Only the bioxen-metrics rock's shape: {vmId} came from a built-in module that no longer exists.
+    expect(() => handleMetricsHostCall(store, 'metrics.latest', { vmId: 'cell-01' })).toThrow(/metrics.latest needs \{vm = /);
     expect(() => handleMetricsHostCall(store, 'metrics.drop', {})).toThrow(/unknown host call "metrics.drop"/);
   });
 });

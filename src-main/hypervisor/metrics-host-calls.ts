@@ -13,9 +13,8 @@ export class MetricsHostCallError extends Error {
   readonly code = 'invalid_input';
 }
 
-const vmId = z.string().min(1).max(MESSAGE_LIMITS.vmIdChars);
-// The package sends {vm}; the sandbox's built-in bioxen.metrics sends {vmId}. Both are accepted.
-const latestInput = z.union([z.object({ vm: vmId }), z.object({ vmId })]);
+// The shape lua/packages/bioxen-metrics sends: the one implementation of bioxen.metrics.
+const latestInput = z.object({ vm: z.string().min(1).max(MESSAGE_LIMITS.vmIdChars) });
 
 export function isMetricsHostCall(kind: string): kind is MetricsHostCall {
   return (METRICS_HOST_CALLS as readonly string[]).includes(kind);
@@ -30,8 +29,7 @@ export function handleMetricsHostCall(store: MetricsStore, kind: string, data: u
   if (!parsed.success) {
     throw new MetricsHostCallError("metrics.latest needs {vm = '<cellular VM id>'}, e.g. require('bioxen.metrics').latest('cell-01')");
   }
-  const id = 'vm' in parsed.data ? parsed.data.vm : parsed.data.vmId;
-  const sample = store.latest(id);
+  const sample = store.latest(parsed.data.vm);
   // null reaches Lua as nil: "no sample yet" is an answer, not an error.
   return sample ? { ...toWire(sample), received_at: sample.receivedAt } : null;
 }

@@ -322,6 +322,21 @@ describe('VMManager', () => {
     expect(JSON.parse(emits[0]!.data.frame)).toHaveProperty('payload');
   });
 
+  it('resolves bioxen.metrics from its rock in lua/packages, which asks the host with {vm}', async () => {
+    const m = fresh();
+    const asked: unknown[] = [];
+    m.handleCall('metrics.latest', (_vmId, data) => {
+      asked.push(data);
+      return { vm: 'cell-01', atp: 2.5 };
+    });
+    await m.createVM('metrics', { capabilities: { metrics: true } });
+    const rockVersion = /^version = "([^"]+)-\d+"$/m.exec(readFileSync(join(import.meta.dirname, '../../lua/packages/bioxen-metrics/bioxen-metrics-0.1.0-1.rockspec'), 'utf8'))![1];
+    const r = await m.executeVMSync('metrics', 'local metrics = require("bioxen.metrics") return metrics.VERSION, metrics.latest("cell-01").atp');
+    expect(r.error).toBeUndefined();
+    expect(r.values).toEqual([rockVersion, '2.5']);
+    expect(asked).toEqual([{ vm: 'cell-01' }]);
+  });
+
   it('fs capability confines io.open to the VM work dir', async () => {
     const m = fresh({ dataDir: join(dataDir, 'fs') });
     await m.createVM('files', { capabilities: { fs: true } });
