@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventName } from '../../src-preload/contract/index';
 import { createServices, type Services } from '../services';
 import { createApi, type Api } from './index';
@@ -68,6 +68,8 @@ describe('packages API', () => {
     await services.vm.createInteractiveVM('api-live');
     expect(await ok('packages:bindSession', { sessionId: 'api-live', env: 'api-env' })).toEqual({ sessionId: 'api-live', env: 'api-env' });
     expect(services.vm.getSession('api-live').environment).toBe('api-env');
+    // The session list learns the new environment from the change event, without a refresh.
+    await vi.waitFor(() => expect(events).toContainEqual({ name: 'sessions:changed', payload: { id: 'api-live', info: expect.objectContaining({ environment: 'api-env' }) } }), { timeout: 10_000 });
     const ghost = await api.invoke('packages:bindSession', { sessionId: 'api-live', env: 'ghost' }, ctx);
     expect(ghost).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('environment "ghost" not found') } });
   }, 30_000);

@@ -172,7 +172,12 @@ describe('VMManager', () => {
     });
     const s = await m.createInteractiveVM('pkg');
     await expect(s.loadPackage('greeter')).rejects.toThrow(/module 'greeter' not found/);
+    const changes: (string | undefined)[] = [];
+    m.on('session', (info) => changes.push(info.environment));
     await s.setEnvironment('mine');
+    // State events (busy, idle) come first; the last one must carry the new environment.
+    expect(changes.at(-1)).toBe('mine');
+    expect(m.listSessions().find((i) => i.id === 'pkg')?.environment).toBe('mine');
     await s.loadPackage('greeter');
     await s.sendInput('greeter.hello("cell")');
     expect(s.readOutput()).toContain('hello cell\n');
