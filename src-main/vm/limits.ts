@@ -13,7 +13,7 @@ export const DEFAULT_CAPABILITIES: Readonly<VMCapabilities> = Object.freeze({
   networked: false,
   remoteNetwork: false,
   fs: false,
-  olfi: false,
+  olfi: true,
   metrics: false,
   native: false,
 });

@@ -304,7 +304,7 @@ describe('VMManager', () => {
     const missing = await m.executeVMSync('caps', 'return require("bioxen.host").call("nobody.home", {})');
     expect(missing.error?.message).toContain('no host handler for "nobody.home"');
 
-    await m.createVM('nocaps');
+    await m.createVM('nocaps', { capabilities: { olfi: false } });
     const denied = await m.executeVMSync('nocaps', 'require("bioxen.host")');
     expect(denied.error?.message).toContain("needs the 'olfi' or 'metrics' capability");
     await m.createVM('olfionly', { capabilities: { olfi: true } });
