@@ -90,7 +90,7 @@ export class InteractiveSession {
 
   private async feedLine(line: string): Promise<InputResult> {
     this.touch();
-    this.push('input', `${line}\n`);
+    this.push('input', `${line}\n`, this.continuing);
     const outcome = await this.process.request({ op: 'repl', line }, { onChunk: (stream, text) => this.push(stream, text) });
     this.continuing = outcome.t === 'more';
     this.pushOutcome(outcome);
@@ -157,8 +157,9 @@ export class InteractiveSession {
 
   // Output --------------------------------------------------------------------------------------
 
-  push(stream: OutputStream, text: string): void {
-    const chunk = this.buffer.push(stream, text);
+  /** `continuation` marks echoed input that continues an incomplete chunk. */
+  push(stream: OutputStream, text: string, continuation = false): void {
+    const chunk = this.buffer.push(stream, text, Date.now(), continuation);
     if (!this.options.onOutput) return;
     this.pendingEvents.push(chunk);
     this.batchTimer ??= setTimeout(() => this.flushEvents(), OUTPUT_BATCH_MS);

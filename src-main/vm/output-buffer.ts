@@ -31,8 +31,9 @@ export class OutputBuffer {
     return this.nextSeq - (this.chunks.length - this.head);
   }
 
-  push(stream: OutputStream, text: string, at = Date.now()): OutputChunk {
+  push(stream: OutputStream, text: string, at = Date.now(), continuation = false): OutputChunk {
     const chunk: OutputChunk = { seq: this.nextSeq++, stream, text, at };
+    if (continuation) chunk.continuation = true;
     this.chunks.push(chunk);
     this.bytes += text.length;
     this.evict();

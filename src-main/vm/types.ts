@@ -72,6 +72,8 @@ export interface OutputChunk {
   stream: OutputStream;
   text: string;
   at: number;
+  /** On echoed 'input': the line continued an incomplete chunk (the REPL prompted `>> `, not `> `). */
+  continuation?: boolean;
 }
 
 export interface SessionInfo {

@@ -327,6 +327,26 @@ describe('VMManager', () => {
     expect(JSON.parse(emits[0]!.data.frame)).toHaveProperty('payload');
   });
 
+  it('marks echoed input that continues an incomplete chunk, until the chunk ends or is discarded', async () => {
+    const m = fresh();
+    const s = await m.createInteractiveVM('echo');
+    await s.sendInput('function add(a,\n b)');
+    await s.sendInput('  return a + b');
+    await s.sendInput('end');
+    await s.sendInput('if add(1, 2) == 3 then');
+    expect(s.interrupt()).toBe(true);
+    await s.sendInput('add(1, 2)');
+    const echoed = s.readChunks().filter((c) => c.stream === 'input').map((c) => [c.text, c.continuation ?? false]);
+    expect(echoed).toEqual([
+      ['function add(a,\n', false],
+      [' b)\n', true],
+      ['  return a + b\n', true],
+      ['end\n', true],
+      ['if add(1, 2) == 3 then\n', false],
+      ['add(1, 2)\n', false],
+    ]);
+  });
+
   it('resolves bioxen.metrics from its rock in lua/packages, which asks the host with {vm}', async () => {
     const m = fresh();
     const asked: unknown[] = [];

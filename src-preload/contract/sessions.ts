@@ -51,6 +51,8 @@ export const outputChunkSchema = z.object({
   stream: outputStreamSchema,
   text: z.string(),
   at: z.number(),
+  /** On echoed 'input': the line continued an incomplete chunk (prompt `>> `). */
+  continuation: z.boolean().optional(),
 });
 
 /** A window of a session's output buffer: chunks with seq ≥ the requested cursor, and where to read next. */

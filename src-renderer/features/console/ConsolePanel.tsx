@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPending, sessionsStore, useSessions } from '../../stores/sessions';
-import { buildLines, emptyLineBuffer, linesAsText } from './console-lines';
+import { buildLines, emptyLineBuffer, linesAsText, promptOf } from './console-lines';
 
 const ROW_HEIGHT = 19;
 
@@ -107,7 +107,7 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
             const line = lines[row.index]!;
             return (
               <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
-                {line.stream === 'input' ? `> ${line.text}` : line.text || '\u00a0'}
+                {line.stream === 'input' ? promptOf(line) + line.text : line.text || '\u00a0'}
               </div>
             );
           })}

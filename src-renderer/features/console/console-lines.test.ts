@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
-import { buildLines, emptyLineBuffer, toConsoleLines } from './console-lines';
+import { buildLines, emptyLineBuffer, promptOf, toConsoleLines } from './console-lines';
 
 let seq = 0;
 const chunk = (stream: OutputStream, text: string): OutputChunk => ({ seq: seq++, stream, text, at: 0 });
@@ -19,6 +19,17 @@ describe('console lines', () => {
       ['value', '4'],
       ['value', '5'],
     ]);
+  });
+
+  it('shows echoed input after the prompt it was typed at: `>> ` for a continuation line', () => {
+    const lines = toConsoleLines([chunk('input', 'for i = 1, 2 do\n'), { ...chunk('input', 'print(i)\n'), continuation: true }, chunk('stdout', '1\n')]);
+    expect(lines.map((l) => [l.stream, promptOf(l) + l.text])).toEqual([
+      ['input', '> for i = 1, 2 do'],
+      ['input', '>> print(i)'],
+      ['stdout', '1'],
+    ]);
+    expect(lines[1]!.continuation).toBe(true);
+    expect(lines[0]!.continuation).toBeUndefined();
   });
 
   it('keeps only the newest lines, with keys stable across appends', () => {

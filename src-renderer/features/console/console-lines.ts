@@ -11,6 +11,8 @@ export interface ConsoleLine {
   key: string;
   stream: OutputStream;
   text: string;
+  /** Echoed input that continued an incomplete chunk: shown after `>> ` rather than `> `. */
+  continuation?: boolean;
 }
 
 export interface LineBuffer {
@@ -44,12 +46,24 @@ export function appendLines(buffer: LineBuffer, chunks: readonly OutputChunk[], 
     parts.forEach((part, index) => {
       const last = lines[lines.length - 1];
       if (index === 0 && open && last && last.stream === chunk.stream) lines[lines.length - 1] = { ...last, text: last.text + part };
-      else lines.push({ key: `${chunk.seq}:${index}`, stream: chunk.stream, text: part });
+      else lines.push(newLine(chunk, index, part));
     });
     // Values, errors, echoed input and system notes are whole lines even without a trailing newline.
     open = !endsWithNewline && (chunk.stream === 'stdout' || chunk.stream === 'stderr');
   }
   return { lines: lines.length > max ? lines.slice(lines.length - max) : lines, lastChunk: chunks[chunks.length - 1]!, open };
+}
+
+function newLine(chunk: OutputChunk, index: number, text: string): ConsoleLine {
+  const line: ConsoleLine = { key: `${chunk.seq}:${index}`, stream: chunk.stream, text };
+  if (chunk.continuation) line.continuation = true;
+  return line;
+}
+
+/** The REPL prompt an echoed input line was typed at, as the console shows it; none for output. */
+export function promptOf(line: ConsoleLine): string {
+  if (line.stream !== 'input') return '';
+  return line.continuation ? '>> ' : '> ';
 }
 
 export function toConsoleLines(chunks: readonly OutputChunk[], max = MAX_LINES): readonly ConsoleLine[] {

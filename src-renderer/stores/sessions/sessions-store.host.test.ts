@@ -11,7 +11,7 @@ import { createServices, type Services } from '../../../src-main/services';
 import { BridgeClient } from '../../bridge/bridge-client';
 import { WebSocketTransport } from '../../bridge/websocket-transport';
 import { webSocketUrl } from '../../bridge';
-import { toConsoleLines } from '../../features/console/console-lines';
+import { promptOf, toConsoleLines } from '../../features/console/console-lines';
 import { createSessionsStore } from './sessions-store';
 
 let dataDir: string;
@@ -79,6 +79,9 @@ describe('sessions store over the browser host', () => {
     await store.getState().sendInput('store-a', 'twice(21)');
     await until(() => consoleText(store, 'store-a').includes('value:42'), 'the value 42 in the console');
     expect(consoleText(store, 'store-a')).toContain('input:twice(21)');
+    // Lines that continued the function's chunk come back marked and show the `>> ` prompt.
+    const echoed = toConsoleLines(store.getState().outputs['store-a']!.chunks).filter((line) => line.stream === 'input');
+    expect(echoed.map((line) => promptOf(line) + line.text)).toEqual(['> function twice(n)', '>> return n * 2', '>> end', '> twice(21)']);
     expect(store.getState().history['store-a']).toEqual(['function twice(n)', 'return n * 2', 'end', 'twice(21)']);
   });
 
