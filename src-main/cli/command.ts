@@ -37,3 +37,38 @@ export function parseArgs(args: readonly string[], spec: { boolean?: readonly st
   }
   return { flags, positional };
 }
+
+export type Flags = Record<string, string | boolean>;
+
+/** The value of a string flag, or undefined when it was not given. */
+export function stringFlag(flags: Flags, name: string): string | undefined {
+  const value = flags[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A numeric flag; `above` rejects values that are not greater than it (e.g. 0 for "positive"). */
+export function numberFlag(flags: Flags, name: string, fallback: number, options?: { above?: number }): number;
+export function numberFlag(flags: Flags, name: string, fallback: undefined, options?: { above?: number }): number | undefined;
+export function numberFlag(flags: Flags, name: string, fallback: number | undefined, options: { above?: number } = {}): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got "${String(raw)}"`);
+  if (options.above !== undefined && value <= options.above) throw new UsageError(`--${name} needs a number above ${options.above}, got "${raw}"`);
+  return value;
+}
+
+/** Resolves on Ctrl-C / SIGTERM, or after `seconds` when given. */
+export function untilStopped(seconds?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -1,5 +1,5 @@
 // `bioxen hypervisor simulate|watch`: a stand-in hypervisor and a terminal view of a real one.
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { numberFlag, parseArgs, untilStopped, UsageError, type CliCommand } from '../command';
 import { HypervisorBridge } from '../../hypervisor/hypervisor-bridge';
 import { HypervisorSimulator } from '../../hypervisor/hypervisor-simulator';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, parseEndpoint } from '../../hypervisor/endpoint';
@@ -7,36 +7,6 @@ import { DEFAULT_STREAM } from '../../hypervisor/metrics-stream-publisher';
 import { resolveDataDir } from '../../config/data-dir';
 import { resolveRedis, type ResolvedRedis } from '../../olfi/redis-endpoint';
 import type { StoredMetric } from '../../hypervisor/metrics-store';
-
-function numberFlag(flags: Record<string, string | boolean>, name: string, fallback: number): number {
-  const raw = flags[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got "${String(raw)}"`);
-  return value;
-}
-
-/** Resolves on Ctrl-C / SIGTERM, or after `seconds` when given. */
-function runUntilStopped(seconds: number | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
-
-function durationFlag(flags: Record<string, string | boolean>): number | undefined {
-  if (flags.duration === undefined) return undefined;
-  const seconds = numberFlag(flags, 'duration', 0);
-  if (seconds <= 0) throw new UsageError('--duration needs a number of seconds above 0');
-  return seconds;
-}
 
 const simulate: CliCommand = {
   path: ['hypervisor', 'simulate'],
@@ -58,10 +28,10 @@ const simulate: CliCommand = {
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
-    const duration = durationFlag(flags);
+    const duration = numberFlag(flags, 'duration', undefined, { above: 0 });
     const port = await sim.start();
     process.stdout.write(`hypervisor simulator listening on ${typeof flags.host === 'string' ? flags.host : DEFAULT_HYPERVISOR_HOST}:${port} — VMs ${sim.vmIds.join(', ')} at ${numberFlag(flags, 'rate', 10)} Hz (Ctrl-C to stop)\n`);
-    await runUntilStopped(duration);
+    await untilStopped(duration);
     const stats = sim.stats();
     await sim.stop();
     process.stdout.write(`stopped: ${stats.ticks} ticks, ${stats.linesSent} lines sent, ${stats.linesSkipped} skipped for slow clients\n`);
@@ -85,7 +55,7 @@ const watch: CliCommand = {
     'Connect to a BioXen hypervisor and print each validated sample; --publish republishes to the Redis stream (the configured Redis, else the data dir\'s embedded one; --redis URL picks another).',
   async run(args) {
     const { flags } = parseArgs(args, { string: ['endpoint', 'redis', 'stream', 'duration', 'data-dir'], boolean: ['json', 'publish'] });
-    const duration = durationFlag(flags);
+    const duration = numberFlag(flags, 'duration', undefined, { above: 0 });
     let endpoint: { host: string; port: number };
     try {
       endpoint = parseEndpoint(typeof flags.endpoint === 'string' ? flags.endpoint : `${DEFAULT_HYPERVISOR_HOST}:${DEFAULT_HYPERVISOR_PORT}`);
@@ -113,7 +83,7 @@ const watch: CliCommand = {
       process.stderr.write(`[bridge] ${status.state} ${status.host}:${status.port}${why}\n`);
     });
     bridge.start();
-    await runUntilStopped(duration);
+    await untilStopped(duration);
     await bridge.stop();
     const { ingest, publisher } = bridge.status();
     await redis?.release();

@@ -1,15 +1,7 @@
 // `bioxen net ring`: a P2P ring of networked Lua VMs exchanging heartbeats, through the engine.
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { numberFlag, parseArgs, UsageError, type CliCommand } from '../command';
 import { DEFAULT_RING_OPTIONS, runP2PRing, validateRingOptions, defaultRingTemplatePath, type RingOptions } from '../../hypervisor/p2p-ring';
 import { VMManager } from '../../vm/vm-manager';
-
-function numberFlag(flags: Record<string, string | boolean>, name: string, fallback: number): number {
-  const raw = flags[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got "${String(raw)}"`);
-  return value;
-}
 
 function ringOptions(args: readonly string[]): { options: RingOptions; lua?: string } {
   const { flags } = parseArgs(args, { string: ['size', 'base-port', 'duration', 'interval', 'host', 'lua'], boolean: ['allow-remote'] });

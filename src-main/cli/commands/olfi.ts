@@ -1,6 +1,6 @@
 // `bioxen olfi publish|tail|simulate`: the Ol-Fi stream from a terminal.
 import { Redis } from 'ioredis';
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { numberFlag, parseArgs, stringFlag as text, untilStopped, UsageError, type CliCommand, type Flags } from '../command';
 import { resolveDataDir } from '../../config/data-dir';
 import { buildFrame, MESSAGE_TYPES, PRIORITIES, type MessageType, type Priority } from '../../olfi/frame-codec';
 import { OlFiMirror } from '../../olfi/olfi-mirror';
@@ -11,21 +11,6 @@ import { resolveRedis, RedisUrlError, type ResolvedRedis } from '../../olfi/redi
 import { entryTimeMs, type OlFiEntry } from '../../olfi/stream-entry';
 
 const CONNECTION = ['redis', 'stream', 'data-dir'] as const;
-
-type Flags = Record<string, string | boolean>;
-
-function text(flags: Flags, name: string): string | undefined {
-  const value = flags[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function positiveNumber(flags: Flags, name: string, fallback: number | undefined): number | undefined {
-  const raw = text(flags, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} needs a number above 0, got "${raw}"`);
-  return value;
-}
 
 async function connection(flags: Flags): Promise<ResolvedRedis> {
   try {
@@ -40,21 +25,6 @@ function client(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 3 ? null : 200) });
   redis.on('error', () => undefined);
   return redis;
-}
-
-/** Resolves on Ctrl-C / SIGTERM, or after `seconds` when given. */
-function untilStopped(seconds: number | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }
 
 function frameFromFlags(flags: Flags): string {
@@ -111,7 +81,7 @@ const tail: CliCommand = {
   summary: 'Follow the Ol-Fi stream: new frames (or those after --from ID; 0 = all), classified; stops after --count N.',
   async run(args) {
     const { flags } = parseArgs(args, { string: [...CONNECTION, 'from', 'count'], boolean: ['json'] });
-    const count = positiveNumber(flags, 'count', undefined);
+    const count = numberFlag(flags, 'count', undefined, { above: 0 });
     const from = text(flags, 'from');
     if (from !== undefined && !/^\d+(-\d+)?$/.test(from)) throw new UsageError(`--from needs a stream id like 1700000000000-0 (or 0 for the whole stream), got "${from}"`);
     const redis = await connection(flags);
@@ -131,7 +101,7 @@ const tail: CliCommand = {
       if (s.state !== 'connected' && s.reason) process.stderr.write(`olfi tail: ${s.state}: ${s.reason}\n`);
     });
     mirror.start();
-    await Promise.race([enough, untilStopped(undefined)]);
+    await Promise.race([enough, untilStopped()]);
     await mirror.stop();
     await redis.release();
     return 0;
@@ -144,12 +114,12 @@ const simulate: CliCommand = {
   summary: 'Play a cellular-VM scenario (quorum sensing, status exchanges, emergency shutdown) onto the stream at N frames/s.',
   async run(args) {
     const { flags } = parseArgs(args, { string: [...CONNECTION, 'rate', 'duration', 'cells', 'noise', 'seed'] });
-    const rate = positiveNumber(flags, 'rate', 20)!;
-    const duration = positiveNumber(flags, 'duration', undefined);
+    const rate = numberFlag(flags, 'rate', 20, { above: 0 });
+    const duration = numberFlag(flags, 'duration', undefined, { above: 0 });
     const noiseText = text(flags, 'noise');
     const noise = noiseText === undefined ? undefined : Number(noiseText);
     if (noise !== undefined && !(noise >= 0 && noise <= 1)) throw new UsageError(`--noise needs a fraction 0–1, got "${noiseText}"`);
-    const scenario = new OlFiScenario({ cells: positiveNumber(flags, 'cells', 4), seed: positiveNumber(flags, 'seed', 1), noise });
+    const scenario = new OlFiScenario({ cells: numberFlag(flags, 'cells', 4, { above: 0 }), seed: numberFlag(flags, 'seed', 1, { above: 0 }), noise });
     const redis = await connection(flags);
     const conn = client(redis.url);
     const publisher = new OlFiPublisher(conn, { streamKey: text(flags, 'stream'), url: redis.url });
