@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { endpointFromSetting } from '../hypervisor/endpoint';
 import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 
 describe('SettingsStore', () => {
@@ -35,6 +36,33 @@ describe('SettingsStore', () => {
     await expect(store.update({ redisUrl: 'http://localhost' } as never)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('redisUrl') });
     await expect(store.update({ limits: { memoryMb: -1 } })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('takes the hypervisor endpoint as tcp://host:port or host:port, and the bridge parses what it takes', async () => {
+    const store = await SettingsStore.open(file);
+    const accepted: [string, { host: string; port: number }][] = [
+      ['tcp://127.0.0.1:12345', { host: '127.0.0.1', port: 12345 }],
+      ['tcp://hv.lab:4000', { host: 'hv.lab', port: 4000 }],
+      ['tcp://[::1]:9000', { host: '::1', port: 9000 }],
+      ['hv.lab:1', { host: 'hv.lab', port: 1 }],
+      ['10.0.0.2:65535', { host: '10.0.0.2', port: 65535 }],
+      ['[fe80::1]:12345', { host: 'fe80::1', port: 12345 }],
+      // URLs saved by earlier versions stay valid.
+      ['http://127.0.0.1:8080', { host: '127.0.0.1', port: 8080 }],
+      ['ws://hv.lab:9001', { host: 'hv.lab', port: 9001 }],
+    ];
+    for (const [value, endpoint] of accepted) {
+      expect((await store.update({ hypervisorEndpoint: value })).hypervisorEndpoint).toBe(value);
+      expect(endpointFromSetting(value)).toEqual(endpoint);
+    }
+    for (const value of ['hv.lab', 'hv.lab:0', 'hv.lab:65536', 'hv_lab:4000', '[not-ipv6]:1', 'tcp://hv.lab', 'tcp://hv.lab:0', 'tcp://hv.lab:1/path', 'udp://hv.lab:1', ':12345']) {
+      await expect(store.update({ hypervisorEndpoint: value }), value).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringContaining('hypervisorEndpoint: the hypervisor endpoint must be tcp://host:port or host:port with a port from 1 to 65535'),
+      });
+    }
+    expect(store.get().hypervisorEndpoint).toBe('ws://hv.lab:9001');
+    expect((await store.update({ hypervisorEndpoint: null })).hypervisorEndpoint).toBeNull();
   });
 
   it('fills fields a file omits and names the file when it is broken', async () => {

@@ -15,13 +15,55 @@ const url = (schemes: readonly string[], what: string) =>
       }
     }, `${what} must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`);
 
+// Pure checks (this file also runs in the renderer): src-main/hypervisor/endpoint.ts parses
+// every value they accept.
+const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const HOST_PORT = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/;
+
+function isIPv6(text: string): boolean {
+  try {
+    return new URL(`tcp://[${text}]`).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const isPort = (text: string) => /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535;
+
+/** `host:port` with a host name, an IPv4 address or a bracketed IPv6 address, and a port 1–65535. */
+function isHostPort(value: string): boolean {
+  const match = HOST_PORT.exec(value);
+  if (!match) return false;
+  const [, ipv6, host, port] = match;
+  return (ipv6 !== undefined ? isIPv6(ipv6) : HOSTNAME.test(host!)) && isPort(port!);
+}
+
+/** The hypervisor speaks plain TCP: `tcp://host:port` or `host:port`. http/https/ws/wss URLs saved by earlier versions stay valid. */
+function isHypervisorEndpoint(value: string): boolean {
+  if (!value.includes('://')) return isHostPort(value);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return true;
+  const bare = url.username === '' && url.password === '' && url.search === '' && url.hash === '' && ['', '/'].includes(url.pathname);
+  return url.protocol === 'tcp:' && bare && isHostPort(`${url.hostname}:${url.port}`);
+}
+
+const hypervisorEndpoint = z
+  .string()
+  .max(2000)
+  .refine(isHypervisorEndpoint, 'the hypervisor endpoint must be tcp://host:port or host:port with a port from 1 to 65535 (example: tcp://127.0.0.1:12345)');
+
 export const settingsSchema = z.object({
   theme: z.enum(['dark', 'light']),
   /** Path or name of the Lua executable for new sessions; null = the best discovered one. */
   luaExecutable: z.string().min(1).max(1000).nullable(),
   /** null = start an embedded redis-server in the data dir. */
   redisUrl: url(['redis:', 'rediss:'], 'the Redis URL').nullable(),
-  hypervisorEndpoint: url(['http:', 'https:', 'ws:', 'wss:'], 'the hypervisor endpoint').nullable(),
+  hypervisorEndpoint: hypervisorEndpoint.nullable(),
   /** Limits new sessions start with. */
   limits: limitsSchema,
   editor: z.object({
