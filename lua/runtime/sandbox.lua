@@ -456,8 +456,9 @@ local function require_network_module(name, cfg)
     real_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 3)
   end
   if not socket_policy then
-    socket_policy = dofile(RUNTIME_DIR .. 'socket_policy.lua')
-    socket_policy.apply(real_require('socket'), function() return cfg.caps.remoteNetwork == true end)
+    local policy = dofile(RUNTIME_DIR .. 'socket_policy.lua')
+    policy.apply(real_require('socket'), function() return cfg.caps.remoteNetwork == true end)
+    socket_policy = policy
   end
   if socket_policy.BLOCKED_MODULES[name] then
     real_error(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name), 3)
