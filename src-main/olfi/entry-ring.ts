@@ -1,8 +1,7 @@
 // Fixed-capacity ring of the newest stream entries; the oldest fall out and are counted as dropped.
-import type { OlFiEntry } from './stream-entry';
 
-export class EntryRing {
-  private readonly slots: (OlFiEntry | undefined)[];
+export class EntryRing<T> {
+  private readonly slots: (T | undefined)[];
   private start = 0;
   private size = 0;
   private droppedCount = 0;
@@ -21,7 +20,7 @@ export class EntryRing {
     return this.droppedCount;
   }
 
-  push(entry: OlFiEntry): void {
+  push(entry: T): void {
     if (this.size < this.capacity) {
       this.slots[(this.start + this.size) % this.capacity] = entry;
       this.size++;
@@ -33,18 +32,18 @@ export class EntryRing {
   }
 
   /** i = 0 is the oldest buffered entry. */
-  at(i: number): OlFiEntry | undefined {
+  at(i: number): T | undefined {
     if (i < 0 || i >= this.size) return undefined;
     return this.slots[(this.start + i) % this.capacity];
   }
 
-  newest(): OlFiEntry | undefined {
+  newest(): T | undefined {
     return this.at(this.size - 1);
   }
 
   /** Up to `count` entries, newest first, skipping the `offset` newest. */
-  newestFirst(offset: number, count: number): OlFiEntry[] {
-    const out: OlFiEntry[] = [];
+  newestFirst(offset: number, count: number): T[] {
+    const out: T[] = [];
     for (let i = this.size - 1 - offset; i >= 0 && out.length < count; i--) out.push(this.at(i)!);
     return out;
   }

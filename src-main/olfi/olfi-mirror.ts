@@ -1,10 +1,12 @@
-// Live, bounded mirror of an Ol-Fi Redis stream: a blocking XREAD loop from the last seen id, classified
-// entries in a ring buffer, batched update events, reconnect with backoff and resume without loss or duplicates.
+// Live, bounded mirror of an Ol-Fi Redis stream: a blocking XREAD loop from the last seen id on its own
+// reader connection, classified entries in a ring buffer (compact: frames are parsed again on demand),
+// batched update events, reconnect with backoff and resume without loss or duplicates.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { MVOC_COMPOUNDS, canonicalMvocName } from './mvoc-library';
 import { EntryRing } from './entry-ring';
-import { compareStreamIds, toEntry, type OlFiEntry } from './stream-entry';
+import { ReaderConnection } from './reader-connection';
+import { compareStreamIds, expandEntry, readEntry, toEntry, type BufferedEntry, type OlFiEntry } from './stream-entry';
 import {
   defaultRedisFactory,
   describeRedisError,
@@ -58,7 +60,7 @@ export interface MirrorOptions {
   start?: { newest: true } | { last: number } | { from: string };
   /** Update batching interval (default 33 ms). */
   batchMs?: number;
-  /** XREAD COUNT per call (default 5000). */
+  /** XREAD COUNT per call (default 10000). */
   readCount?: number;
   /** XREAD BLOCK timeout (default 2000 ms); the loop re-issues the read after it. */
   blockMs?: number;
@@ -88,12 +90,13 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   readonly streamKey: string;
   private readonly url: string;
   private readonly redactedUrl: string;
-  private readonly ring: EntryRing;
+  private readonly ring: EntryRing<BufferedEntry>;
   private readonly batchMs: number;
   private readonly readCount: number;
   private readonly blockMs: number;
   private readonly factory: RedisFactory;
-  private reader: Redis | undefined;
+  private reader: ReaderConnection | undefined;
+  private wakeLoop: (() => void) | undefined;
   private commands: Redis | undefined;
   private loop: Promise<void> | undefined;
   private statusValue: MirrorStatus;
@@ -113,7 +116,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     this.streamKey = options.streamKey ?? 'olfi_stream';
     this.ring = new EntryRing(options.capacity ?? 100_000);
     this.batchMs = options.batchMs ?? 33;
-    this.readCount = options.readCount ?? 5000;
+    this.readCount = options.readCount ?? 10_000;
     this.blockMs = options.blockMs ?? 2000;
     this.factory = options.redisFactory ?? defaultRedisFactory;
     const start = options.start;
@@ -134,15 +137,15 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   start(): void {
     if (this.statusValue.state !== 'idle') throw new OlFiMirrorError('conflict', `the Ol-Fi mirror is ${this.statusValue.state}; create a new one to start again`);
     this.setStatus('connecting');
-    this.reader = this.connect('bioxen-olfi-reader', true);
-    this.commands = this.connect('bioxen-olfi-commands', false);
-    this.loop = this.readLoop(this.reader);
+    this.commands = this.connectCommands();
+    this.loop = this.readLoop();
   }
 
   async stop(): Promise<void> {
     if (this.statusValue.state === 'stopped') return;
     this.setStatus('stopped');
-    this.reader?.disconnect();
+    this.reader?.close();
+    this.wakeLoop?.();
     this.commands?.disconnect();
     await this.loop;
     this.flush();
@@ -156,7 +159,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
 
   /** Buffered entries, newest first, skipping the `offset` newest: the live table's window. */
   window(offset: number, count: number): OlFiEntry[] {
-    return this.ring.newestFirst(Math.max(0, offset), Math.max(0, Math.min(count, HISTORY_MAX)));
+    return this.ring.newestFirst(Math.max(0, offset), Math.max(0, Math.min(count, HISTORY_MAX))).map(expandEntry);
   }
 
   get buffered(): number {
@@ -202,29 +205,18 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     };
   }
 
-  private connect(name: string, blocking: boolean): Redis {
+  /** The connection for one-off commands (history, length): fails fast instead of queueing while Redis is away. */
+  private connectCommands(): Redis {
     const redis = this.factory(this.url, {
-      connectionName: name,
+      connectionName: 'bioxen-olfi-commands',
       lazyConnect: false,
-      // The reader queues its XREAD while reconnecting and resends it after; one-off commands fail fast instead.
-      maxRetriesPerRequest: blocking ? null : 1,
-      enableOfflineQueue: blocking,
-      autoResendUnfulfilledCommands: blocking,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
       retryStrategy: (attempt) => reconnectDelay(attempt),
       reconnectOnError: () => false,
     });
-    if (blocking) {
-      redis.on('ready', () => this.setStatus('connected'));
-      redis.on('close', () => {
-        if (this.statusValue.state !== 'stopped') this.setStatus('reconnecting', this.statusValue.reason ?? `lost the connection to ${this.redactedUrl}`);
-      });
-      redis.on('error', (err) => {
-        if (this.statusValue.state !== 'stopped') this.setStatus(this.statusValue.state === 'connected' ? 'reconnecting' : this.statusValue.state, describeRedisError(err, this.redactedUrl));
-      });
-    } else {
-      // Errors of the command connection surface through the calls that hit them.
-      redis.on('error', () => undefined);
-    }
+    // Its errors surface through the calls that hit them.
+    redis.on('error', () => undefined);
     return redis;
   }
 
@@ -238,26 +230,53 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     }
   }
 
-  private async readLoop(reader: Redis): Promise<void> {
+  private async readLoop(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       try {
+        const reader = await this.openReader();
         if (this.lastId === undefined) await this.loadStart(reader);
         const reply = await reader.call('XREAD', 'COUNT', String(this.readCount), 'BLOCK', String(this.blockMs), 'STREAMS', this.streamKey, this.lastId!);
         this.ingest(entriesOfXread(reply));
-        if (!this.stopped && this.statusValue.state !== 'connected') this.setStatus('connected');
         failures = 0;
       } catch (err) {
         if (this.stopped) return;
         failures++;
-        this.setStatus(reader.status === 'ready' ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
-        await delay(reconnectDelay(failures));
+        // A refused command on a live connection is an error; anything else means the connection is gone.
+        this.setStatus(this.reader?.state === 'ready' ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
+        await this.pause(reconnectDelay(failures));
       }
     }
   }
 
+  private async openReader(): Promise<ReaderConnection> {
+    if (this.reader?.state === 'ready') return this.reader;
+    this.reader?.close();
+    this.reader = undefined;
+    const reader = await ReaderConnection.open(this.url, 'bioxen-olfi-reader');
+    if (this.stopped) {
+      reader.close();
+      throw new OlFiMirrorError('conflict', 'the Ol-Fi mirror is stopped');
+    }
+    this.reader = reader;
+    this.setStatus('connected');
+    return reader;
+  }
+
+  /** Waits before the next attempt; stop() ends the wait at once. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeLoop = done;
+    });
+  }
+
   /** Resolves the first id to read after: the stream's newest entry, after loading the last N if asked. */
-  private async loadStart(reader: Redis): Promise<void> {
+  private async loadStart(reader: ReaderConnection): Promise<void> {
     const start = this.options.start ?? { newest: true };
     if ('from' in start) {
       this.lastId = start.from;
@@ -283,9 +302,9 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     while (start < raw.length && this.lastId !== undefined && compareStreamIds(raw[start]![0], this.lastId) <= 0) start++;
     for (let i = start; i < raw.length; i++) {
       const [id, fields] = raw[i]!;
-      const entry = toEntry(id, fields);
+      const { entry, buffered } = readEntry(id, fields);
       this.lastId = id;
-      this.ring.push(entry);
+      this.ring.push(buffered);
       this.receivedCount++;
       this.byStatus[entry.status] = (this.byStatus[entry.status] ?? 0) + 1;
       this.countRate(second, entry.mvoc);
@@ -348,7 +367,3 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
 }
 
 const knownNames = new Set(MVOC_COMPOUNDS.map((c) => c.name));
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
