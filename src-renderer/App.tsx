@@ -36,14 +36,15 @@ export function App() {
 
   const { setLayout, setSettingsOpen } = settingsStore.getState();
   const View = view.component;
+  const sidebarWidth = layout.sidebarWidths[view.id] ?? view.width;
 
   return (
-    <div className="workbench" style={{ gridTemplateColumns: `48px ${layout.sidebarWidth}px 4px 1fr` }}>
+    <div className="workbench" style={{ gridTemplateColumns: `48px ${sidebarWidth}px 4px 1fr` }}>
       <ActivityBar views={sidebarViews} activeId={view.id} onSelect={setViewId} onSettings={() => setSettingsOpen(true)} />
       <aside className="sidebar" aria-label={`${view.title} sidebar`}>
         <View />
       </aside>
-      <Splitter orientation="vertical" label="Resize sidebar" size={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout({ sidebarWidth })} />
+      <Splitter orientation="vertical" label="Resize sidebar" size={sidebarWidth} onResize={(width) => setLayout({ sidebarWidths: { ...layout.sidebarWidths, [view.id]: width } })} />
       <main className="wb-main">
         <ErrorBanner />
         <EditorArea />

@@ -10,12 +10,14 @@ export interface SidebarView {
   title: string;
   /** A short glyph drawn in the activity bar; the title is its accessible name. */
   icon: string;
+  /** Sidebar width in px until the user drags it: lists are narrow, live tables and charts are wide. */
+  width: number;
   component: ComponentType;
 }
 
 export const sidebarViews: SidebarView[] = [
-  { id: 'sessions', title: 'Sessions', icon: '▶', component: SessionsView },
-  { id: 'packages', title: 'Packages', icon: '⬢', component: PackagesView },
-  { id: 'metrics', title: 'Metrics', icon: '∿', component: MetricsView },
-  { id: 'olfi', title: 'Ol-Fi', icon: '≋', component: OlFiView },
+  { id: 'sessions', title: 'Sessions', icon: '▶', width: 280, component: SessionsView },
+  { id: 'packages', title: 'Packages', icon: '⬢', width: 440, component: PackagesView },
+  { id: 'metrics', title: 'Metrics', icon: '∿', width: 620, component: MetricsView },
+  { id: 'olfi', title: 'Ol-Fi', icon: '≋', width: 620, component: OlFiView },
 ];

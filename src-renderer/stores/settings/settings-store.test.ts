@@ -10,7 +10,8 @@ describe('settings store', () => {
   });
 
   it('clamps stored pane sizes so no pane can disappear', () => {
-    expect(clampLayout({ sidebarWidth: 5, consoleHeight: 99_999 })).toEqual({ sidebarWidth: 180, consoleHeight: 900 });
-    expect(clampLayout({ sidebarWidth: Number.NaN })).toEqual(DEFAULT_LAYOUT);
+    expect(clampLayout({ sidebarWidths: { sessions: 5, olfi: 5000 }, consoleHeight: 99_999 })).toEqual({ sidebarWidths: { sessions: 180, olfi: 1000 }, consoleHeight: 900 });
+    expect(clampLayout({ sidebarWidths: { sessions: Number.NaN } })).toEqual(DEFAULT_LAYOUT);
+    expect(clampLayout({ sidebarWidths: 'wide' as never })).toEqual(DEFAULT_LAYOUT);
   });
 });

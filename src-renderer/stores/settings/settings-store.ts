@@ -8,7 +8,8 @@ import { errorMessage, type BridgeClient } from '../../bridge';
 export type AppInfo = MethodOutput<'app:info'>;
 
 export interface LayoutSizes {
-  sidebarWidth: number;
+  /** Sidebar width per activity view (a table of frames wants more room than a session list). */
+  sidebarWidths: Record<string, number>;
   consoleHeight: number;
 }
 
@@ -30,17 +31,21 @@ export interface SettingsActions {
 
 export type SettingsStore = SettingsState & SettingsActions;
 
-export const DEFAULT_LAYOUT: LayoutSizes = { sidebarWidth: 280, consoleHeight: 260 };
+export const DEFAULT_LAYOUT: LayoutSizes = { sidebarWidths: {}, consoleHeight: 260 };
+export const SIDEBAR_WIDTH_RANGE = { min: 180, max: 1000 } as const;
 const LAYOUT_KEY = 'bioxen.layout';
 
 /** Sizes are clamped so a bad stored value can never hide a pane. */
 export function clampLayout(layout: Partial<LayoutSizes>): LayoutSizes {
   const clamp = (value: unknown, min: number, max: number, fallback: number) =>
     typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
-  return {
-    sidebarWidth: clamp(layout.sidebarWidth, 180, 640, DEFAULT_LAYOUT.sidebarWidth),
-    consoleHeight: clamp(layout.consoleHeight, 80, 900, DEFAULT_LAYOUT.consoleHeight),
-  };
+  const widths = typeof layout.sidebarWidths === 'object' && layout.sidebarWidths !== null ? layout.sidebarWidths : {};
+  const sidebarWidths = Object.fromEntries(
+    Object.entries(widths)
+      .filter(([, width]) => typeof width === 'number' && Number.isFinite(width))
+      .map(([view, width]) => [view, clamp(width, SIDEBAR_WIDTH_RANGE.min, SIDEBAR_WIDTH_RANGE.max, 0)]),
+  );
+  return { sidebarWidths, consoleHeight: clamp(layout.consoleHeight, 80, 900, DEFAULT_LAYOUT.consoleHeight) };
 }
 
 function readStoredLayout(storage: Storage | undefined): LayoutSizes {
