@@ -16,6 +16,8 @@ const info = (msg) => { if (!quiet) log(msg); };
 const DEBIAN_PACKAGES = {
   'lua5.4': 'lua5.4',
   'liblua5.4-dev': null,
+  'lua5.3': 'lua5.3',
+  'lua5.2': 'lua5.2',
   'lua5.1': 'lua5.1',
   luajit: 'luajit',
   luarocks: 'luarocks',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from './lua-discovery';
 import { VMManager } from './vm-manager';
 
-const versions = ['lua5.4', 'lua5.1', 'luajit'].filter((name) => which(name));
+const versions = ['lua5.4', 'lua5.3', 'lua5.2', 'lua5.1', 'luajit'].filter((name) => which(name));
 
 describe.each(versions)('runner on %s', (lua) => {
   let manager: VMManager;
@@ -129,7 +129,8 @@ describe.each(versions)('runner on %s', (lua) => {
     expect(c.error?.message).toMatch(/module 'cjson' not found.*native capability/s);
   });
 
-  if (lua !== 'lua5.4') {
+  // setfenv/getfenv exist only in the 5.1 dialect (PUC 5.1 and LuaJIT).
+  if (lua === 'lua5.1' || lua === 'luajit') {
     it('blocks setfenv/getfenv escapes on 5.1', async () => {
       const r = await exec('return getfenv(0)');
       expect(r.error?.message).toContain('getfenv is blocked');
