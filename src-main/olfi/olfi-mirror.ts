@@ -253,12 +253,11 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     if (this.reader?.state === 'ready') return this.reader;
     this.reader?.close();
     this.reader = undefined;
-    const reader = await ReaderConnection.open(this.url, 'bioxen-olfi-reader');
-    if (this.stopped) {
-      reader.close();
-      throw new OlFiMirrorError('conflict', 'the Ol-Fi mirror is stopped');
-    }
+    // Kept before it is open so that stop() can close it mid-connect.
+    const reader = new ReaderConnection('bioxen-olfi-reader');
     this.reader = reader;
+    await reader.open(this.url);
+    if (this.stopped) throw new OlFiMirrorError('conflict', 'the Ol-Fi mirror is stopped');
     this.setStatus('connected');
     return reader;
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_NOT_FOUND_MESSAGE } from '../redis/redis-server-process';
@@ -15,6 +15,20 @@ afterEach(async () => {
   await Promise.all(owned.splice(0).map((o) => o.dispose()));
   await env.cleanup();
 });
+
+/** Pids of live processes whose working directory is `dir` (the embedded redis-server runs in <dataDir>/redis). */
+function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readlinkSync(`/proc/${name}/cwd`) === dir) pids.push(Number(name));
+    } catch {
+      // Gone meanwhile, or another user's process.
+    }
+  }
+  return pids;
+}
 
 function service(options: Partial<ConstructorParameters<typeof OlFiService>[0]> & { dataDir: string }) {
   const s = new OlFiService({ redisUrl: () => null, ...options });
@@ -42,6 +56,33 @@ describe('OlFiService', () => {
     expect(existsSync(join(dataDir, 'redis', 'server.json'))).toBe(false);
     expect(() => process.kill(record.pid, 0)).toThrow();
     expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
+  });
+
+  it('dispose right after start stops the embedded redis-server it was starting', async () => {
+    const dataDir = env.tempDir();
+    const redisDir = join(dataDir, 'redis');
+    const { s } = service({ dataDir });
+    const started = s.start();
+    let pids: number[] = [];
+    await waitFor(() => (pids = processesIn(redisDir)).length > 0, 'the embedded redis-server process');
+    await s.dispose();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    expect(processesIn(redisDir)).toEqual([]);
+    await expect(started).resolves.toMatchObject({ streamKey: 'olfi_stream' });
+    expect(s.status().mirror).toBeNull();
+    expect(existsSync(join(redisDir, 'server.json'))).toBe(false);
+  });
+
+  it('dispose in the same tick as start cancels it: no redis-server, no mirror', async () => {
+    const dataDir = env.tempDir();
+    const { s } = service({ dataDir });
+    const started = s.start();
+    await s.dispose();
+    const status = await started;
+    expect(status.mirror).toBeNull();
+    expect(status.error).toBeUndefined();
+    expect(processesIn(join(dataDir, 'redis'))).toEqual([]);
+    expect(s.status().mirror).toBeNull();
   });
 
   it('says how to fix a missing redis-server and keeps working otherwise', async () => {

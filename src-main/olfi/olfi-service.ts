@@ -61,6 +61,8 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   private activeUrl: string | undefined;
   private current: OlFiStatus;
   private starting: Promise<OlFiStatus> | undefined;
+  /** Cancels the start in progress (an embedded redis-server still starting) when the service closes. */
+  private startAbort: AbortController | undefined;
   private readonly factory: RedisFactory;
   private readonly detachers: Array<() => void> = [];
 
@@ -148,6 +150,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
   async dispose(): Promise<void> {
     for (const detach of this.detachers.splice(0)) detach();
+    this.startAbort?.abort();
     await this.starting;
     await this.close();
     this.removeAllListeners();
@@ -168,6 +171,16 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   }
 
   private async connect(): Promise<OlFiStatus> {
+    const abort = new AbortController();
+    this.startAbort = abort;
+    try {
+      return await this.connectUnless(abort.signal);
+    } finally {
+      if (this.startAbort === abort) this.startAbort = undefined;
+    }
+  }
+
+  private async connectUnless(cancelled: AbortSignal): Promise<OlFiStatus> {
     const configured = this.options.redisUrl();
     let url: string;
     if (configured) {
@@ -175,16 +188,19 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
       this.current = { ...this.current, source: 'configured', url: redactRedisUrl(url), error: undefined };
     } else {
       try {
-        this.lease = await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable);
+        this.lease = await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable, cancelled);
         url = this.lease.url;
         this.current = { ...this.current, source: 'embedded', url, error: undefined };
       } catch (err) {
+        if (cancelled.aborted) return this.status();
         const message = err instanceof RedisServerError ? err.message : `could not start the embedded redis-server: ${(err as Error).message}`;
         this.current = { ...this.current, source: 'none', url: null, error: message };
         this.emitStatus();
         return this.status();
       }
     }
+    // Closed while the lease was being granted: dispose() releases it; nothing else gets connected.
+    if (cancelled.aborted) return this.status();
     this.activeUrl = url;
     this.publisherRedis = this.factory(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => reconnectDelay(n) });
     this.publisherRedis.on('error', () => undefined);

@@ -21,13 +21,14 @@ export class ReaderConnection {
   private stateValue: ReaderState = 'connecting';
   private closeError: Error | undefined;
 
-  private constructor(private readonly name: string) {}
+  constructor(private readonly name: string) {}
 
-  /** Connects, authenticates, selects the database and names the client; rejects with the reason if any step fails. */
-  static async open(url: string, name: string): Promise<ReaderConnection> {
-    const connection = new ReaderConnection(name);
-    await connection.connect(new URL(url));
-    return connection;
+  /**
+   * Connects, authenticates, selects the database and names the client; rejects with the reason if any
+   * step fails. close() during open() ends it at once.
+   */
+  open(url: string): Promise<void> {
+    return this.connect(new URL(url));
   }
 
   get state(): ReaderState {
@@ -67,6 +68,7 @@ export class ReaderConnection {
     const db = url.pathname.replace(/^\//, '');
     if (db && db !== '0') await this.call('SELECT', db);
     await this.call('CLIENT', 'SETNAME', this.name);
+    if (this.stateValue === 'closed') throw this.closeError ?? new Error('Connection is closed.');
     socket.setTimeout(0);
     this.stateValue = 'ready';
   }

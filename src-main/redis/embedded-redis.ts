@@ -23,8 +23,11 @@ function embeddedRedisDir(dataDir: string): string {
   return join(dataDir, 'redis');
 }
 
-/** Connects to the data dir's running embedded Redis, or starts one (data kept in an append-only file). */
-export async function acquireEmbeddedRedis(dataDir: string, executable?: string): Promise<EmbeddedRedisLease> {
+/**
+ * Connects to the data dir's running embedded Redis, or starts one (data kept in an append-only file).
+ * Aborting `signal` stops a server this call is still starting; it then rejects with code 'cancelled'.
+ */
+export async function acquireEmbeddedRedis(dataDir: string, executable?: string, signal?: AbortSignal): Promise<EmbeddedRedisLease> {
   const dir = embeddedRedisDir(dataDir);
   const recordFile = join(dir, 'server.json');
   const running = readRecord(recordFile);
@@ -33,7 +36,7 @@ export async function acquireEmbeddedRedis(dataDir: string, executable?: string)
   }
   mkdirSync(dir, { recursive: true });
   const server = new RedisServerProcess(executable);
-  const info = await server.start({ dataDir: dir, persistence: 'aof' });
+  const info = await server.start({ dataDir: dir, persistence: 'aof' }, signal);
   writeFileSync(recordFile, JSON.stringify({ port: info.port, pid: info.pid } satisfies ServerRecord));
   return {
     url: info.url,

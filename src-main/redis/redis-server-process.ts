@@ -28,7 +28,7 @@ export interface RedisServerInfo {
 export class RedisServerError extends Error {
   constructor(
     message: string,
-    readonly code: 'not-found' | 'start-failed' | 'bad-state',
+    readonly code: 'not-found' | 'start-failed' | 'bad-state' | 'cancelled',
   ) {
     super(message);
     this.name = 'RedisServerError';
@@ -85,14 +85,36 @@ export class RedisServerProcess {
     return () => this.listeners.delete(listener);
   }
 
-  async start(options: RedisServerStartOptions): Promise<RedisServerInfo> {
+  /**
+   * Starts the server and resolves once it accepts connections. Aborting `signal` stops a server that is
+   * still starting (start() then rejects with code 'cancelled' once the process is gone).
+   */
+  async start(options: RedisServerStartOptions, signal?: AbortSignal): Promise<RedisServerInfo> {
     if (this.stateValue === 'starting' || this.stateValue === 'ready' || this.stateValue === 'stopping') {
       throw new RedisServerError(`redis-server is already ${this.stateValue}; stop it before starting again`, 'bad-state');
     }
+    const onAbort = () => void this.stop();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const info = await this.startOnFreePort(options, signal);
+      if (signal?.aborted) {
+        await this.stop();
+        throw cancelled();
+      }
+      return info;
+    } catch (err) {
+      throw signal?.aborted ? cancelled() : err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async startOnFreePort(options: RedisServerStartOptions, signal: AbortSignal | undefined): Promise<RedisServerInfo> {
     // A picked port can be taken by someone else between probe and bind; pick again a few times.
     const attempts = options.port === undefined ? 3 : 1;
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (await freePort());
+      if (signal?.aborted) throw cancelled();
       this.lastOptions = { dataDir: options.dataDir, port, persistence: options.persistence ?? 'aof' };
       try {
         return await this.launch(this.lastOptions);
@@ -210,6 +232,10 @@ export class RedisServerProcess {
     this.stateValue = state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+function cancelled(): RedisServerError {
+  return new RedisServerError('the redis-server start was cancelled (its owner was closed while it started)', 'cancelled');
 }
 
 function serverArgs(options: Required<RedisServerStartOptions>): string[] {
