@@ -16,6 +16,7 @@ local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coro
 local unpack = table.unpack or unpack
 local format, find, gsub, sub = string.format, string.find, string.gsub, string.sub
 local IS_51 = _VERSION == 'Lua 5.1'
+local RUNTIME_DIR = real_debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or './'
 local HOOK_EVERY = 1000
 
 -- A limit, once hit, stays hit for the rest of the run: the hook raises it again every
@@ -176,9 +177,21 @@ end
 string.rep = checked_rep -- luacheck: ignore 122
 string.dump = nil -- luacheck: ignore 122
 
+-- Raises msg at the position of the user code `level` frames up, like error(msg, level), but never
+-- at a runtime frame: a tail call (`return require "socket"`) would otherwise blame sandbox.lua.
+local function user_error(msg, level)
+  local info = real_debug.getinfo(level + 1, 'Sl')
+  local src = info and info.source or ''
+  if info and info.currentline and info.currentline > 0 and find(src, '@' .. RUNTIME_DIR, 1, true) ~= 1 then
+    real_error(format('%s:%d: %s', info.short_src, info.currentline, msg), 0)
+  end
+  real_error(msg, 0)
+end
+sandbox.user_error = user_error
+
 local function blocked(name, hint)
   return function()
-    real_error(format('%s is blocked in the sandbox%s', name, hint or ' (no VM capability allows it)'), 2)
+    user_error(format('%s is blocked in the sandbox%s', name, hint or ' (no VM capability allows it)'), 2)
   end
 end
 
@@ -260,7 +273,6 @@ local SAFE_GLOBALS = {
   'tonumber', 'tostring', 'type', 'unpack', '_VERSION',
 }
 local NETWORK_MODULES = { socket = true, ltn12 = true, mime = true }
-local RUNTIME_DIR = real_debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or './'
 local NEEDS_FS = " (needs the 'fs' capability)"
 
 -- What every environment starts from. Built once; each environment gets its own copies of the
@@ -406,7 +418,7 @@ local function check_kind(caps, kind)
   if real_type(kind) ~= 'string' then real_error('bioxen.host: kind must be a string', 3) end
   local needed = (kind == 'olfi' and 'olfi') or (find(kind, '^metrics%.') and 'metrics') or nil
   if needed and not caps[needed] then
-    real_error(format("bioxen.host: '%s' needs the '%s' capability — create the VM with capabilities { %s = true }",
+    user_error(format("bioxen.host: '%s' needs the '%s' capability — create the VM with capabilities { %s = true }",
       kind, needed, needed), 3)
   end
 end
@@ -428,13 +440,13 @@ local function builtin_module(name, env, cfg, host)
   local caps = cfg.caps
   if name == 'bioxen.host' then
     if not (caps.olfi or caps.metrics) then
-      real_error("module 'bioxen.host' needs the 'olfi' or 'metrics' capability — create the VM with one of them", 3)
+      user_error("module 'bioxen.host' needs the 'olfi' or 'metrics' capability — create the VM with one of them", 3)
     end
     return host_module(host, caps)
   end
   -- The metrics package is only a client of the host's metrics calls: say which capability is missing.
   if name == 'bioxen.metrics' and not caps.metrics then
-    real_error("module 'bioxen.metrics' needs the 'metrics' capability — create the VM with "
+    user_error("module 'bioxen.metrics' needs the 'metrics' capability — create the VM with "
       .. 'capabilities { metrics = true }', 3)
   end
   local lib = env[name]
@@ -453,7 +465,7 @@ end
 local socket_policy
 local function require_network_module(name, cfg)
   if not cfg.caps.networked then
-    real_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 3)
+    user_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 3)
   end
   if not socket_policy then
     local policy = dofile(RUNTIME_DIR .. 'socket_policy.lua')
@@ -461,7 +473,7 @@ local function require_network_module(name, cfg)
     socket_policy = policy
   end
   if socket_policy.BLOCKED_MODULES[name] then
-    real_error(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name), 3)
+    user_error(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name), 3)
   end
   return real_require(name)
 end
@@ -472,7 +484,7 @@ function sandbox.install_require(env, cfg, host)
   env.package.loadlib = blocked('package.loadlib')
   env.require = function(name)
     if real_type(name) ~= 'string' or not find(name, '^[%w_][%w_%.%-]*$') then
-      real_error(format("require: bad module name '%s'", real_tostring(name)), 2)
+      user_error(format("require: bad module name '%s'", real_tostring(name)), 2)
     end
     local cached = loaded[name]
     if cached ~= nil then return cached end
@@ -491,7 +503,7 @@ function sandbox.install_require(env, cfg, host)
         result = real_require(name)
       else
         local hint = cfg.caps.native and '' or '\n\t(C modules load only in VMs with the native capability)'
-        real_error(format("module '%s' not found:%s%s", name, tried, hint), 2)
+        user_error(format("module '%s' not found:%s%s", name, tried, hint), 2)
       end
     end
     if result == nil then result = true end

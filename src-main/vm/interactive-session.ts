@@ -174,12 +174,12 @@ export class InteractiveSession {
 
   private pushOutcome(outcome: RunnerOutcome): void {
     if (outcome.t === 'done' && outcome.values.length) this.push('value', `${outcome.values.join('\t')}\n`);
-    if (outcome.t === 'error') this.push('error', `${outcome.traceback ?? outcome.message}\n`);
+    if (outcome.t === 'error') this.push('error', `${errorText(outcome.message, outcome.traceback)}\n`);
   }
 
   private pushResult(result: ExecResult): void {
     if (result.values.length) this.push('value', `${result.values.join('\t')}\n`);
-    if (result.error) this.push('error', `${result.error.traceback ?? result.error.message}\n`);
+    if (result.error) this.push('error', `${errorText(result.error.message, result.error.traceback)}\n`);
   }
 
   /** Drains what `readerId` has not read yet, as text (input echo excluded). */
@@ -257,4 +257,10 @@ export class InteractiveSession {
     clearTimeout(this.batchTimer);
     this.flushEvents();
   }
+}
+
+/** The message, then the traceback; the runner's cleaned traceback may have dropped the message line. */
+function errorText(message: string, traceback: string | undefined): string {
+  if (!traceback) return message;
+  return traceback.includes(message) ? traceback : `${message}\n${traceback}`;
 }

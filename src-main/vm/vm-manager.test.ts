@@ -111,6 +111,18 @@ describe('VMManager', () => {
     expect((await m.executeVMSync('async', 'return 5')).values).toEqual(['5']);
   });
 
+  it('sandbox errors name the script position, never the runtime, in exec results and the console', async () => {
+    const m = fresh();
+    await m.createVM('blamed');
+    const tail = await m.executeVMSync('blamed', 'return require("socket")');
+    expect(tail.error?.message).toMatch(/^module 'socket' needs the 'networked' capability/);
+    await m.createInteractiveVM('blame');
+    await m.sendInput('blame', 'local s = require("socket")');
+    const shown = m.readOutput('blame');
+    expect(shown).toMatch(/^stdin:1: module 'socket' needs the 'networked' capability/);
+    expect(shown).not.toContain('lua/runtime');
+  });
+
   it('interactive sessions: seed example, readers, attach replay, detach errors', async () => {
     const m = fresh();
     const session = await m.createInteractiveVM('interactive_vm');
