@@ -45,6 +45,16 @@ test('interrupt an infinite loop, then keep using the session', async ({ page, h
   await expect(consoleOutput(page)).toContainText('still here', { timeout: 20_000 });
 });
 
+test('capabilities chosen in the dialog decide what the sandbox allows', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'closed');
+  await typeInConsole(page, 'require("socket")');
+  await expect(consoleOutput(page)).toContainText("needs the 'networked' capability", { timeout: 20_000 });
+  await createSession(page, 'open', ['Networked']);
+  await typeInConsole(page, 'type(require("socket").tcp)');
+  await expect(consoleOutput(page)).toContainText('function', { timeout: 20_000 });
+});
+
 test('a syntax error shows up as a marker in the editor', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'syntax');

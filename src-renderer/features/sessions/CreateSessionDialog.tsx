@@ -1,5 +1,5 @@
 // "New session": id, Lua version (from the executables the host discovered), environment,
-// networked, persistent and limits. Omitted limits take the defaults from settings.
+// capabilities, persistent and limits. Omitted limits take the defaults from settings.
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../src-preload/contract';
 import { bridge, errorMessage } from '../../bridge';
@@ -11,6 +11,26 @@ import { parseLimits, type LimitFields } from './session-limits';
 type Environment = MethodOutput<'packages:environments'>['environments'][number];
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+interface CapabilityChoices {
+  networked: boolean;
+  remoteNetwork: boolean;
+  fs: boolean;
+  olfi: boolean;
+  metrics: boolean;
+  native: boolean;
+}
+
+/** What each sandbox capability grants, in the words the dialog shows; the engine's defaults. */
+const CAPABILITIES: { key: keyof CapabilityChoices; label: string }[] = [
+  { key: 'networked', label: 'Networked — LuaSocket on loopback' },
+  { key: 'remoteNetwork', label: 'Remote network — other hosts and interfaces (needs Networked)' },
+  { key: 'fs', label: 'Files — io.open inside the session’s work folder' },
+  { key: 'olfi', label: 'Ol-Fi — send frames with require("bioxen.olfi")' },
+  { key: 'metrics', label: 'Metrics — read hypervisor metrics with require("bioxen.metrics")' },
+  { key: 'native', label: 'Native — C modules from the environment’s rocks' },
+];
+const DEFAULT_CHOICES: CapabilityChoices = { networked: false, remoteNetwork: false, fs: false, olfi: true, metrics: false, native: false };
 
 export function CreateSessionDialog() {
   const open = useSessions((state) => state.createDialogOpen);
@@ -24,7 +44,7 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
   const [id, setId] = useState('');
   const [lua, setLua] = useState('');
   const [environment, setEnvironment] = useState('');
-  const [networked, setNetworked] = useState(false);
+  const [capabilities, setCapabilities] = useState<CapabilityChoices>(DEFAULT_CHOICES);
   const [persistent, setPersistent] = useState(false);
   const [limitFields, setLimitFields] = useState<LimitFields>({ instructionQuota: '', memoryMb: '', timeoutMs: '' });
   const [problem, setProblem] = useState<string | null>(null);
@@ -46,9 +66,10 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
       id: id || undefined,
       luaVersion: lua || undefined,
       environment: environment || undefined,
-      networked,
+      networked: capabilities.networked,
       persistent,
       limits,
+      capabilities: { ...capabilities, remoteNetwork: capabilities.networked && capabilities.remoteNetwork },
     });
     setBusy(false);
     if (info) onClose();
@@ -96,10 +117,20 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
           ))}
         </select>
       </label>
-      <label className="wb-checkbox">
-        <input type="checkbox" checked={networked} onChange={(event) => setNetworked(event.target.checked)} />
-        Networked (LuaSocket)
-      </label>
+      <fieldset>
+        <legend>Capabilities</legend>
+        {CAPABILITIES.map(({ key, label }) => (
+          <label key={key} className="wb-checkbox">
+            <input
+              type="checkbox"
+              checked={capabilities[key]}
+              disabled={key === 'remoteNetwork' && !capabilities.networked}
+              onChange={(event) => setCapabilities({ ...capabilities, [key]: event.target.checked })}
+            />
+            {label}
+          </label>
+        ))}
+      </fieldset>
       <label className="wb-checkbox">
         <input type="checkbox" checked={persistent} onChange={(event) => setPersistent(event.target.checked)} />
         Persistent (restored when the workbench starts; the Lua state restarts)
