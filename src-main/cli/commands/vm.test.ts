@@ -85,4 +85,28 @@ describe.concurrent('bioxen CLI: VM commands', () => {
     expect(r.stdout).toContain('42\n');
     expect(r.stdout).not.toContain('not reached');
   });
+
+  it('repl on a real terminal: Ctrl-C interrupts a running loop and keeps the state, Ctrl-D leaves', async () => {
+    const steps = [
+      ['', 'lua[tty]> '],
+      ['kept = 7\r', 'lua[tty]> '],
+      // The loop's own output proves it is running before Ctrl-C is typed.
+      ['print("spinning") while true do end\r', 'spinning\r\n'],
+      ['\u0003', 'lua[tty]> '],
+      ['print(kept * 6)\r', 'lua[tty]> '],
+      ['\u0004', ''],
+    ];
+    const driver = join(__dirname, 'fixtures', 'pty-driver.py');
+    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('python3', [driver, JSON.stringify(steps), '--', process.execPath, bin, 'repl', 'tty'], { env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(r.out).toContain('interrupted!');
+    expect(r.out).toMatch(/print\(kept \* 6\)\r?\r\n42\r\n/);
+    expect(r.code).toBe(0);
+  });
 });
