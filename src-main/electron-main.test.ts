@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../src-preload/contract/index';
+import { waitFor } from './testing/test-helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-electron-main-'));
 const stub = vi.hoisted(() => ({
@@ -69,13 +70,6 @@ vi.mock('electron', async () => {
   };
 });
 
-async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function alive(pid: number): boolean {
   try {
@@ -91,7 +85,7 @@ describe('electron-main', () => {
 
   it('wires services, handlers, menu and a secure window, and disposes everything on quit', async () => {
     await import('./electron-main');
-    await until('the window', () => stub.windows.length === 1 || stub.startupError !== undefined);
+    await waitFor('the window', () => stub.windows.length === 1 || stub.startupError !== undefined);
     expect(stub.startupError).toBeUndefined();
     expect(stub.windows[0]!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect([...stub.handlers.keys()].sort()).toEqual([...methodNames].sort());
@@ -108,8 +102,8 @@ describe('electron-main', () => {
     const quit = { preventDefault: vi.fn() };
     stub.appEvents.emit('before-quit', quit);
     expect(quit.preventDefault).toHaveBeenCalled();
-    await until('the exit after disposal', () => stub.exitCode === 0);
-    await until('the Lua process to end', () => !alive(created.value.pid), 10_000);
+    await waitFor('the exit after disposal', () => stub.exitCode === 0);
+    await waitFor('the Lua process to end', () => !alive(created.value.pid), 10_000);
     expect(stub.handlers.size).toBe(0);
   });
 });

@@ -9,16 +9,8 @@ import { BrowserHost } from '../host/browser-host';
 import { connectContractClient, type ContractClient } from '../host/contract-client';
 import { createServices, type Services } from '../services';
 import { createApi, type Api } from './index';
+import { waitFor } from '../testing/test-helpers';
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('contract over the browser host with the real engine', () => {
   let dir: string;
@@ -79,7 +71,7 @@ describe('contract over the browser host with the real engine', () => {
     const result = await call(client.invoke('sessions:run', { id: 'cell-1', code: 'print("hello from cell-1")\nreturn 6 * 7', chunkName: '=growth.lua' }));
     expect(result).toMatchObject({ success: true, values: ['42'] });
     expect(result.stdout).toContain('hello from cell-1');
-    await until('the output event', () => (textOf('cell-1').includes('hello from cell-1') ? true : undefined));
+    await waitFor('the output event', () => (textOf('cell-1').includes('hello from cell-1') ? true : undefined));
     expect(changes.some((c) => c.id === 'cell-1' && c.info?.state === 'idle')).toBe(true);
   });
 
@@ -88,12 +80,12 @@ describe('contract over the browser host with the real engine', () => {
     expect(await call(client.invoke('sessions:sendInput', { id: 'cell-1', line: '  return 2 * x' }))).toEqual({ pending: true, failed: false });
     expect(await call(client.invoke('sessions:sendInput', { id: 'cell-1', line: 'end' }))).toEqual({ pending: false, failed: false });
     await call(client.invoke('sessions:sendInput', { id: 'cell-1', line: 'double(21)' }));
-    await until('the REPL value', () => (textOf('cell-1').includes('42\n') ? true : undefined));
+    await waitFor('the REPL value', () => (textOf('cell-1').includes('42\n') ? true : undefined));
   });
 
   it('interrupts an infinite loop and keeps the session usable', async () => {
     const looping = client.invoke('sessions:run', { id: 'cell-1', code: 'while true do end' });
-    await until('the busy state', async () => {
+    await waitFor('the busy state', async () => {
       const { sessions } = await call(client.invoke('sessions:list', {}));
       return sessions.find((s) => s.info.id === 'cell-1')?.info.state === 'busy' ? true : undefined;
     });
@@ -150,7 +142,7 @@ describe('contract over the browser host with the real engine', () => {
 
   it('terminates the session and announces its removal', async () => {
     expect(await call(client.invoke('sessions:terminate', { id: 'cell-1' }))).toEqual({ id: 'cell-1' });
-    await until('the removal event', () => (changes.some((c) => c.id === 'cell-1' && c.info === null) ? true : undefined));
+    await waitFor('the removal event', () => (changes.some((c) => c.id === 'cell-1' && c.info === null) ? true : undefined));
     expect((await call(client.invoke('sessions:list', {}))).sessions).toEqual([]);
   });
 });

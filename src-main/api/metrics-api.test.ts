@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-preload/contract/index';
 import { HypervisorSimulator } from '../hypervisor/hypervisor-simulator';
-import { waitFor } from '../hypervisor/test-helpers';
+import { waitFor } from '../testing/test-helpers';
 import { createServices, type Services } from '../services';
 import { createApi, type Api } from './index';
 

@@ -5,7 +5,7 @@ import { freePort, RedisServerProcess } from '../redis/redis-server-process';
 import { HypervisorBridge } from './hypervisor-bridge';
 import { HypervisorSimulator } from './hypervisor-simulator';
 import { MetricsStreamPublisher } from './metrics-stream-publisher';
-import { scratchDir, waitFor } from './test-helpers';
+import { scratchDir, waitFor } from '../testing/test-helpers';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

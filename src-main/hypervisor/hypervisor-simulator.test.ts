@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HypervisorSimulator } from './hypervisor-simulator';
 import { parseMetricLine } from './metric-message';
-import { waitFor } from './test-helpers';
+import { waitFor } from '../testing/test-helpers';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

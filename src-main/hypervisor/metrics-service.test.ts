@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HypervisorSimulator } from './hypervisor-simulator';
 import { MetricsService } from './metrics-service';
 import type { StoredMetric } from './metrics-store';
-import { waitFor } from './test-helpers';
+import { waitFor } from '../testing/test-helpers';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

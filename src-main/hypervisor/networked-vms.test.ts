@@ -7,7 +7,7 @@ import { VMManager } from '../vm/vm-manager';
 import { HypervisorSimulator } from './hypervisor-simulator';
 import { MetricsService } from './metrics-service';
 import { runP2PRing, validateRingOptions, DEFAULT_RING_OPTIONS, defaultRingTemplatePath } from './p2p-ring';
-import { waitFor } from './test-helpers';
+import { waitFor } from '../testing/test-helpers';
 
 let vm: VMManager;
 const cleanups: Array<() => unknown> = [];

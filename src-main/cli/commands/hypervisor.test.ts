@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, RedisServerProcess } from '../../redis/redis-server-process';
-import { scratchDir, waitFor } from '../../hypervisor/test-helpers';
+import { scratchDir, waitFor } from '../../testing/test-helpers';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../../bin/bioxen.mjs');

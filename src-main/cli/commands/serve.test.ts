@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectContractClient } from '../../host/contract-client';
+import { waitFor } from '../../testing/test-helpers';
 
 const bin = join(import.meta.dirname, '../../../bin/bioxen.mjs');
 
@@ -26,15 +27,6 @@ function start(args: string[], env: Record<string, string>): Run {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function alive(pid: number): boolean {
   try {
@@ -80,7 +72,7 @@ describe('bioxen serve', () => {
   it('prints the token URL, serves the page, and stops every VM on SIGTERM', async () => {
     run = start(['--port', '0', '--data-dir', join(dir, 'data')], { BIOXEN_RENDERER_DIR: join(dir, 'renderer') });
     const current = run;
-    const url = await until('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(current.stdout())?.[1]);
+    const url = await waitFor('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(current.stdout())?.[1]);
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('served');
@@ -97,6 +89,6 @@ describe('bioxen serve', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(run.stdout()).toContain('stopping the workbench');
-    await until('the Lua process to end', () => (alive(pid) ? undefined : true), 10_000);
+    await waitFor('the Lua process to end', () => (alive(pid) ? undefined : true), 10_000);
   });
 });

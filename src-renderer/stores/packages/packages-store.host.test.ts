@@ -13,6 +13,7 @@ import { webSocketUrl } from '../../bridge';
 import { BridgeClient } from '../../bridge/bridge-client';
 import { WebSocketTransport } from '../../bridge/websocket-transport';
 import { appendLog, createPackagesStore, MAX_LOG_LINES, progressFraction } from './packages-store';
+import { waitFor } from '../../../src-main/testing/test-helpers';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 let dataDir: string;
@@ -20,13 +21,6 @@ let services: Services;
 let host: BrowserHost;
 let client: BridgeClient;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'bioxen-packages-store-'));
@@ -78,7 +72,7 @@ describe('packages store over the browser host', () => {
     const job = store.getState().job!;
     expect(job).toMatchObject({ env: 'lab', phase: 'done', error: null });
     expect(progressFraction(job)).toBe(1);
-    await until(() => store.getState().job!.log.some((l) => l.includes('bioxen-circuits 0.1.0-1 is now installed')), 'the streamed luarocks log');
+    await waitFor('the streamed luarocks log', () => store.getState().job!.log.some((l) => l.includes('bioxen-circuits 0.1.0-1 is now installed')));
     expect(store.getState().installed.lab?.map((r) => r.name)).toEqual(['bioxen-circuits']);
     expect(store.getState().detail?.installedIn).toEqual([{ env: 'lab', version: '0.1.0-1' }]);
     expect(store.getState().recommendations.lab?.map((r) => r.name)).toEqual(expect.arrayContaining(['bioxen-seq', 'bioxen-olfi']));

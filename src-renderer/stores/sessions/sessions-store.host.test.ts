@@ -13,6 +13,7 @@ import { WebSocketTransport } from '../../bridge/websocket-transport';
 import { webSocketUrl } from '../../bridge';
 import { promptOf, toConsoleLines } from '../../features/console/console-lines';
 import { createSessionsStore } from './sessions-store';
+import { waitFor } from '../../../src-main/testing/test-helpers';
 
 let dataDir: string;
 let rendererDir: string;
@@ -34,13 +35,6 @@ function connectStore() {
   return store;
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
 
 const consoleText = (store: ReturnType<typeof createSessionsStore>, id: string) =>
   toConsoleLines(store.getState().outputs[id]?.chunks ?? []).map((line) => `${line.stream}:${line.text}`);
@@ -66,7 +60,7 @@ afterAll(async () => {
 describe('sessions store over the browser host', () => {
   it('hydrates, creates a session and shows REPL input, values and continuation state', async () => {
     const store = connectStore();
-    await until(() => store.getState().hydrated, 'the first hydration');
+    await waitFor('the first hydration', () => store.getState().hydrated);
     const info = await store.getState().create({ id: 'store-a' });
     expect(info?.id).toBe('store-a');
     expect(store.getState().activeId).toBe('store-a');
@@ -77,7 +71,7 @@ describe('sessions store over the browser host', () => {
     await store.getState().sendInput('store-a', 'end');
     expect(store.getState().replPending['store-a']).toBe(false);
     await store.getState().sendInput('store-a', 'twice(21)');
-    await until(() => consoleText(store, 'store-a').includes('value:42'), 'the value 42 in the console');
+    await waitFor('the value 42 in the console', () => consoleText(store, 'store-a').includes('value:42'));
     expect(consoleText(store, 'store-a')).toContain('input:twice(21)');
     // Lines that continued the function's chunk come back marked and show the `>> ` prompt.
     const echoed = toConsoleLines(store.getState().outputs['store-a']!.chunks).filter((line) => line.stream === 'input');
@@ -87,14 +81,14 @@ describe('sessions store over the browser host', () => {
 
   it('a second window (a reload) hydrates the same session and its output', async () => {
     const store = connectStore();
-    await until(() => store.getState().hydrated, 'hydration');
+    await waitFor('hydration', () => store.getState().hydrated);
     expect(Object.keys(store.getState().infos)).toContain('store-a');
     expect(consoleText(store, 'store-a')).toContain('value:42');
   });
 
   it('turns a failed call into a readable banner instead of a rejection', async () => {
     const store = connectStore();
-    await until(() => store.getState().hydrated, 'hydration');
+    await waitFor('hydration', () => store.getState().hydrated);
     expect(await store.getState().create({ id: 'store-a' })).toBeNull();
     expect(store.getState().lastError).toMatch(/creating the session: .*store-a/);
   });
@@ -102,22 +96,22 @@ describe('sessions store over the browser host', () => {
   it('removes a terminated session from every window', async () => {
     const first = connectStore();
     const second = connectStore();
-    await until(() => first.getState().hydrated && second.getState().hydrated, 'hydration');
+    await waitFor('hydration', () => first.getState().hydrated && second.getState().hydrated);
     await first.getState().terminate('store-a');
-    await until(() => !second.getState().infos['store-a'], 'the other window to drop the session');
+    await waitFor('the other window to drop the session', () => !second.getState().infos['store-a']);
     expect(first.getState().outputs['store-a']).toBeUndefined();
   });
 
   it('reconnects when the host comes back and re-hydrates what changed while it was away', async () => {
     const store = connectStore();
-    await until(() => store.getState().hydrated, 'hydration');
+    await waitFor('hydration', () => store.getState().hydrated);
     const { port, token } = host;
     await host.close();
-    await until(() => store.getState().connection !== 'open', 'the store to notice the lost connection');
+    await waitFor('the store to notice the lost connection', () => store.getState().connection !== 'open');
     await api.invoke('sessions:create', { id: 'made-offline' }, { transport: 'websocket' });
     await api.invoke('sessions:sendInput', { id: 'made-offline', line: 'return "seen after reconnect"' }, { transport: 'websocket' });
     host = await BrowserHost.start({ api, rendererDir, port, token });
-    await until(() => store.getState().connection === 'open' && !!store.getState().infos['made-offline'], 'reconnection and re-hydration');
-    await until(() => consoleText(store, 'made-offline').includes('value:seen after reconnect'), 'the output made while disconnected');
+    await waitFor('reconnection and re-hydration', () => store.getState().connection === 'open' && !!store.getState().infos['made-offline']);
+    await waitFor('the output made while disconnected', () => consoleText(store, 'made-offline').includes('value:seen after reconnect'));
   });
 });

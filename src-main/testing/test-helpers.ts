@@ -1,4 +1,4 @@
-// Shared by the hypervisor tests: polling waits (never fixed sleeps) and a scratch directory.
+// Shared by the tests: polling waits (never fixed sleeps) and scratch directories.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
