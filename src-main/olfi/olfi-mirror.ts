@@ -232,14 +232,19 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
 
   private async readLoop(): Promise<void> {
     let failures = 0;
+    let prefetched: Promise<RawStreamEntry[]> | undefined;
     while (!this.stopped) {
       try {
         const reader = await this.openReader();
         if (this.lastId === undefined) await this.loadStart(reader);
-        const reply = await reader.call('XREAD', 'COUNT', String(this.readCount), 'BLOCK', String(this.blockMs), 'STREAMS', this.streamKey, this.lastId!);
-        this.ingest(entriesOfXread(reply));
+        const entries = await (prefetched ?? this.read(reader, this.lastId!));
+        prefetched = undefined;
+        // Ask for the next batch before classifying this one, so that Redis prepares it meanwhile.
+        if (entries.length > 0) prefetched = this.read(reader, entries[entries.length - 1]![0]);
+        this.ingest(entries);
         failures = 0;
       } catch (err) {
+        prefetched = undefined;
         if (this.stopped) return;
         failures++;
         // A refused command on a live connection is an error; anything else means the connection is gone.
@@ -247,6 +252,15 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
         await this.pause(reconnectDelay(failures));
       }
     }
+  }
+
+  private read(reader: ReaderConnection, afterId: string): Promise<RawStreamEntry[]> {
+    const entries = reader
+      .call('XREAD', 'COUNT', String(this.readCount), 'BLOCK', String(this.blockMs), 'STREAMS', this.streamKey, afterId)
+      .then(entriesOfXread);
+    // A prefetched read may fail while nobody awaits it yet (stop, lost connection); its awaiter sees the error.
+    entries.catch(() => undefined);
+    return entries;
   }
 
   private async openReader(): Promise<ReaderConnection> {
