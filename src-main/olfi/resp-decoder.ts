@@ -12,6 +12,7 @@ export class RespError extends Error {
 
 const CR = 13;
 const MAX_REPLY_BYTES = 512 * 1024 * 1024;
+const COPY_MAX_BYTES = 64;
 
 export class RespDecoder {
   private buffer = Buffer.allocUnsafe(64 * 1024);
@@ -121,7 +122,9 @@ function decodeValue(buf: Buffer, text: string | undefined, base: number, cursor
       if (size < 0) return null;
       const start = lineEnd + 2;
       cursor.pos = start + size + 2;
-      return text !== undefined ? text.slice(start - base, start - base + size) : buf.toString('utf8', start, start + size);
+      // Short values (ids, names) are copied so that what is kept does not pin the whole reply's text.
+      if (text === undefined || size <= COPY_MAX_BYTES) return buf.toString(text === undefined ? 'utf8' : 'latin1', start, start + size);
+      return text.slice(start - base, start - base + size);
     }
     case 0x2a /* * */: {
       const count = readInteger(buf, pos + 1, lineEnd);

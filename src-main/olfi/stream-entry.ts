@@ -1,6 +1,6 @@
-// One Ol-Fi stream entry as the workbench shows it, and the compact form the mirror buffers: 100k of them
-// are kept, so the buffer holds the frame's text and its classification, and parses the frame again on demand.
-import { classifyEntry, computeChecksum, type FrameStatus, type OlFiFrame } from './frame-codec';
+// One Ol-Fi stream entry as the workbench shows it, and the compact form the mirror buffers (100k of them):
+// the classification and the frame's fields, the frame object rebuilt on demand.
+import { DEFAULT_PREAMBLE, DEFAULT_TERMINATOR, classifyEntry, computeChecksum, type FrameStatus, type MessageType, type OlFiFrame, type Priority } from './frame-codec';
 
 export interface OlFiEntry {
   /** Redis stream id, `<ms>-<seq>`; the time part is when Redis accepted the entry. */
@@ -16,15 +16,83 @@ export interface OlFiEntry {
   extra?: Record<string, string>;
 }
 
-/** A classified entry without its parsed frame: `text` is the whole frame JSON when `framed`, else the cut raw text. */
-export interface BufferedEntry {
-  readonly id: string;
-  readonly mvoc: string | undefined;
-  readonly status: FrameStatus;
-  readonly reason: string;
-  readonly framed: boolean;
-  readonly text: string | undefined;
-  readonly extra: Record<string, string> | undefined;
+/**
+ * A classified entry as the mirror buffers it: a frame with only the v1 fields is kept as those fields
+ * (no JSON text, no nested objects); a frame with more keys keeps its JSON text; an entry without a
+ * frame keeps its cut raw text. expandEntry() gives back what readEntry() showed.
+ */
+export class BufferedEntry {
+  address: string | undefined;
+  source: string | undefined;
+  type: string | undefined;
+  sequence = 0;
+  priority: string | undefined;
+  payload: string | undefined;
+  checksum = 0;
+  /** undefined: the default preamble / terminator. */
+  preamble: string[] | undefined;
+  terminator: string[] | undefined;
+  /** The frame JSON (a frame with keys beyond v1) or the cut raw text (no frame). */
+  text: string | undefined;
+  framed: 'fields' | 'text' | 'none' = 'none';
+
+  constructor(
+    readonly id: string,
+    readonly mvoc: string | undefined,
+    readonly status: FrameStatus,
+    readonly reason: string,
+    readonly extra: Record<string, string> | undefined,
+  ) {}
+}
+
+const V1_KEYS = new Set(['preamble', 'address', 'source', 'control', 'payload', 'checksum', 'terminator']);
+const CONTROL_KEYS = 3;
+
+function hasOnlyV1Keys(frame: OlFiFrame): boolean {
+  let keys = 0;
+  for (const key in frame) {
+    if (!V1_KEYS.has(key)) return false;
+    keys++;
+  }
+  let controlKeys = 0;
+  for (const key in frame.control) {
+    if (key !== 'type' && key !== 'sequence' && key !== 'priority') return false;
+    controlKeys++;
+  }
+  return keys === (frame.source === undefined ? 6 : 7) && controlKeys === CONTROL_KEYS;
+}
+
+function isPair(names: string[], expected: readonly string[]): boolean {
+  return names[0] === expected[0] && names[1] === expected[1];
+}
+
+function bufferFrame(buffered: BufferedEntry, frame: OlFiFrame, rawFrame: string): void {
+  if (!hasOnlyV1Keys(frame)) {
+    buffered.framed = 'text';
+    buffered.text = rawFrame;
+    return;
+  }
+  buffered.framed = 'fields';
+  buffered.address = frame.address;
+  buffered.source = frame.source;
+  buffered.type = frame.control.type;
+  buffered.sequence = frame.control.sequence;
+  buffered.priority = frame.control.priority;
+  buffered.payload = frame.payload;
+  buffered.checksum = frame.checksum;
+  if (!isPair(frame.preamble, DEFAULT_PREAMBLE)) buffered.preamble = frame.preamble;
+  if (!isPair(frame.terminator, DEFAULT_TERMINATOR)) buffered.terminator = frame.terminator;
+}
+
+function unbufferFrame(b: BufferedEntry): OlFiFrame {
+  if (b.framed === 'text') return JSON.parse(b.text!) as OlFiFrame;
+  const frame = { preamble: [...(b.preamble ?? DEFAULT_PREAMBLE)], address: b.address! } as OlFiFrame;
+  if (b.source !== undefined) frame.source = b.source;
+  frame.control = { type: b.type as MessageType, sequence: b.sequence, priority: b.priority as Priority };
+  frame.payload = b.payload!;
+  frame.checksum = b.checksum;
+  frame.terminator = [...(b.terminator ?? DEFAULT_TERMINATOR)];
+  return frame;
 }
 
 const RAW_KEEP_CHARS = 2048;
@@ -48,24 +116,24 @@ export function readEntry(id: string, fields: readonly string[]): { entry: OlFiE
   }
   const result = classifyEntry(mvoc, rawFrame);
   const entry: OlFiEntry = { id, mvoc, status: result.status, reason: result.reason };
-  let text = rawFrame;
+  const buffered = new BufferedEntry(id, mvoc, result.status, result.reason, extra);
   if (result.frame) {
     entry.frame = result.frame;
     entry.computedChecksum = result.computedChecksum;
+    bufferFrame(buffered, result.frame, rawFrame!);
   } else if (rawFrame !== undefined) {
-    text = rawFrame.length > RAW_KEEP_CHARS ? `${rawFrame.slice(0, RAW_KEEP_CHARS)}…` : rawFrame;
-    entry.raw = text;
+    entry.raw = rawFrame.length > RAW_KEEP_CHARS ? `${rawFrame.slice(0, RAW_KEEP_CHARS)}…` : rawFrame;
+    buffered.text = entry.raw;
   }
   if (extra) entry.extra = extra;
-  const buffered: BufferedEntry = { id, mvoc, status: result.status, reason: result.reason, framed: result.frame !== undefined, text, extra };
   return { entry, buffered };
 }
 
 /** The buffered entry as shown: the same fields readEntry gave it, its frame parsed again from the kept text. */
 export function expandEntry(buffered: BufferedEntry): OlFiEntry {
   const entry: OlFiEntry = { id: buffered.id, mvoc: buffered.mvoc, status: buffered.status, reason: buffered.reason };
-  if (buffered.framed) {
-    const frame = JSON.parse(buffered.text!) as OlFiFrame;
+  if (buffered.framed !== 'none') {
+    const frame = unbufferFrame(buffered);
     entry.frame = frame;
     entry.computedChecksum = computeChecksum(frame.payload);
   } else if (buffered.text !== undefined) {
