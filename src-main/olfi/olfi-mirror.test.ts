@@ -139,6 +139,20 @@ describe('OlFiMirror against a real redis-server', () => {
     expect(mirror.window(0, 1)[0]!.id).toBe((await client.call('XREVRANGE', 'olfi_stream', '+', '-', 'COUNT', '1') as [string, string[]][])[0]![0]);
   }, 300_000);
 
+  it('names a stream key of the wrong type, and is connected again once the key is a stream', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    await client.set('olfi_stream', 'not a stream');
+    const { mirror, seen } = watch({ url, start: { from: '0-0' } });
+    await waitFor(() => mirror.status.state === 'error' && /not a stream/.test(mirror.status.reason ?? ''), 'a wrong-type error');
+    await client.del('olfi_stream');
+    await addEntries(client, 'olfi_stream', 3, validFields);
+    await waitFor(() => seen.length >= 3, 'entries once the key is a stream');
+    expect(payloadsOf(seen)).toEqual(['n=0', 'n=1', 'n=2']);
+    expect(mirror.status).toMatchObject({ state: 'connected' });
+    expect(mirror.status.reason).toBeUndefined();
+  });
+
   it('pages older history with XREVRANGE', async () => {
     const { url } = await env.server();
     const client = env.client(url);

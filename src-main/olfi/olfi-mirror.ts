@@ -242,6 +242,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
         // Ask for the next batch before classifying this one, so that Redis prepares it meanwhile.
         if (entries.length > 0) prefetched = this.read(reader, entries[entries.length - 1]![0]);
         this.ingest(entries);
+        if (this.statusValue.state === 'error') this.setStatus('connected');
         failures = 0;
       } catch (err) {
         prefetched = undefined;

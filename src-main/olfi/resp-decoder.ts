@@ -13,9 +13,11 @@ export class RespError extends Error {
 const CR = 13;
 const MAX_REPLY_BYTES = 512 * 1024 * 1024;
 const COPY_MAX_BYTES = 64;
+const INITIAL_BUFFER_BYTES = 64 * 1024;
+const KEEP_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export class RespDecoder {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   private length = 0;
   /** Where the completeness scan stopped, and the element counts still expected at each nesting level. */
   private scanned = 0;
@@ -35,6 +37,8 @@ export class RespDecoder {
       this.length -= start;
       this.scanned -= start;
     }
+    // One huge reply (large frames × COUNT) must not pin its buffer for the connection's lifetime.
+    if (this.length === 0 && this.buffer.length > KEEP_BUFFER_BYTES) this.buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
     return replies;
   }
 
