@@ -1,5 +1,6 @@
 // Ol-Fi figures against a private redis-server:
 //   olfi_mirror_rss_mb          RSS of a process holding 100k classified frames in the mirror (olfi-rss-probe.ts)
+//   olfi_mirror_live_mb         the same process's live heap + external memory after a full GC
 //   olfi_ingest_per_s           300k-entry backlog → read, parsed, classified and buffered by the mirror
 //   olfi_xadd_to_panel_p99_ms   XADD at 1,000 frames/s → the mirror's batched update event, 99th percentile
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -77,11 +78,11 @@ async function latencyP99(url: string, client: Redis): Promise<number> {
   return latencies[Math.floor(total * 0.99)]!;
 }
 
-/** RSS of a fresh process holding `count` mirrored frames (the probe script, with gc exposed). */
-async function mirrorRssMb(url: string, key: string, count: number): Promise<number> {
+/** RSS and live memory of a fresh process holding `count` mirrored frames (the probe script, with gc exposed). */
+async function mirrorMemory(url: string, key: string, count: number): Promise<{ rssMb: number; liveMb: number }> {
   const probe = fileURLToPath(new URL('./olfi-rss-probe.ts', import.meta.url));
   const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', probe, url, key, String(count)], { timeout: 120_000 });
-  return (JSON.parse(stdout) as { rssMb: number }).rssMb;
+  return JSON.parse(stdout) as { rssMb: number; liveMb: number };
 }
 
 export async function bench(): Promise<Record<string, number>> {
@@ -91,7 +92,7 @@ export async function bench(): Promise<Record<string, number>> {
   const client = new Redis(url);
   try {
     await fill(client, 'olfi_rss', 100_000);
-    const rssMb = await mirrorRssMb(url, 'olfi_rss', 100_000);
+    const memory = await mirrorMemory(url, 'olfi_rss', 100_000);
 
     await fill(client, 'olfi_backlog', 300_000);
     const ingest = await readAll(url, 'olfi_backlog', 300_000, 300_000);
@@ -99,7 +100,8 @@ export async function bench(): Promise<Record<string, number>> {
 
     const p99 = await latencyP99(url, client);
     return {
-      olfi_mirror_rss_mb: Math.round(rssMb),
+      olfi_mirror_rss_mb: Math.round(memory.rssMb),
+      olfi_mirror_live_mb: Math.round(memory.liveMb),
       olfi_ingest_per_s: Math.round(300_000 / ingest.seconds),
       olfi_xadd_to_panel_p99_ms: Math.round(p99 * 10) / 10,
     };

@@ -139,6 +139,16 @@ describe('OlFiMirror against a real redis-server', () => {
     expect(mirror.window(0, 1)[0]!.id).toBe((await client.call('XREVRANGE', 'olfi_stream', '+', '-', 'COUNT', '1') as [string, string[]][])[0]![0]);
   }, 300_000);
 
+  it('reads from the database the URL names', async () => {
+    const { url } = await env.server();
+    await addEntries(env.client(url), 'olfi_stream', 2, validFields);
+    await addEntries(env.client(`${url}/3`), 'olfi_stream', 1, () => validFields(30));
+    const { seen } = watch({ url: `${url}/3`, start: { from: '0-0' } });
+    await waitFor(() => seen.length >= 1, 'the entry of database 3');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(payloadsOf(seen)).toEqual(['n=30']);
+  });
+
   it('names a stream key of the wrong type, and is connected again once the key is a stream', async () => {
     const { url } = await env.server();
     const client = env.client(url);
