@@ -1,5 +1,5 @@
 // Live, bounded mirror of an Ol-Fi Redis stream: a blocking XREAD loop from the last seen id on its own
-// reader connection, classified entries in a ring buffer (compact: frames are parsed again on demand),
+// reader connection, classified entries in a ring buffer (compact: a frame's fields, objects rebuilt on demand),
 // batched update events, reconnect with backoff and resume without loss or duplicates.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';

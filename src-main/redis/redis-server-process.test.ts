@@ -35,6 +35,20 @@ afterEach(async () => {
 });
 
 describe('RedisServerProcess', () => {
+  it('stops a server that is still starting when the start is aborted, and rejects as cancelled', async () => {
+    const s = server();
+    const abort = new AbortController();
+    const states: string[] = [];
+    s.onStateChange((state) => {
+      states.push(state);
+      if (state === 'starting') abort.abort();
+    });
+    await expect(s.start({ dataDir: tempDir(), persistence: 'none' }, abort.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(states).toEqual(['starting', 'stopping', 'exited']);
+    expect(s.state).toBe('exited');
+    expect(s.info).toBeUndefined();
+  });
+
   it('starts on a free loopback port, answers PING, and stops by pid', async () => {
     const s = server();
     const info = await s.start({ dataDir: tempDir(), persistence: 'none' });

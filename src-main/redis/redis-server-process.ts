@@ -160,11 +160,12 @@ export class RedisServerProcess {
   private launch(options: Required<RedisServerStartOptions>): Promise<RedisServerInfo> {
     mkdirSync(options.dataDir, { recursive: true });
     this.logText = '';
-    this.setState('starting');
     // A crashed or killed workbench must not leave a redis-server behind.
     const [command, args] = withParentDeathSignal(this.executable, serverArgs(options), 'KILL');
     const child = spawn(command, args, { cwd: options.dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // Only now: whoever reacts to 'starting' with stop() finds the child to stop.
+    this.setState('starting');
     return new Promise<RedisServerInfo>((resolve, reject) => {
       let settled = false;
       const settle = (error?: Error) => {
