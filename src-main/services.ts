@@ -59,7 +59,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.status().url ?? undefined : undefined);
   const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined });
   metrics.attachHostCalls(vm);
-  const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl });
+  const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl, streamKey: () => settings.get().olfiStream });
   olfi.attachEngine(vm);
   olfi.attachSettings(settings);
   void olfi.start();

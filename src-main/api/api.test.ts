@@ -82,6 +82,7 @@ describe('Api dispatcher', () => {
       luaExecutable: null,
       redisUrl: null,
       hypervisorEndpoint: null,
+      olfiStream: 'olfi_stream',
       limits: { instructionQuota: 0, memoryMb: 64, timeoutMs: 0, outputBytes: 4096 },
       editor: { fontSize: 12, autosaveMs: 500 },
     };

@@ -4,11 +4,11 @@ import { defineApi } from './define-api';
 export const settingsApi = defineApi(
   'settings',
   ({ settings }) => ({
-    'settings:get': () => settings.get(),
-    'settings:update': (patch) => settings.update(patch),
+    'settings:get': () => settings.view(),
+    'settings:update': (patch) => settings.updateFromView(patch),
   }),
   ({ settings }, publish) => {
-    const onChanged = (next: Settings) => publish('settings:changed', next);
+    const onChanged = (next: Settings) => publish('settings:changed', settings.view(next));
     settings.on('changed', onChanged);
     return () => settings.off('changed', onChanged);
   },

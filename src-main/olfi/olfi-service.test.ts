@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -103,6 +104,25 @@ describe('OlFiService', () => {
     await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
     expect(JSON.stringify(s.status())).not.toContain('pw-123');
     expect(existsSync(join(dataDir, 'redis'))).toBe(false);
+  });
+
+  it('follows the stream key set in Settings: reconnects and mirrors the new stream', async () => {
+    const { url } = await env.server();
+    const settings = new EventEmitter();
+    let stream = 'olfi_stream';
+    const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url, streamKey: () => stream });
+    s.attachSettings(settings as never);
+    await s.start();
+    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    stream = 'lab_stream';
+    settings.emit('changed', { redisUrl: url, olfiStream: stream });
+    await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
+    await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
+    await env.client(url).call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: 'old' })));
+    const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'new' }));
+    await waitFor(() => seen.some((e) => e.id === published.id), 'the frame on the new stream');
+    expect(seen.every((e) => (e.frame as { payload?: string } | undefined)?.payload !== 'old')).toBe(true);
+    expect(await env.client(url).call('XLEN', 'lab_stream')).toBe(1);
   });
 
   it('publishes what a Lua VM sends with require("bioxen.olfi").send, including bioxen-circuits events', async () => {

@@ -27,7 +27,8 @@ export interface OlFiServiceOptions {
   dataDir: string;
   /** The configured Redis URL (Settings); none → the embedded server in <dataDir>/redis. */
   redisUrl: () => string | null | undefined;
-  streamKey?: string;
+  /** The stream to mirror and publish to, read at each (re)connect; default olfi_stream. */
+  streamKey?: () => string;
   capacity?: number;
   /** Load this many existing entries when the mirror opens (default 1000). */
   loadLast?: number;
@@ -47,13 +48,17 @@ export interface EmitSource {
 }
 
 /** What the settings store offers: its `changed` event. */
+interface ConnectionSettings {
+  redisUrl: string | null;
+  olfiStream?: string;
+}
 export interface SettingsSource {
-  on(event: 'changed', listener: (settings: { redisUrl: string | null }) => void): unknown;
-  off(event: 'changed', listener: (settings: { redisUrl: string | null }) => void): unknown;
+  on(event: 'changed', listener: (settings: ConnectionSettings) => void): unknown;
+  off(event: 'changed', listener: (settings: ConnectionSettings) => void): unknown;
 }
 
 export class OlFiService extends EventEmitter<OlFiServiceEvents> {
-  readonly streamKey: string;
+  private streamKey: string;
   private mirror: OlFiMirror | undefined;
   private publisherRedis: Redis | undefined;
   private publisher: OlFiPublisher | undefined;
@@ -68,7 +73,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
   constructor(private readonly options: OlFiServiceOptions) {
     super();
-    this.streamKey = options.streamKey ?? 'olfi_stream';
+    this.streamKey = this.configuredStreamKey();
     this.factory = options.redisFactory ?? defaultRedisFactory;
     this.current = { source: 'none', url: null, streamKey: this.streamKey, mirror: null, vmPublishFailures: 0 };
   }
@@ -134,12 +139,15 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     return detach;
   }
 
-  /** Reconnects when the configured Redis URL changes in Settings. Returns a detach function. */
+  /** Reconnects when the Redis URL or the stream key changes in Settings. Returns a detach function. */
   attachSettings(settings: SettingsSource): () => void {
     let url = this.options.redisUrl() ?? null;
-    const listener = (next: { redisUrl: string | null }) => {
-      if (next.redisUrl === url) return;
+    let stream = this.configuredStreamKey();
+    const listener = (next: ConnectionSettings) => {
+      const nextStream = next.olfiStream ?? stream;
+      if (next.redisUrl === url && nextStream === stream) return;
       url = next.redisUrl;
+      stream = nextStream;
       void this.restart();
     };
     settings.on('changed', listener);
@@ -147,6 +155,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     this.detachers.push(detach);
     return detach;
   }
+
 
   async dispose(): Promise<void> {
     for (const detach of this.detachers.splice(0)) detach();
@@ -180,7 +189,13 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     }
   }
 
+  private configuredStreamKey(): string {
+    return this.options.streamKey?.() ?? 'olfi_stream';
+  }
+
   private async connectUnless(cancelled: AbortSignal): Promise<OlFiStatus> {
+    this.streamKey = this.configuredStreamKey();
+    this.current = { ...this.current, streamKey: this.streamKey };
     const configured = this.options.redisUrl();
     let url: string;
     if (configured) {

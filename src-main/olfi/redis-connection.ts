@@ -5,16 +5,7 @@ export type RedisFactory = (url: string, options: RedisOptions) => Redis;
 
 export const defaultRedisFactory: RedisFactory = (url, options) => new Redis(url, options);
 
-/** The URL with its password replaced, safe to show in the renderer and in logs. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(invalid Redis URL)';
-  }
-}
+export { redactRedisUrl } from '../redis/redis-url';
 
 /** Backoff between reconnect attempts: 50 ms doubling to 3 s, with jitter so several readers do not stampede. */
 export function reconnectDelay(attempt: number): number {

@@ -18,6 +18,25 @@ describe('SettingsStore', () => {
     expect((await SettingsStore.open(file)).get()).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('shows windows the Redis URL with its password masked and keeps the password when it comes back masked', async () => {
+    const store = await SettingsStore.open(file);
+    await store.update({ redisUrl: 'redis://lab:s3cret@10.0.0.5:6380/2' });
+    expect(store.view().redisUrl).toBe('redis://lab:***@10.0.0.5:6380/2');
+    expect(JSON.stringify(store.view())).not.toContain('s3cret');
+    const kept = await store.updateFromView({ redisUrl: store.view().redisUrl, theme: 'light' });
+    expect(kept.redisUrl).toBe('redis://lab:***@10.0.0.5:6380/2');
+    expect(store.get().redisUrl).toBe('redis://lab:s3cret@10.0.0.5:6380/2');
+    await store.updateFromView({ redisUrl: 'redis://lab:other@10.0.0.5:6380/2' });
+    expect(store.get().redisUrl).toBe('redis://lab:other@10.0.0.5:6380/2');
+  });
+
+  it('keeps the Ol-Fi stream key, olfi_stream by default, and refuses one with spaces', async () => {
+    const store = await SettingsStore.open(file);
+    expect(store.get().olfiStream).toBe('olfi_stream');
+    await expect(store.update({ olfiStream: 'bad key' })).rejects.toThrow(/must not contain spaces/);
+    expect((await store.update({ olfiStream: 'lab:olfi' })).olfiStream).toBe('lab:olfi');
+  });
+
   it('merges a partial update, persists it and announces it', async () => {
     const store = await SettingsStore.open(file);
     const seen: string[] = [];

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DEFAULT_LIMITS } from '../vm/limits';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../src-preload/contract/settings';
+import { redactRedisUrl } from '../redis/redis-url';
 
 export type { Settings, SettingsPatch };
 
@@ -14,6 +15,7 @@ export const DEFAULT_SETTINGS: Settings = {
   luaExecutable: null,
   redisUrl: null,
   hypervisorEndpoint: null,
+  olfiStream: 'olfi_stream',
   limits: { ...DEFAULT_LIMITS },
   editor: { fontSize: 14, autosaveMs: 1000 },
 };
@@ -56,6 +58,18 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
 
   get(): Settings {
     return structuredClone(this.current);
+  }
+
+  /** The settings as a window may see them: the Redis password masked (it never reaches the renderer). */
+  view(settings: Settings = this.current): Settings {
+    return { ...structuredClone(settings), redisUrl: settings.redisUrl && redactRedisUrl(settings.redisUrl) };
+  }
+
+  /** An update from a window: a Redis URL sent back still masked means "keep the stored password". */
+  updateFromView(patch: SettingsPatch): Promise<Settings> {
+    const current = this.current.redisUrl;
+    const unchanged = current !== null && patch.redisUrl === redactRedisUrl(current);
+    return this.update(unchanged ? { ...patch, redisUrl: current } : patch).then((next) => this.view(next));
   }
 
   /** Updates apply one after another, so two windows changing different fields both keep their change. */

@@ -64,6 +64,8 @@ export const settingsSchema = z.object({
   /** null = start an embedded redis-server in the data dir. */
   redisUrl: url(['redis:', 'rediss:'], 'the Redis URL').nullable(),
   hypervisorEndpoint: hypervisorEndpoint.nullable(),
+  /** The Redis stream the Ol-Fi panel mirrors and publishes to (BioXen's producer writes olfi_stream). */
+  olfiStream: z.string().min(1).max(200).regex(/^[^\s]+$/, 'the Ol-Fi stream key must not contain spaces'),
   /** Limits new sessions start with. */
   limits: limitsSchema,
   editor: z.object({
