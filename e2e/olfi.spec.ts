@@ -70,3 +70,28 @@ test('Ol-Fi frames from the CLI and the send form appear live; filter, inspect, 
   await page.getByRole('button', { name: 'Launch visualizer' }).click();
   await expect(page.getByLabel('Visualizer state')).toHaveText(/visualizer (running|crashed)/, { timeout: 20_000 });
 });
+
+test('Settings: the Ol-Fi stream key moves the panel to another stream; a Redis password is never shown', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  const connection = page.getByRole('status', { name: 'Ol-Fi connection' });
+  await expect(connection).toContainText('olfi_stream', { timeout: 30_000 });
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  const streamKey = dialog.getByLabel('Ol-Fi stream key');
+  await streamKey.fill('lab_stream');
+  await streamKey.press('Enter');
+  await expect(connection).toContainText('lab_stream', { timeout: 30_000 });
+  await bioxen(host.dataDir, 'olfi', 'publish', '--stream', 'lab_stream', '--mvoc', 'ETHANOL', '--payload', 'on the lab stream');
+  await expect(page.getByRole('list', { name: 'Ol-Fi frames' }).getByRole('listitem', { name: 'ETHANOL BROADCAST valid' })).toBeVisible({ timeout: 20_000 });
+
+  const redisUrl = dialog.getByLabel('Redis URL');
+  await redisUrl.fill('redis://lab:s3cret@127.0.0.1:1/0');
+  await redisUrl.press('Enter');
+  await expect(redisUrl).toHaveValue('redis://lab:***@127.0.0.1:1/0');
+  await page.reload();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('dialog', { name: 'Settings' }).getByLabel('Redis URL')).toHaveValue('redis://lab:***@127.0.0.1:1/0');
+  expect(await page.content()).not.toContain('s3cret');
+});
