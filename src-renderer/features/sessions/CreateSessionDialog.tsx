@@ -28,7 +28,7 @@ const CAPABILITIES: { key: keyof CapabilityChoices; label: string }[] = [
   { key: 'fs', label: 'Files — io.open inside the session’s work folder' },
   { key: 'olfi', label: 'Ol-Fi — send frames with require("bioxen.olfi")' },
   { key: 'metrics', label: 'Metrics — read hypervisor metrics with require("bioxen.metrics")' },
-  { key: 'native', label: 'Native — C modules from the environment’s rocks' },
+  { key: 'native', label: 'Native — C modules from installed rocks' },
 ];
 const DEFAULT_CHOICES: CapabilityChoices = { networked: false, remoteNetwork: false, fs: false, olfi: true, metrics: false, native: false };
 
