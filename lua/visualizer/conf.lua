@@ -13,7 +13,7 @@ end
 function love.conf(t)
   t.identity = "bioxen-olfi-visualizer"
   t.window.title = "BioXen Ol-Fi visualizer"
-  t.window.width = 960
+  t.window.width = 1280
   t.window.height = 600
   t.window.resizable = true
   t.window.vsync = 1

@@ -1,5 +1,6 @@
 -- What the visualizer draws: cells on a ring, molecules of each frame's compound diffusing from sender to
 -- receiver, the latest frame's fields lighting in RFC order, checksum validity, recent frames, counters.
+-- The far-right column belongs to the cellular-VM metrics (metrics_panel.lua); scene.metrics_box() says where.
 local scene = {}
 
 local lg = love.graphics
@@ -8,6 +9,7 @@ local MAX_CELLS = 24
 local MAX_RECENT = 14
 local FIELD_STEP = 0.18 -- seconds between two fields lighting up
 local MOLECULES_PER_TARGET = 24
+local METRICS_WIDTH = 320
 
 local VALID_GREEN = { 0x3e / 255, 0xcf / 255, 0x6e / 255 }
 local INVALID_RED = { 1, 0x3b / 255, 0x30 / 255 }
@@ -53,9 +55,18 @@ function scene.set_connection(state, reason)
   connection.state, connection.reason = state, reason
 end
 
--- Geometry: the channel (ring of cells) fills the left; recent frames on the right; fields at the bottom.
+-- Geometry: the channel (ring of cells) fills the left; recent frames right of it; fields at the bottom;
+-- the metrics column at the far right, full height below the header.
+local function olfi_width()
+  return width - METRICS_WIDTH
+end
+
 local function channel_box()
-  return 0, 48, width - 300, height - 48 - 150
+  return 0, 48, olfi_width() - 300, height - 48 - 150
+end
+
+function scene.metrics_box()
+  return olfi_width(), 48, METRICS_WIDTH, height - 48
 end
 
 -- Cells spread evenly over the ring (at least six slots, so the first few are not bunched together).
@@ -175,7 +186,7 @@ end
 local function draw_fields()
   local y, h = height - 140, 120
   lg.setColor(PANEL)
-  lg.rectangle("fill", 0, y - 10, width, h + 20)
+  lg.rectangle("fill", 0, y - 10, olfi_width(), h + 20)
   if not latest then
     lg.setColor(DIM)
     lg.print("waiting for frames on " .. opts.stream .. " …", 20, y + 40)
@@ -195,7 +206,7 @@ local function draw_fields()
     { "TERMINATOR", frame and table.concat(frame.terminator, " ") or "", colour_of(frame and frame.terminator[1]) },
   }
   local gap = 8
-  local box_w = (width - gap * 7) / 6
+  local box_w = (olfi_width() - gap * 7) / 6
   for i, f in ipairs(fields) do
     local x = gap + (i - 1) * (box_w + gap)
     local on = i <= lit and (frame ~= nil or i == 5)
@@ -212,7 +223,7 @@ local function draw_fields()
 end
 
 local function draw_recent()
-  local x = width - 300
+  local x = olfi_width() - 300
   lg.setColor(PANEL)
   lg.rectangle("fill", x, 48, 300, height - 48 - 150)
   for i, entry in ipairs(recent) do

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFrame } from '../olfi/frame-codec';
 import { OlFiPublisher } from '../olfi/olfi-publisher';
 import { TestRedis, waitFor } from '../olfi/test-redis';
+import { countNear, countWhere } from './screenshot-pixels';
 import { LOVE_NOT_FOUND_MESSAGE, VisualizerProcess, commandLine } from './visualizer-process';
 
 const appRoot = resolve(import.meta.dirname, '..', '..');
@@ -20,30 +19,6 @@ function visualizer(loveExecutable?: string): VisualizerProcess {
   const v = new VisualizerProcess({ appRoot, loveExecutable });
   owned.push(v);
   return v;
-}
-
-/** The PNG's pixels as RGB bytes (decoded by ImageMagick) and its width (from the IHDR chunk). */
-function pixels(png: string): { rgb: Buffer; width: number } {
-  const bytes = readFileSync(png);
-  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-  return { rgb: execFileSync('convert', [png, '-depth', '8', 'rgb:-'], { maxBuffer: 64 * 1024 * 1024 }), width: bytes.readUInt32BE(16) };
-}
-
-/** How many pixels within the box satisfy `test` (box defaults to the whole image). */
-function countWhere(png: string, test: (r: number, g: number, b: number) => boolean, box = { x0: 0, y0: 0, x1: Infinity, y1: Infinity }): number {
-  const { rgb, width } = pixels(png);
-  let count = 0;
-  for (let i = 0, p = 0; i + 2 < rgb.length; i += 3, p++) {
-    const x = p % width;
-    const y = Math.floor(p / width);
-    if (x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1 && test(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) count++;
-  }
-  return count;
-}
-
-function countNear(png: string, hex: string, tolerance = 6): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return countWhere(png, (pr, pg, pb) => Math.abs(pr - r!) <= tolerance && Math.abs(pg - g!) <= tolerance && Math.abs(pb - b!) <= tolerance);
 }
 
 /** The channel: where the cells sit and molecules diffuse (left of the recent list, above the field strip). */

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
+import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../hypervisor/metrics-stream-publisher';
 import { execFailed, withParentDeathSignal } from '../redis/parent-death-signal';
 
 export type VisualizerState = 'idle' | 'running' | 'stopping' | 'exited' | 'crashed';
@@ -11,12 +12,16 @@ export interface VisualizerLaunch {
   /** redis:// URL (TLS is not available to LuaSocket, so rediss:// is refused). */
   redisUrl: string;
   streamKey?: string;
+  /** The hypervisor bridge's metrics stream (ATP, gene expression per cellular VM); default bioxen_metrics. */
+  metricsStreamKey?: string;
   /** Read from this stream id instead of only new frames ('0-0' = whole stream). */
   from?: string;
   /** Render without a display and save a PNG after `after` frames, then exit. */
   offscreen?: boolean;
   screenshot?: string;
   after?: number;
+  /** With `screenshot`: also wait for this many metric samples. */
+  afterMetrics?: number;
   timeoutSeconds?: number;
 }
 
@@ -167,10 +172,13 @@ export function commandLine(launch: VisualizerLaunch): { args: string[]; env: Re
   if (url.protocol === 'rediss:') throw new VisualizerError('invalid_input', 'the visualizer cannot use TLS (rediss://) — LuaSocket has no TLS; point it at a plain redis:// server');
   if (url.protocol !== 'redis:') throw new VisualizerError('invalid_input', `"${url.protocol}" is not a Redis URL scheme (use redis://host:port)`);
   const host = url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
-  const args = ['--redis', `${host}:${url.port || '6379'}`, '--stream', launch.streamKey ?? 'olfi_stream'];
+  const streamKey = launch.streamKey ?? 'olfi_stream';
+  const metricsStreamKey = launch.metricsStreamKey ?? DEFAULT_METRICS_STREAM;
+  if (metricsStreamKey === streamKey) throw new VisualizerError('invalid_input', `the Ol-Fi and metrics streams are both "${streamKey}"; give the metrics their own stream (default ${DEFAULT_METRICS_STREAM})`);
+  const args = ['--redis', `${host}:${url.port || '6379'}`, '--stream', streamKey, '--metrics-stream', metricsStreamKey];
   if (launch.from !== undefined) args.push('--from', launch.from);
   if (launch.offscreen) args.push('--offscreen');
-  if (launch.screenshot !== undefined) args.push('--screenshot', launch.screenshot, '--after', String(launch.after ?? 1));
+  if (launch.screenshot !== undefined) args.push('--screenshot', launch.screenshot, '--after', String(launch.after ?? 1), '--after-metrics', String(launch.afterMetrics ?? 0));
   if (launch.timeoutSeconds !== undefined) args.push('--timeout', String(launch.timeoutSeconds));
   const env: Record<string, string> = {};
   if (url.password) env.BIOXEN_REDIS_PASSWORD = decodeURIComponent(url.password);
