@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../src-preload/contract/index';
-import { waitFor } from './testing/test-helpers';
+import { alive, waitFor } from './testing/test-helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-electron-main-'));
 const stub = vi.hoisted(() => ({
@@ -69,16 +69,6 @@ vi.mock('electron', async () => {
     shell: { openPath: () => Promise.resolve('') },
   };
 });
-
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('electron-main', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectContractClient } from '../../host/contract-client';
-import { waitFor } from '../../testing/test-helpers';
+import { alive, waitFor } from '../../testing/test-helpers';
 
 const bin = join(import.meta.dirname, '../../../bin/bioxen.mjs');
 
@@ -25,16 +25,6 @@ function start(args: string[], env: Record<string, string>): Run {
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('bioxen serve', () => {
