@@ -74,6 +74,8 @@ export class ScriptDocuments {
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       tabSize: 2,
+      // Enter takes a suggestion only when it changes the text: a fully typed `then` + Enter is a new line.
+      acceptSuggestionOnEnter: 'smart',
       ariaLabel: `Script editor for session ${sessionId}`,
     });
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, commands.runBuffer);
