@@ -1,59 +1,37 @@
 // The Ol-Fi store against the real browser host, services and embedded Redis, over the renderer's own
 // WebSocket transport: hydration, live entries, filters, pause, history paging and publishing.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
-import { createApi } from '../../../src-main/api';
-import { BrowserHost } from '../../../src-main/host/browser-host';
 import { buildFrame } from '../../../src-main/olfi/frame-codec';
 import { waitFor } from '../../../src-main/olfi/test-redis';
-import { createServices, type Services } from '../../../src-main/services';
-import { webSocketUrl } from '../../bridge';
-import { BridgeClient } from '../../bridge/bridge-client';
-import { WebSocketTransport } from '../../bridge/websocket-transport';
+import type { Services } from '../../../src-main/services';
+import type { BridgeClient } from '../../bridge/bridge-client';
+import { startStoreHost, type StoreHost } from '../../testing/store-host';
 import { OlFiEntryBuffer } from './olfi-entries';
 import { createOlFiStore } from './olfi-store';
 
-let dataDir: string;
+let env: StoreHost;
 let services: Services;
-let host: BrowserHost;
 let client: BridgeClient;
 let redis: Redis;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bioxen-olfi-store-'));
-  // The store never loads the page; a placeholder keeps this test independent of the renderer build.
-  const rendererDir = join(dataDir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>placeholder</title>');
-  services = await createServices({ dataDir: join(dataDir, 'data'), restoreSessions: false });
-  await services.olfi.start();
-  await waitFor(() => services.olfi.status().mirror?.state === 'connected' && services.olfi.status().mirror?.lastId !== '', 'the mirror connected');
-  redis = new Redis(services.olfi.visualizerTarget().redisUrl);
-  // 1,500 older frames: more than the store hydrates (1,000), so the rest comes by history paging.
-  const pipeline = redis.pipeline();
-  for (let i = 0; i < 1500; i++) pipeline.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: 'CELL_0001', type: 'STATUS', payload: `old ${i}` })));
-  await pipeline.exec();
-  await waitFor(() => services.olfi.buffered >= 1500, 'the backlog mirrored');
-  host = await BrowserHost.start({ api: createApi(services, () => undefined), rendererDir, port: 0 });
-  const url = new URL(host.url);
-  client = new BridgeClient(
-    new WebSocketTransport({
-      url: webSocketUrl({ protocol: url.protocol, host: url.host, search: url.search }),
-      createSocket: (socketUrl) => new NodeWebSocket(socketUrl) as unknown as WebSocket,
-    }),
-  );
+  env = await startStoreHost('bioxen-olfi-store-', async (started) => {
+    await started.olfi.start();
+    await waitFor(() => started.olfi.status().mirror?.state === 'connected' && started.olfi.status().mirror?.lastId !== '', 'the mirror connected');
+    redis = new Redis(started.olfi.visualizerTarget().redisUrl);
+    // 1,500 older frames: more than the store hydrates (1,000), so the rest comes by history paging.
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 1500; i++) pipeline.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: 'CELL_0001', type: 'STATUS', payload: `old ${i}` })));
+    await pipeline.exec();
+    await waitFor(() => started.olfi.buffered >= 1500, 'the backlog mirrored');
+  });
+  ({ services, client } = env);
 }, 60_000);
 
 afterAll(async () => {
-  client?.dispose();
   redis?.disconnect();
-  await host?.close();
-  await services?.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
+  await env?.stop();
 });
 
 describe('Ol-Fi store over the browser host', () => {

@@ -1,51 +1,24 @@
 // The packages store against the real browser host, curator and luarocks, over the renderer's own
 // WebSocket transport: what the Packages view shows while searching and installing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
-import { createApi } from '../../../src-main/api';
-import { BrowserHost } from '../../../src-main/host/browser-host';
-import { createServices, type Services } from '../../../src-main/services';
-import { webSocketUrl } from '../../bridge';
-import { BridgeClient } from '../../bridge/bridge-client';
-import { WebSocketTransport } from '../../bridge/websocket-transport';
+import type { BridgeClient } from '../../bridge/bridge-client';
+import { startStoreHost, type StoreHost } from '../../testing/store-host';
 import { appendLog, createPackagesStore, MAX_LOG_LINES, progressFraction } from './packages-store';
 import { waitFor } from '../../../src-main/testing/test-helpers';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-let dataDir: string;
-let services: Services;
-let host: BrowserHost;
+let env: StoreHost;
 let client: BridgeClient;
 
-
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bioxen-packages-store-'));
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-rocks.mjs')], { stdio: 'pipe' });
-  // The store never loads the page; a placeholder keeps this test independent of the renderer build.
-  const rendererDir = join(dataDir, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>placeholder</title>');
-  services = await createServices({ dataDir: join(dataDir, 'data'), restoreSessions: false });
-  host = await BrowserHost.start({ api: createApi(services, () => undefined), rendererDir, port: 0 });
-  const url = new URL(host.url);
-  client = new BridgeClient(
-    new WebSocketTransport({
-      url: webSocketUrl({ protocol: url.protocol, host: url.host, search: url.search }),
-      createSocket: (socketUrl) => new NodeWebSocket(socketUrl) as unknown as WebSocket,
-    }),
-  );
+  env = await startStoreHost('bioxen-packages-store-');
+  client = env.client;
 }, 60_000);
 
-afterAll(async () => {
-  client?.dispose();
-  await host?.close();
-  await services?.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('packages store over the browser host', () => {
   it('creates an environment, searches, shows the dependency tree, installs with a streamed log', async () => {
