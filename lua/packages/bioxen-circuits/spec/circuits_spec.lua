@@ -1,24 +1,10 @@
 -- Tests for bioxen.circuits. Run from the package folder with any Lua 5.1-5.4 or LuaJIT:
 --   lua5.4 spec/circuits_spec.lua   (prints "ok N" per check, exits non-zero on the first failure)
-package.path = "src/?.lua;" .. package.path
+package.path = "src/?.lua;../?.lua;" .. package.path
 local circuits = require("bioxen.circuits")
 
-local count = 0
-local function check(name, cond, detail)
-  count = count + 1
-  if not cond then
-    io.stderr:write("FAIL " .. name .. (detail and (": " .. detail) or "") .. "\n")
-    os.exit(1)
-  end
-  print("ok " .. count .. " " .. name)
-end
-local function near(name, got, want, tol)
-  check(name, math.abs(got - want) <= tol, "got " .. tostring(got) .. ", want " .. tostring(want) .. " +- " .. tol)
-end
-local function raises(name, fn, pattern)
-  local ok, err = pcall(fn)
-  check(name, not ok and tostring(err):find(pattern, 1, true) ~= nil, "error was " .. tostring(err))
-end
+local spec = require("spec_support")
+local check, near, raises = spec.check, spec.near, spec.raises
 
 -- RK4 against closed forms
 local decay = circuits.integrate(function(_, y) return { -y[1] } end, { 1 }, { t_end = 1, dt = 0.1 })
@@ -100,4 +86,4 @@ raises("unknown event species", function()
 end, "watches unknown species 'w'")
 raises("not a model", function() circuits.simulate({}) end, "model must come from circuits.models")
 
-print("1.." .. count)
+print("1.." .. spec.passed)

@@ -1,24 +1,10 @@
 -- Tests for bioxen.olfi beyond the shared vectors. Run from the package folder with any Lua 5.1-5.4 or LuaJIT:
 --   lua5.4 spec/olfi_spec.lua   (prints "ok N" per check, exits non-zero on the first failure)
-package.path = "src/?.lua;" .. package.path
+package.path = "src/?.lua;../?.lua;" .. package.path
 local olfi = require("bioxen.olfi")
 
-local count = 0
-local function check(name, cond, detail)
-  count = count + 1
-  if not cond then
-    io.stderr:write("FAIL " .. name .. (detail and (": " .. detail) or "") .. "\n")
-    os.exit(1)
-  end
-  print("ok " .. count .. " " .. name)
-end
-local function eq(name, got, want)
-  check(name, got == want, "got " .. tostring(got) .. ", want " .. tostring(want))
-end
-local function raises(name, fn, pattern)
-  local ok, err = pcall(fn)
-  check(name, not ok and tostring(err):find(pattern, 1, true) ~= nil, "error was " .. tostring(err))
-end
+local spec = require("spec_support")
+local check, eq, raises = spec.check, spec.eq, spec.raises
 
 -- checksum and library
 eq("checksum of A", olfi.checksum("A"), 65)
@@ -82,4 +68,4 @@ for i = 0, 255 do
   local ok = pcall(olfi.classify_entry, "ACETOIN", '{"a":' .. string.char(i) .. '}')
   check("byte " .. i .. " does not raise", ok)
 end
-print("all " .. count .. " checks passed")
+print("all " .. spec.passed .. " checks passed")

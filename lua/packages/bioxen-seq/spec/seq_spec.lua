@@ -1,24 +1,10 @@
 -- Tests for bioxen.seq. Run from the package folder with any Lua 5.1-5.4 or LuaJIT:
 --   lua5.4 spec/seq_spec.lua   (prints "ok N" per check, exits non-zero on the first failure)
-package.path = "src/?.lua;" .. package.path
+package.path = "src/?.lua;../?.lua;" .. package.path
 local seq = require("bioxen.seq")
 
-local count = 0
-local function check(name, cond, detail)
-  count = count + 1
-  if not cond then
-    io.stderr:write("FAIL " .. name .. (detail and (": " .. detail) or "") .. "\n")
-    os.exit(1)
-  end
-  print("ok " .. count .. " " .. name)
-end
-local function eq(name, got, want)
-  check(name, got == want, "got " .. tostring(got) .. ", want " .. tostring(want))
-end
-local function raises(name, fn, pattern)
-  local ok, err = pcall(fn)
-  check(name, not ok and tostring(err):find(pattern, 1, true) ~= nil, "error was " .. tostring(err))
-end
+local spec = require("spec_support")
+local check, eq, raises = spec.check, spec.eq, spec.raises
 
 -- FASTA
 local records = seq.read_fasta(">seq1 first record\nACGT\nacgg\n\n; comment\n>seq2\r\nTTTT\r\n")
@@ -90,4 +76,4 @@ eq("kmer GT", counts.GT, 1)
 check("kmer with N skipped", counts.GN == nil)
 raises("kmer bad k", function() seq.kmer_counts("ACGT", 0) end, "k must be a positive integer")
 
-print("1.." .. count)
+print("1.." .. spec.passed)
