@@ -3,6 +3,7 @@
 // Samples wait in a bounded queue while Redis is unreachable (oldest dropped, counted) and go out
 // in pipelined batches; ioredis' own offline queue is off because it has no bound.
 import { Redis } from 'ioredis';
+import { redactRedisUrl } from '../redis/redis-url';
 import { toWire } from './metric-message';
 import type { StoredMetric } from './metrics-store';
 
@@ -50,7 +51,7 @@ export class MetricsStreamPublisher {
     });
     this.redis.on('ready', () => this.flush());
     this.redis.on('error', (err: Error) => {
-      this.lastError = `Redis at ${this.options.url}: ${err.message}`;
+      this.lastError = `Redis at ${redactRedisUrl(this.options.url)}: ${err.message}`;
     });
   }
 

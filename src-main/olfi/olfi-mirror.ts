@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { MVOC_COMPOUNDS, canonicalMvocName } from './mvoc-library';
 import { EntryRing } from './entry-ring';
 import { ReaderConnection } from './reader-connection';
+import { RespError } from './resp-decoder';
 import { compareStreamIds, expandEntry, readEntry, toEntry, type BufferedEntry, type OlFiEntry } from './stream-entry';
 import {
   defaultRedisFactory,
@@ -248,8 +249,9 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
         prefetched = undefined;
         if (this.stopped) return;
         failures++;
-        // A refused command on a live connection is an error; anything else means the connection is gone.
-        this.setStatus(this.reader?.state === 'ready' ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
+        // A refused command (AUTH and SELECT included) is an error; anything else means the connection is gone.
+        const refused = err instanceof RespError || this.reader?.state === 'ready';
+        this.setStatus(refused ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
         await this.pause(reconnectDelay(failures));
       }
     }

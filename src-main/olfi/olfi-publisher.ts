@@ -41,6 +41,11 @@ export class OlFiPublisher {
   readonly streamKey: string;
   private readonly maxLength: number;
   private readonly label: string;
+  /**
+   * Why the connection last failed (untrusted certificate, refused, …), until it is ready again: a command that
+   * fails meanwhile only says "max retries" or "closed", which would hide the reason from the user.
+   */
+  private connectionError: unknown;
 
   constructor(
     private readonly redis: Redis,
@@ -49,6 +54,8 @@ export class OlFiPublisher {
     this.streamKey = options.streamKey ?? 'olfi_stream';
     this.maxLength = options.maxStreamLength ?? 1_000_000;
     this.label = options.url ? redactRedisUrl(options.url) : 'Redis';
+    redis.on('error', (err: unknown) => (this.connectionError = err));
+    redis.on('ready', () => (this.connectionError = undefined));
   }
 
   /** Publishes one frame (an object or its JSON text). Library compounds are written under their canonical name. */
@@ -64,7 +71,8 @@ export class OlFiPublisher {
     try {
       id = await this.redis.call('XADD', this.streamKey, 'MAXLEN', '~', String(this.maxLength), '*', 'mvoc', name, 'frame', text, ...extra);
     } catch (err) {
-      throw new OlFiPublishError('unavailable', `could not publish to ${this.streamKey}: ${describeRedisError(err, this.label)}`);
+      const cause = this.redis.status === 'ready' ? err : (this.connectionError ?? err);
+      throw new OlFiPublishError('unavailable', `could not publish to ${this.streamKey}: ${describeRedisError(cause, this.label)}`);
     }
     return { id: String(id), mvoc: name, classification };
   }

@@ -1,7 +1,7 @@
 // The mirror's blocking reader: one plain Redis connection that sends a command and waits for its reply,
 // decoded by RespDecoder (ioredis's general decoder costs more than parsing the frames on a backlog).
 // No reconnect logic here: the mirror's read loop opens a new connection after a failure and resumes from its last id.
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { RespDecoder, RespError, type RespValue } from './resp-decoder';
 
@@ -49,7 +49,9 @@ export class ReaderConnection {
   private async connect(url: URL): Promise<void> {
     const host = url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
     const port = Number(url.port || 6379);
-    const socket = url.protocol === 'rediss:' ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port });
+    // SNI takes host names only (RFC 6066); without servername Node still checks the certificate against `host`.
+    const servername = isIP(host) ? undefined : host;
+    const socket = url.protocol === 'rediss:' ? tlsConnect({ host, port, servername }) : netConnect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
     // A host that never answers would otherwise hold the read loop for the OS's SYN timeout (minutes).

@@ -36,9 +36,22 @@ export function entriesOfRange(reply: unknown): RawStreamEntry[] {
   return reply.filter(isRawEntry);
 }
 
+// Node's codes for a server certificate whose chain ends in a CA it does not trust (a private CA, a self-signed cert).
+const UNTRUSTED_CERT_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
 /** Turns ioredis/Redis errors into text a user can act on. */
 export function describeRedisError(err: unknown, redactedUrl: string): string {
   const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNTRUSTED_CERT_CODES.has(code)) {
+    return `TLS certificate not trusted — set NODE_EXTRA_CA_CERTS to your CA file (${redactedUrl}: ${message})`;
+  }
   if (/ECONNREFUSED/.test(message)) return `cannot connect to ${redactedUrl} (connection refused) — is redis-server running?`;
   if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `cannot resolve the host of ${redactedUrl} — check the Redis URL in Settings`;
   if (/WRONGPASS|NOAUTH|invalid password/i.test(message)) return `Redis at ${redactedUrl} refused the credentials — check the user and password in the Redis URL`;

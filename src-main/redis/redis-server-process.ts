@@ -17,6 +17,8 @@ export interface RedisServerStartOptions {
    * 'none' keeps nothing on disk.
    */
   persistence?: 'aof' | 'aof-always' | 'none';
+  /** More redis-server arguments, appended last (e.g. tests' ACL users and TLS listener). */
+  extraArgs?: string[];
 }
 
 export interface RedisServerInfo {
@@ -115,7 +117,7 @@ export class RedisServerProcess {
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (await freePort());
       if (signal?.aborted) throw cancelled();
-      this.lastOptions = { dataDir: options.dataDir, port, persistence: options.persistence ?? 'aof' };
+      this.lastOptions = { dataDir: options.dataDir, port, persistence: options.persistence ?? 'aof', extraArgs: options.extraArgs ?? [] };
       try {
         return await this.launch(this.lastOptions);
       } catch (err) {
@@ -252,5 +254,6 @@ function serverArgs(options: Required<RedisServerStartOptions>): string[] {
     '--daemonize', 'no',
     '--protected-mode', 'yes',
     ...persistence,
+    ...options.extraArgs,
   ];
 }
