@@ -25,6 +25,7 @@ const DEBIAN_PACKAGES = {
   'lua-socket': null,
   'lua-cjson': null,
   'redis-server': 'redis-server',
+  openssl: 'openssl',
   love: 'love',
   xvfb: 'Xvfb',
   chromium: 'chromium',
