@@ -227,7 +227,9 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     try {
       return await run(redis);
     } catch (err) {
-      throw new OlFiMirrorError('unavailable', `Redis did not answer: ${describeRedisError(err, this.redactedUrl)}`);
+      // While this connection is down ioredis only says "not writeable"; the read loop's status knows why.
+      const why = redis.status !== 'ready' && this.statusValue.reason ? this.statusValue.reason : describeRedisError(err, this.redactedUrl);
+      throw new OlFiMirrorError('unavailable', `Redis did not answer: ${why}`);
     }
   }
 
