@@ -28,9 +28,9 @@ let port: number;
 let tlsPort: number;
 let certs: TlsTestCerts;
 
-function url(options: { scheme?: 'redis' | 'rediss'; password?: string; db?: number } = {}): string {
-  const { scheme = 'redis', password = PASSWORD, db = 3 } = options;
-  return `${scheme}://${USER}:${encodeURIComponent(password)}@127.0.0.1:${scheme === 'rediss' ? tlsPort : port}/${db}`;
+function url(options: { scheme?: 'redis' | 'rediss'; host?: string; password?: string; db?: number } = {}): string {
+  const { scheme = 'redis', host = '127.0.0.1', password = PASSWORD, db = 3 } = options;
+  return `${scheme}://${USER}:${encodeURIComponent(password)}@${host}:${scheme === 'rediss' ? tlsPort : port}/${db}`;
 }
 
 function frame(payload: string): string {
@@ -135,18 +135,19 @@ describe('the hypervisor metrics republisher with the user/password/db URL', () 
 });
 
 describe('rediss:// to the TLS listener, through the CLI (NODE_EXTRA_CA_CERTS is read only at process start)', () => {
-  const cli = (args: string[], trustCa: boolean) =>
-    run(process.execPath, [BIN, 'olfi', ...args, '--redis', url({ scheme: 'rediss' }), '--stream', 'tls_stream'], {
+  const cli = (args: string[], trustCa: boolean, host = '127.0.0.1') =>
+    run(process.execPath, [BIN, 'olfi', ...args, '--redis', url({ scheme: 'rediss', host }), '--stream', 'tls_stream'], {
       timeout: 60_000,
       env: { ...process.env, NODE_EXTRA_CA_CERTS: trustCa ? certs.caCert : '' },
     });
 
-  it('publishes and tails a frame when the CA is trusted', async () => {
+  // The certificate names both: 127.0.0.1 is checked as an IP (no SNI), localhost as a host name sent by SNI.
+  it('publishes (to 127.0.0.1) and tails (from localhost) a frame when the CA is trusted', async () => {
     const published = await cli(['publish', '--mvoc', 'ACETOIN', '--payload', 'over tls', '--type', 'STATUS'], true);
     const id = /^(\d+-\d+) ACETOIN → tls_stream on rediss:\/\/bioxen:\*\*\*@127\.0\.0\.1:\d+\/3 \(valid\)$/m.exec(published.stdout)?.[1];
     expect(id, published.stdout).toBeDefined();
 
-    const tailed = await cli(['tail', '--json', '--count', '1', '--from', '0-0'], true);
+    const tailed = await cli(['tail', '--json', '--count', '1', '--from', '0-0'], true, 'localhost');
     const entry = JSON.parse(tailed.stdout.trim()) as OlFiEntry;
     expect(entry).toMatchObject({ id, mvoc: 'ACETOIN', status: 'valid', frame: { payload: 'over tls' } });
     expect(tailed.stderr).toBe('');
