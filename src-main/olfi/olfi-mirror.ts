@@ -7,7 +7,7 @@ import { MVOC_COMPOUNDS, canonicalMvocName } from './mvoc-library';
 import { EntryRing } from './entry-ring';
 import { ReaderConnection } from './reader-connection';
 import { RespError } from './resp-decoder';
-import { compareStreamIds, expandEntry, readEntry, toEntry, type BufferedEntry, type OlFiEntry } from './stream-entry';
+import { bufferEntry, compareStreamIds, expandEntry, toEntry, type BufferedEntry, type OlFiEntry } from './stream-entry';
 import {
   defaultRedisFactory,
   describeRedisError,
@@ -102,7 +102,8 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   private loop: Promise<void> | undefined;
   private statusValue: MirrorStatus;
   private lastId: string | undefined;
-  private pending: OlFiEntry[] = [];
+  /** Entries not yet delivered, compact; they are expanded when the update is sent. */
+  private pending: BufferedEntry[] = [];
   private skipped = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private receivedCount = 0;
@@ -320,19 +321,19 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     while (start < raw.length && this.lastId !== undefined && compareStreamIds(raw[start]![0], this.lastId) <= 0) start++;
     for (let i = start; i < raw.length; i++) {
       const [id, fields] = raw[i]!;
-      const { entry, buffered } = readEntry(id, fields);
+      const buffered = bufferEntry(id, fields);
       this.lastId = id;
       this.ring.push(buffered);
       this.receivedCount++;
-      this.byStatus[entry.status] = (this.byStatus[entry.status] ?? 0) + 1;
-      this.countRate(second, entry.mvoc);
-      this.queue(entry);
+      this.byStatus[buffered.status] = (this.byStatus[buffered.status] ?? 0) + 1;
+      this.countRate(second, buffered.mvoc);
+      this.queue(buffered);
     }
     this.statusValue.lastId = this.lastId ?? '';
     this.scheduleFlush();
   }
 
-  private queue(entry: OlFiEntry): void {
+  private queue(entry: BufferedEntry): void {
     // Between two flushes at most one buffer's worth is worth delivering; older ones are only in the buffer.
     if (this.pending.length >= this.ring.capacity) {
       const excess = Math.ceil(this.pending.length / 2);
@@ -364,7 +365,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   private flush(): void {
     if (this.pending.length === 0) return;
     const update: MirrorUpdate = {
-      entries: this.pending,
+      entries: this.pending.map(expandEntry),
       skipped: this.skipped,
       buffered: this.ring.length,
       received: this.receivedCount,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import vectorFile from '../../resources/olfi/vectors.json';
 import { buildFrame } from './frame-codec';
-import { compareStreamIds, expandEntry, readEntry } from './stream-entry';
+import { bufferEntry, compareStreamIds, expandEntry, toEntry } from './stream-entry';
 
 const vectors = vectorFile.vectors as { name: string; mvoc?: string; frame?: string }[];
 
@@ -12,15 +12,17 @@ function fieldsOf(mvoc: string | undefined, frame: string | undefined, extra: st
 describe('buffered entries', () => {
   for (const v of vectors) {
     it(`give back what was shown: ${v.name}`, () => {
-      const { entry, buffered } = readEntry('1-1', fieldsOf(v.mvoc, v.frame, ['cell', 'C1']));
-      expect(expandEntry(buffered)).toEqual(entry);
+      const fields = fieldsOf(v.mvoc, v.frame, ['cell', 'C1']);
+      expect(expandEntry(bufferEntry('1-1', fields))).toEqual(toEntry('1-1', fields));
     });
   }
 
   it('keep a frame with keys beyond v1 (and its unusual preamble) exactly', () => {
     const frame = { ...buildFrame({ address: 'CELL_1', type: 'PING', payload: 'x', preamble: ['HEXANAL', 'HEXANAL'] }), timestamp: 12.5 };
     frame.control = { ...frame.control, ecc: 'on' } as typeof frame.control;
-    const { entry, buffered } = readEntry('2-0', ['mvoc', 'ACETOIN', 'frame', JSON.stringify(frame)]);
+    const fields = ['mvoc', 'ACETOIN', 'frame', JSON.stringify(frame)];
+    const entry = toEntry('2-0', fields);
+    const buffered = bufferEntry('2-0', fields);
     expect(buffered.framed).toBe('text');
     expect(expandEntry(buffered)).toEqual(entry);
     expect(expandEntry(buffered).frame).toEqual(frame);
@@ -28,7 +30,9 @@ describe('buffered entries', () => {
 
   it('keep a v1 frame as fields, with its own preamble and terminator, and rebuild fresh objects', () => {
     const frame = buildFrame({ address: 'CELL_1', source: 'CELL_2', type: 'EMERGENCY', priority: 'emergency', payload: 'ü', preamble: ['HEXANAL', 'ACETOIN'] });
-    const { entry, buffered } = readEntry('3-0', ['mvoc', 'ACETOIN', 'frame', JSON.stringify(frame)]);
+    const fields = ['mvoc', 'ACETOIN', 'frame', JSON.stringify(frame)];
+    const entry = toEntry('3-0', fields);
+    const buffered = bufferEntry('3-0', fields);
     expect(buffered.framed).toBe('fields');
     expect(buffered.text).toBeUndefined();
     const first = expandEntry(buffered);

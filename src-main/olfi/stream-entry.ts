@@ -1,6 +1,6 @@
 // One Ol-Fi stream entry as the workbench shows it, and the compact form the mirror buffers (100k of them):
 // the classification and the frame's fields, the frame object rebuilt on demand.
-import { DEFAULT_PREAMBLE, DEFAULT_TERMINATOR, classifyEntry, computeChecksum, type FrameStatus, type MessageType, type OlFiFrame, type Priority } from './frame-codec';
+import { DEFAULT_PREAMBLE, DEFAULT_TERMINATOR, classifyEntry, type FrameStatus, type MessageType, type OlFiFrame, type Priority } from './frame-codec';
 
 export interface OlFiEntry {
   /** Redis stream id, `<ms>-<seq>`; the time part is when Redis accepted the entry. */
@@ -19,7 +19,7 @@ export interface OlFiEntry {
 /**
  * A classified entry as the mirror buffers it: a frame with only the v1 fields is kept as those fields
  * (no JSON text, no nested objects); a frame with more keys keeps its JSON text; an entry without a
- * frame keeps its cut raw text. expandEntry() gives back what readEntry() showed.
+ * frame keeps its cut raw text. expandEntry() gives back what toEntry() shows.
  */
 export class BufferedEntry {
   address: string | undefined;
@@ -29,6 +29,8 @@ export class BufferedEntry {
   priority: string | undefined;
   payload: string | undefined;
   checksum = 0;
+  /** The checksum the payload really has (meaningful when framed). */
+  computedChecksum = 0;
   /** undefined: the default preamble / terminator. */
   preamble: string[] | undefined;
   terminator: string[] | undefined;
@@ -66,6 +68,27 @@ function isPair(names: string[], expected: readonly string[]): boolean {
   return names[0] === expected[0] && names[1] === expected[1];
 }
 
+/**
+ * Frames repeat a few names (compounds, addresses, types, priorities) over and over. The buffer keeps one copy
+ * of each, so 100k entries do not hold 100k copies of "CELL_0002" and the parsed copies die young.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+  constructor(private readonly limit: number) {}
+
+  intern<T extends string | undefined>(value: T): T {
+    if (value === undefined || value.length > 64) return value;
+    const held = this.pool.get(value);
+    if (held !== undefined) return held as T;
+    // A stream of ever-new names must not grow the pool without bound; starting over costs only sharing.
+    if (this.pool.size >= this.limit) this.pool.clear();
+    this.pool.set(value, value);
+    return value;
+  }
+}
+
+const names = new StringPool(8192);
+
 function bufferFrame(buffered: BufferedEntry, frame: OlFiFrame, rawFrame: string): void {
   if (!hasOnlyV1Keys(frame)) {
     buffered.framed = 'text';
@@ -73,11 +96,11 @@ function bufferFrame(buffered: BufferedEntry, frame: OlFiFrame, rawFrame: string
     return;
   }
   buffered.framed = 'fields';
-  buffered.address = frame.address;
-  buffered.source = frame.source;
-  buffered.type = frame.control.type;
+  buffered.address = names.intern(frame.address);
+  buffered.source = names.intern(frame.source);
+  buffered.type = names.intern(frame.control.type);
   buffered.sequence = frame.control.sequence;
-  buffered.priority = frame.control.priority;
+  buffered.priority = names.intern(frame.control.priority);
   buffered.payload = frame.payload;
   buffered.checksum = frame.checksum;
   if (!isPair(frame.preamble, DEFAULT_PREAMBLE)) buffered.preamble = frame.preamble;
@@ -97,13 +120,13 @@ function unbufferFrame(b: BufferedEntry): OlFiFrame {
 
 const RAW_KEEP_CHARS = 2048;
 
-/** Classifies the flat [field, value, field, value…] list Redis returns for an entry. */
-export function toEntry(id: string, fields: readonly string[]): OlFiEntry {
-  return readEntry(id, fields).entry;
+interface SplitFields {
+  mvoc: string | undefined;
+  rawFrame: string | undefined;
+  extra: Record<string, string> | undefined;
 }
 
-/** The entry as shown, and the compact form to buffer; the frame is parsed once for both. */
-export function readEntry(id: string, fields: readonly string[]): { entry: OlFiEntry; buffered: BufferedEntry } {
+function splitFields(fields: readonly string[]): SplitFields {
   let mvoc: string | undefined;
   let rawFrame: string | undefined;
   let extra: Record<string, string> | undefined;
@@ -114,28 +137,52 @@ export function readEntry(id: string, fields: readonly string[]): { entry: OlFiE
     else if (name === 'frame' && rawFrame === undefined) rawFrame = value;
     else (extra ??= {})[name] = value;
   }
+  return { mvoc, rawFrame, extra };
+}
+
+function cutRaw(rawFrame: string): string {
+  return rawFrame.length > RAW_KEEP_CHARS ? `${rawFrame.slice(0, RAW_KEEP_CHARS)}…` : rawFrame;
+}
+
+/** Classifies the flat [field, value, field, value…] list Redis returns for an entry. */
+export function toEntry(id: string, fields: readonly string[]): OlFiEntry {
+  const { mvoc, rawFrame, extra } = splitFields(fields);
   const result = classifyEntry(mvoc, rawFrame);
   const entry: OlFiEntry = { id, mvoc, status: result.status, reason: result.reason };
-  const buffered = new BufferedEntry(id, mvoc, result.status, result.reason, extra);
   if (result.frame) {
     entry.frame = result.frame;
     entry.computedChecksum = result.computedChecksum;
-    bufferFrame(buffered, result.frame, rawFrame!);
   } else if (rawFrame !== undefined) {
-    entry.raw = rawFrame.length > RAW_KEEP_CHARS ? `${rawFrame.slice(0, RAW_KEEP_CHARS)}…` : rawFrame;
-    buffered.text = entry.raw;
+    entry.raw = cutRaw(rawFrame);
   }
   if (extra) entry.extra = extra;
-  return { entry, buffered };
+  return entry;
 }
 
-/** The buffered entry as shown: the same fields readEntry gave it, its frame parsed again from the kept text. */
+/**
+ * The same classification as toEntry, kept in the compact form only. The parsed frame is dropped at
+ * once, so on a backlog it dies young instead of being promoted while the update that shows it waits.
+ */
+export function bufferEntry(id: string, fields: readonly string[]): BufferedEntry {
+  const { mvoc, rawFrame, extra } = splitFields(fields);
+  const result = classifyEntry(mvoc, rawFrame);
+  const buffered = new BufferedEntry(id, names.intern(mvoc), result.status, result.reason, extra);
+  if (result.frame) {
+    buffered.computedChecksum = result.computedChecksum!;
+    bufferFrame(buffered, result.frame, rawFrame!);
+  } else if (rawFrame !== undefined) {
+    buffered.text = cutRaw(rawFrame);
+  }
+  return buffered;
+}
+
+/** The buffered entry as shown: the same fields toEntry gives, its frame parsed again from the kept text. */
 export function expandEntry(buffered: BufferedEntry): OlFiEntry {
   const entry: OlFiEntry = { id: buffered.id, mvoc: buffered.mvoc, status: buffered.status, reason: buffered.reason };
   if (buffered.framed !== 'none') {
     const frame = unbufferFrame(buffered);
     entry.frame = frame;
-    entry.computedChecksum = computeChecksum(frame.payload);
+    entry.computedChecksum = buffered.computedChecksum;
   } else if (buffered.text !== undefined) {
     entry.raw = buffered.text;
   }
