@@ -125,6 +125,37 @@ describe('OlFiService', () => {
     expect(await env.client(url).call('XLEN', 'lab_stream')).toBe(1);
   });
 
+  it('settles on the last of several quick Settings changes, with one live mirror', async () => {
+    const { url } = await env.server();
+    const settings = new EventEmitter();
+    let stream = 'olfi_stream';
+    const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url, streamKey: () => stream });
+    s.attachSettings(settings as never);
+    await s.start();
+    for (const next of ['lab_a', 'lab_b', 'lab_c']) {
+      stream = next;
+      settings.emit('changed', { redisUrl: url, olfiStream: next });
+    }
+    await waitFor(() => s.status().streamKey === 'lab_c' && s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'the mirror on the last stream');
+    const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'last' }));
+    await waitFor(() => seen.some((e) => e.id === published.id), 'the frame on the last stream');
+    const readers = String(await env.client(url).call('CLIENT', 'LIST')).split('\n').filter((line) => line.includes('name=bioxen-olfi-reader'));
+    expect(readers).toHaveLength(1);
+  });
+
+  it('dispose during a restart leaves no connection behind', async () => {
+    const { url } = await env.server();
+    const settings = new EventEmitter();
+    const { s } = service({ dataDir: env.tempDir(), redisUrl: () => url });
+    s.attachSettings(settings as never);
+    await s.start();
+    void s.restart();
+    void s.restart();
+    await s.dispose();
+    await waitFor(async () => !String(await env.client(url).call('CLIENT', 'LIST')).includes('name=bioxen-olfi'), 'no Ol-Fi connection left');
+    expect(s.status().mirror).toBeNull();
+  });
+
   it('publishes what a Lua VM sends with require("bioxen.olfi").send, including bioxen-circuits events', async () => {
     const { url } = await env.server();
     const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url });

@@ -66,6 +66,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   private activeUrl: string | undefined;
   private current: OlFiStatus;
   private starting: Promise<OlFiStatus> | undefined;
+  /** The restart running now, and the one that will run after it (shared by every request meanwhile). */
+  private restarting: Promise<OlFiStatus> | undefined;
+  private queuedRestart: Promise<OlFiStatus> | undefined;
+  private disposed = false;
   /** Cancels the start in progress (an embedded redis-server still starting) when the service closes. */
   private startAbort: AbortController | undefined;
   private readonly factory: RedisFactory;
@@ -88,12 +92,24 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     return this.starting;
   }
 
-  /** Applies a changed Redis URL: closes everything and connects again. */
-  async restart(): Promise<OlFiStatus> {
-    await this.starting;
-    await this.close();
-    this.starting = undefined;
-    return this.start();
+  /**
+   * Applies changed settings: cancels a start in progress, closes everything and connects again. Restarts run
+   * one at a time, and requests that arrive meanwhile fold into one more, so quick changes end with one
+   * connection, made from the settings as they are last.
+   */
+  restart(): Promise<OlFiStatus> {
+    this.startAbort?.abort();
+    this.queuedRestart ??= (this.restarting ?? Promise.resolve()).then(async () => {
+      this.queuedRestart = undefined;
+      await this.starting;
+      if (this.disposed) return this.status();
+      await this.close();
+      this.starting = undefined;
+      return this.start();
+    });
+    const restart = this.queuedRestart;
+    this.restarting = restart;
+    return restart;
   }
 
   async publish(mvoc: string, frame: OlFiFrame | string, options?: PublishOptions): Promise<PublishResult> {
@@ -158,8 +174,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     for (const detach of this.detachers.splice(0)) detach();
     this.startAbort?.abort();
+    await this.restarting;
     await this.starting;
     await this.close();
     this.removeAllListeners();
