@@ -83,6 +83,7 @@ describe('Api dispatcher', () => {
       redisUrl: null,
       hypervisorEndpoint: null,
       olfiStream: 'olfi_stream',
+      metricsStream: 'bioxen_metrics',
       limits: { instructionQuota: 0, memoryMb: 64, timeoutMs: 0, outputBytes: 4096 },
       editor: { fontSize: 12, autosaveMs: 500 },
     };

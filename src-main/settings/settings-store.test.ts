@@ -37,6 +37,32 @@ describe('SettingsStore', () => {
     expect((await store.update({ olfiStream: 'lab:olfi' })).olfiStream).toBe('lab:olfi');
   });
 
+  it('keeps the metrics stream key, bioxen_metrics by default, and refuses one equal to the Ol-Fi stream key', async () => {
+    const store = await SettingsStore.open(file);
+    expect(store.get().metricsStream).toBe('bioxen_metrics');
+    await expect(store.update({ metricsStream: 'bad key' })).rejects.toThrow(/metrics stream key may only use letters, digits/);
+    await expect(store.update({ metricsStream: 'olfi_stream' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'settings: metricsStream: the metrics stream key must differ from the Ol-Fi stream key: Ol-Fi frames and hypervisor metrics each need their own stream',
+    });
+    await expect(store.update({ olfiStream: 'bioxen_metrics' })).rejects.toThrow(/must differ from the Ol-Fi stream key/);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    expect((await store.update({ metricsStream: 'lab:metrics' })).metricsStream).toBe('lab:metrics');
+    expect((await SettingsStore.open(file)).get().metricsStream).toBe('lab:metrics');
+  });
+
+  it('loads a settings file from before the metrics stream key, and names the file when its two streams are equal', async () => {
+    const before = { ...DEFAULT_SETTINGS, olfiStream: 'lab_olfi' } as Partial<typeof DEFAULT_SETTINGS>;
+    delete before.metricsStream;
+    await writeFile(file, JSON.stringify(before));
+    expect((await SettingsStore.open(file)).get()).toEqual({ ...DEFAULT_SETTINGS, olfiStream: 'lab_olfi', metricsStream: 'bioxen_metrics' });
+    // Ol-Fi on the metrics' default stream: the metrics move aside instead of the file being refused.
+    await writeFile(file, JSON.stringify({ ...before, olfiStream: 'bioxen_metrics' }));
+    expect((await SettingsStore.open(file)).get()).toMatchObject({ olfiStream: 'bioxen_metrics', metricsStream: 'bioxen_hypervisor_metrics' });
+    await writeFile(file, JSON.stringify({ olfiStream: 'same', metricsStream: 'same' }));
+    await expect(SettingsStore.open(file)).rejects.toThrow(/settings\.json: metricsStream: the metrics stream key must differ from the Ol-Fi stream key.*delete the file/);
+  });
+
   it('merges a partial update, persists it and announces it', async () => {
     const store = await SettingsStore.open(file);
     const seen: string[] = [];

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../hypervisor/metrics-stream-publisher';
 import { DEFAULT_LIMITS } from '../vm/limits';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../src-preload/contract/settings';
 import { redactRedisUrl } from '../redis/redis-url';
@@ -16,9 +17,12 @@ export const DEFAULT_SETTINGS: Settings = {
   redisUrl: null,
   hypervisorEndpoint: null,
   olfiStream: 'olfi_stream',
+  metricsStream: DEFAULT_METRICS_STREAM,
   limits: { ...DEFAULT_LIMITS },
   editor: { fontSize: 14, autosaveMs: 1000 },
 };
+
+const MIGRATED_METRICS_STREAM = 'bioxen_hypervisor_metrics';
 
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
@@ -82,7 +86,9 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
   private async apply(patch: SettingsPatch): Promise<Settings> {
     const checked = settingsPatchSchema.safeParse(patch);
     if (!checked.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(checked.error.issues[0])}`);
-    const next = settingsSchema.parse(merge(this.current, checked.data));
+    const merged = settingsSchema.safeParse(merge(this.current, checked.data));
+    if (!merged.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(merged.error.issues[0])}`);
+    const next = merged.data;
     await writeAtomically(this.file, `${JSON.stringify(next, null, 2)}\n`);
     this.current = next;
     this.emit('changed', this.get());
@@ -101,7 +107,20 @@ function parseSettingsFile(file: string, text: string): Settings {
   if (!patch.success) {
     throw new SettingsError('invalid_input', `${file}: ${describeIssue(patch.error.issues[0])} — fix it or delete the file to start from the defaults`);
   }
-  return settingsSchema.parse(merge(DEFAULT_SETTINGS, patch.data));
+  const settings = settingsSchema.safeParse(merge(defaultsFor(patch.data), patch.data));
+  if (!settings.success) {
+    throw new SettingsError('invalid_input', `${file}: ${describeIssue(settings.error.issues[0])} — fix it or delete the file to start from the defaults`);
+  }
+  return settings.data;
+}
+
+/**
+ * Files from before the metrics stream setting may have put Ol-Fi on "bioxen_metrics"; the metrics then
+ * get a stream of their own instead of the file being refused.
+ */
+function defaultsFor(saved: SettingsPatch): Settings {
+  if (saved.metricsStream !== undefined || saved.olfiStream !== DEFAULT_METRICS_STREAM) return DEFAULT_SETTINGS;
+  return { ...DEFAULT_SETTINGS, metricsStream: MIGRATED_METRICS_STREAM };
 }
 
 function merge(base: Settings, patch: SettingsPatch): Settings {

@@ -57,7 +57,10 @@ const hypervisorEndpoint = z
   .max(2000)
   .refine(isHypervisorEndpoint, 'the hypervisor endpoint must be tcp://host:port or host:port with a port from 1 to 65535 (example: tcp://127.0.0.1:12345)');
 
-export const settingsSchema = z.object({
+/** Also what the hypervisor bridge's stream publisher accepts, so a saved key is always usable. */
+const STREAM_KEY = /^[\w.:-]+$/;
+
+const settingsFields = z.object({
   theme: z.enum(['dark', 'light']),
   /** Path or name of the Lua executable for new sessions; null = the best discovered one. */
   luaExecutable: z.string().min(1).max(1000).nullable(),
@@ -66,6 +69,8 @@ export const settingsSchema = z.object({
   hypervisorEndpoint: hypervisorEndpoint.nullable(),
   /** The Redis stream the Ol-Fi panel mirrors and publishes to (BioXen's producer writes olfi_stream). */
   olfiStream: z.string().min(1).max(200).regex(/^[^\s]+$/, 'the Ol-Fi stream key must not contain spaces'),
+  /** The Redis stream the hypervisor bridge republishes metrics on and the visualizer reads (default bioxen_metrics). */
+  metricsStream: z.string().min(1).max(200).regex(STREAM_KEY, 'the metrics stream key may only use letters, digits and _ - . : (no spaces)'),
   /** Limits new sessions start with. */
   limits: limitsSchema,
   editor: z.object({
@@ -73,11 +78,18 @@ export const settingsSchema = z.object({
     autosaveMs: z.number().int().min(200).max(60_000),
   }),
 });
+
+// One stream for both would mix metric samples into the Ol-Fi panel and break the visualizer.
+export const settingsSchema = settingsFields.refine((settings) => settings.metricsStream !== settings.olfiStream, {
+  path: ['metricsStream'],
+  message: 'the metrics stream key must differ from the Ol-Fi stream key: Ol-Fi frames and hypervisor metrics each need their own stream',
+});
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const settingsPatchSchema = settingsSchema.extend({
+// Fields one by one: whether two streams differ is checked once a patch is merged into the settings.
+export const settingsPatchSchema = settingsFields.extend({
   limits: limitsSchema.partial(),
-  editor: settingsSchema.shape.editor.partial(),
+  editor: settingsFields.shape.editor.partial(),
 }).partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

@@ -77,6 +77,12 @@ function SettingsForm({ settings }: { settings: Settings }) {
         />
         <TextSetting label="Ol-Fi stream key" value={settings.olfiStream} toPatch={(text) => ({ olfiStream: text })} />
         <TextSetting
+          label="Metrics stream key"
+          hint="Where hypervisor metrics are republished and the visualizer reads them; not the Ol-Fi stream."
+          value={settings.metricsStream}
+          toPatch={(text) => ({ metricsStream: text })}
+        />
+        <TextSetting
           label="Hypervisor endpoint"
           hint="tcp://host:port of a BioXen hypervisor's metrics socket; empty: not connected."
           value={settings.hypervisorEndpoint ?? ''}
