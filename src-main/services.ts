@@ -57,11 +57,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
   // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
   const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.status().url ?? undefined : undefined);
-  const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined });
+  const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined, stream: () => settings.get().metricsStream });
   metrics.attachHostCalls(vm);
-  const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl, streamKey: () => settings.get().olfiStream });
+  const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl, streamKey: () => settings.get().olfiStream, metricsStreamKey: () => settings.get().metricsStream });
   olfi.attachEngine(vm);
   olfi.attachSettings(settings);
+  metrics.attachSettings(settings);
+  metrics.attachRedis(olfi);
   void olfi.start();
   void metrics.start();
   const visualizer = new VisualizerProcess({ appRoot });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-preload/contract/index';
 import { waitFor } from '../olfi/test-redis';
 import { createServices, type Services } from '../services';
+import { commandLine } from '../visualizer/visualizer-process';
 import { createApi, type Api } from './index';
 
 const ctx = { transport: 'websocket' } as const;
@@ -75,5 +76,13 @@ describe('olfi API', () => {
     expect(run.success).toBe(true);
     await waitFor(() => entries().some((e) => e.mvoc === 'DIMETHYL_SULFIDE'), 'the Lua frame as an event');
     expect(entries().find((e) => e.mvoc === 'DIMETHYL_SULFIDE')).toMatchObject({ status: 'valid', extra: { vm: 'olfi-script' }, frame: { payload: 'SHUTDOWN' } });
+  });
+
+  it('launches the visualizer on the metrics stream Settings name', async () => {
+    expect(services.olfi.visualizerTarget()).toMatchObject({ streamKey: 'olfi_stream', metricsStreamKey: 'bioxen_metrics' });
+    await value('settings:update', { metricsStream: 'lab_metrics' });
+    const target = services.olfi.visualizerTarget();
+    expect(target).toMatchObject({ streamKey: 'olfi_stream', metricsStreamKey: 'lab_metrics' });
+    expect(commandLine(target).args.join(' ')).toContain('--stream olfi_stream --metrics-stream lab_metrics');
   });
 });

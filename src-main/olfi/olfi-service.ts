@@ -29,6 +29,8 @@ export interface OlFiServiceOptions {
   redisUrl: () => string | null | undefined;
   /** The stream to mirror and publish to, read at each (re)connect; default olfi_stream. */
   streamKey?: () => string;
+  /** The stream the visualizer reads cellular metrics from (Settings' metricsStream); default bioxen_metrics. */
+  metricsStreamKey?: () => string;
   capacity?: number;
   /** Load this many existing entries when the mirror opens (default 1000). */
   loadLast?: number;
@@ -137,11 +139,11 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
   /**
    * Where the visualizer should read: the full URL (with any password, for the child's environment only,
-   * never for the renderer) and the stream key.
+   * never for the renderer), the Ol-Fi stream key and the metrics stream key.
    */
-  visualizerTarget(): { redisUrl: string; streamKey: string } {
+  visualizerTarget(): { redisUrl: string; streamKey: string; metricsStreamKey?: string } {
     if (!this.activeUrl) throw new OlFiPublishError('unavailable', `the visualizer needs Redis: ${this.current.error ?? 'Ol-Fi is not connected yet'}`);
-    return { redisUrl: this.activeUrl, streamKey: this.streamKey };
+    return { redisUrl: this.activeUrl, streamKey: this.streamKey, metricsStreamKey: this.options.metricsStreamKey?.() };
   }
 
   /** Publishes what Lua VMs send with require("bioxen.olfi").send(...). Returns a detach function. */
