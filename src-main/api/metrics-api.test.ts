@@ -83,4 +83,29 @@ describe('metrics API', () => {
     const disconnected = await invoke('metrics:disconnect', {});
     expect(disconnected).toMatchObject({ ok: true, value: { bridge: null } });
   });
+
+  it('follows Settings: the endpoint and metrics stream named there, and the embedded Redis when an Ol-Fi restart moves it', async () => {
+    const published = async (url: string) => {
+      const client = new Redis(url);
+      try {
+        return await client.xlen('lab_metrics');
+      } finally {
+        client.disconnect();
+      }
+    };
+    const updated = await invoke('settings:update', { hypervisorEndpoint: `127.0.0.1:${port}`, metricsStream: 'lab_metrics' });
+    expect(updated.ok).toBe(true);
+    const before = services.olfi.status().url!;
+    await waitFor('samples on lab_metrics', async () => (await published(before)) >= 10);
+    // A new Ol-Fi stream restarts Ol-Fi, and with it the embedded redis-server (on a new port, usually).
+    await invoke('settings:update', { olfiStream: 'lab_olfi' });
+    await waitFor('Ol-Fi on its new stream', () => services.olfi.status().streamKey === 'lab_olfi' && services.olfi.status().mirror?.state === 'connected');
+    const after = services.olfi.status().url!;
+    await waitFor('the bridge republishing to the current embedded Redis', () => {
+      const publisher = services.metrics.status().bridge?.publisher;
+      return publisher?.stream === 'lab_metrics' && publisher.connected;
+    });
+    const count = await published(after);
+    await waitFor('new samples on lab_metrics there', async () => (await published(after)) >= count + 10);
+  });
 });
