@@ -71,7 +71,7 @@ test('Ol-Fi frames from the CLI and the send form appear live; filter, inspect, 
   await expect(page.getByLabel('Visualizer state')).toHaveText(/visualizer (running|crashed)/, { timeout: 20_000 });
 });
 
-test('Settings: the Ol-Fi stream key moves the panel to another stream; a Redis password is never shown', async ({ page, host }) => {
+test('Settings: the Ol-Fi stream key moves the panel to another stream; the metrics stream key saves; a Redis password is never shown', async ({ page, host }) => {
   await openWorkbench(page, host);
   await page.getByRole('tab', { name: 'Ol-Fi' }).click();
   const connection = page.getByRole('status', { name: 'Ol-Fi connection' });
@@ -86,6 +86,15 @@ test('Settings: the Ol-Fi stream key moves the panel to another stream; a Redis 
   await bioxen(host.dataDir, 'olfi', 'publish', '--stream', 'lab_stream', '--mvoc', 'ETHANOL', '--payload', 'on the lab stream');
   await expect(page.getByRole('list', { name: 'Ol-Fi frames' }).getByRole('listitem', { name: 'ETHANOL BROADCAST valid' })).toBeVisible({ timeout: 20_000 });
 
+  const metricsStream = dialog.getByLabel('Metrics stream key');
+  await expect(metricsStream).toHaveValue('bioxen_metrics');
+  await metricsStream.fill('lab_stream');
+  await metricsStream.press('Enter');
+  await expect(dialog.getByRole('alert')).toContainText('the metrics stream key must differ from the Ol-Fi stream key');
+  await metricsStream.fill('lab_metrics');
+  await metricsStream.press('Enter');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+
   const redisUrl = dialog.getByLabel('Redis URL');
   await redisUrl.fill('redis://lab:s3cret@127.0.0.1:1/0');
   await redisUrl.press('Enter');
@@ -93,5 +102,6 @@ test('Settings: the Ol-Fi stream key moves the panel to another stream; a Redis 
   await page.reload();
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('dialog', { name: 'Settings' }).getByLabel('Redis URL')).toHaveValue('redis://lab:***@127.0.0.1:1/0');
+  await expect(page.getByRole('dialog', { name: 'Settings' }).getByLabel('Metrics stream key')).toHaveValue('lab_metrics');
   expect(await page.content()).not.toContain('s3cret');
 });
