@@ -1,14 +1,17 @@
-// The live frame table: virtualized rows (time, compound chip, address, type, payload, checksum ✓/✗).
-import { useRef } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+// The live frame table: windowed rows of one height (time, compound chip, address, type, payload, checksum ✓/✗).
+import { memo, useRef } from 'react';
 import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
 import { entryTime, olfiStore, useOlFi } from '../../stores/olfi';
+import { useFixedRows } from '../common/fixed-rows';
 
 const ROW_HEIGHT = 24;
 
+// One formatter for every row: toLocaleTimeString builds a new one per call, which cost more than the rest of a row.
+const clock = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
 function timeOf(id: string): string {
-  const t = new Date(entryTime(id));
-  return `${t.toLocaleTimeString([], { hour12: false })}.${String(t.getMilliseconds()).padStart(3, '0')}`;
+  const t = entryTime(id);
+  return `${clock.format(t)}.${String(t % 1000).padStart(3, '0')}`;
 }
 
 export function CompoundChip({ name }: { name: string | undefined }) {
@@ -20,7 +23,8 @@ export function CompoundChip({ name }: { name: string | undefined }) {
   );
 }
 
-function Row({ entry, selected }: { entry: OlFiEntryView; selected: boolean }) {
+/** Entries never change once received, so a row that only moves down the table is not drawn again. */
+const Row = memo(function Row({ entry, selected }: { entry: OlFiEntryView; selected: boolean }) {
   const valid = entry.status === 'valid';
   const frame = entry.frame;
   return (
@@ -41,7 +45,7 @@ function Row({ entry, selected }: { entry: OlFiEntryView; selected: boolean }) {
       </span>
     </div>
   );
-}
+});
 
 export function FrameTable() {
   const rows = useOlFi((s) => s.rows);
@@ -49,7 +53,7 @@ export function FrameTable() {
   const loadingHistory = useOlFi((s) => s.loadingHistory);
   const exhausted = useOlFi((s) => s.historyExhausted);
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const drawn = useFixedRows(parent, rows.length, ROW_HEIGHT, 12);
 
   return (
     <div className="olfi-table">
@@ -65,10 +69,10 @@ export function FrameTable() {
           if (!exhausted && !loadingHistory && rows.length > 0 && el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2) void olfiStore.getState().loadOlder();
         }}
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => (
-            <div key={rows[item.index]!.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-              <Row entry={rows[item.index]!} selected={rows[item.index]!.id === selectedId} />
+        <div style={{ height: drawn.totalHeight, position: 'relative' }}>
+          {rows.slice(drawn.start, drawn.end).map((entry, i) => (
+            <div key={entry.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
+              <Row entry={entry} selected={entry.id === selectedId} />
             </div>
           ))}
         </div>

@@ -61,7 +61,8 @@ function Filters() {
 }
 
 function Sparklines() {
-  useOlFi((s) => s.rows);
+  // Rates are per second: redrawn with the stats (every second), not with every batch of rows.
+  useOlFi((s) => s.stats);
   const colours = useOlFi((s) => s.colours);
   const series = [...olfiBuffer.rateSeries(Date.now())].slice(0, 8);
   if (series.length === 0) return null;

@@ -1,13 +1,14 @@
 // Ol-Fi panel state: connection status and stats, the MVOC library, filters, pause, the selected frame,
 // the visualizer. Entries live in an OlFiEntryBuffer outside the store; `rows` is the filtered
-// newest-first snapshot the table shows, rebuilt at most every REDRAW_MS (and not while paused).
+// newest-first snapshot the table shows, rebuilt at most every REDRAW_MS (and not while paused). The first
+// batch after a quiet spell is drawn at once; under a steady stream the table redraws every REDRAW_MS.
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput, MethodOutput } from '../../../src-preload/contract';
 import type { MvocCompoundView, OlFiEntryView, OlFiStatsView, OlFiStatusView } from '../../../src-preload/contract/olfi';
 import { errorMessage, type BridgeClient } from '../../bridge';
 import { NO_FILTERS, OlFiEntryBuffer, type OlFiFilters } from './olfi-entries';
 
-const REDRAW_MS = 100;
+const REDRAW_MS = 50;
 const STATS_MS = 1000;
 const HISTORY_PAGE = 500;
 
@@ -58,12 +59,14 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
   return createStore<OlFiStore>()((set, get) => {
     const rebuild = () => set({ rows: buffer.rows(get().filters), buffered: buffer.length });
 
+    let lastRedraw = -REDRAW_MS;
     const scheduleRedraw = () => {
       if (redrawTimer !== undefined || get().paused) return;
       redrawTimer = setTimeout(() => {
         redrawTimer = undefined;
+        lastRedraw = performance.now();
         if (!get().paused) rebuild();
-      }, REDRAW_MS);
+      }, Math.max(0, lastRedraw + REDRAW_MS - performance.now()));
     };
 
     const attempt = async (what: string, action: () => Promise<void>) => {
