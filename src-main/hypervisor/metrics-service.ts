@@ -1,7 +1,7 @@
-// The workbench's metrics domain: one hypervisor connection at a time (endpoint from settings or the
-// UI, following Settings as they change), the shared per-VM store, batched sample events for UIs, and
-// the host calls of Lua VMs with the `metrics` capability. Samples arrive at up to thousands per second, so UIs get them in
-// batches every `batchMs`, capped at `maxBatch` (the excess is counted, never queued without bound).
+// The workbench's metrics domain: one hypervisor connection at a time (endpoint from Settings, followed
+// as they change, or from the UI), the shared per-VM store, batched sample events for UIs, and the host
+// calls of Lua VMs with the `metrics` capability. Samples arrive at up to thousands per second, so UIs
+// get them in batches every `batchMs`, capped at `maxBatch` (the excess is counted, never queued without bound).
 import { EventEmitter } from 'node:events';
 import { HypervisorBridge, type BridgeOptions, type BridgeStatus } from './hypervisor-bridge';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, endpointFromSetting } from './endpoint';
@@ -10,11 +10,11 @@ import { MetricsStore, type MetricsStoreOptions, type StoredMetric } from './met
 import { DEFAULT_STREAM } from './metrics-stream-publisher';
 
 export interface MetricsServiceOptions {
-  /** The hypervisor to use when connect() names none (the settings' endpoint); default 127.0.0.1:12345. */
+  /** The hypervisor to use when connect() names none (the settings' endpoint at start); default 127.0.0.1:12345. */
   endpoint?: string;
   /** Where Redis lives when samples should be republished (the embedded server's URL, or settings). */
   redisUrl?: () => string | undefined;
-  /** Settles when `redisUrl` can be asked (e.g. once the embedded Redis is up); awaited by connect(). */
+  /** Settles when `redisUrl` can be asked (e.g. once the embedded Redis is up); awaited before each (re)connect. */
   redisReady?: () => Promise<unknown>;
   /** The Redis stream samples are republished on (Settings' metricsStream), read at each (re)connect. */
   stream: () => string;
