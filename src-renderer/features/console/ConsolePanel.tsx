@@ -1,8 +1,8 @@
 // The active session's console: virtualized output, a REPL input with history and a continuation
 // prompt, clear and copy. Ctrl+C with no text selected interrupts the running code.
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPending, sessionsStore, useSessions } from '../../stores/sessions';
+import { useFixedRows } from '../common/fixed-rows';
 import { buildLines, emptyLineBuffer, linesAsText, promptOf } from './console-lines';
 
 const ROW_HEIGHT = 19;
@@ -25,13 +25,14 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
   const [historyIndex, setHistoryIndex] = useState<number | null>(null);
   const [copied, setCopied] = useState(false);
 
-  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const drawn = useFixedRows(scrollRef, lines.length, ROW_HEIGHT, 20);
 
   // Follows new output (also once the line cap is reached and the count stops growing) unless the
   // user scrolled up to read.
   useEffect(() => {
-    if (stickToBottom && lines.length) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [lines, stickToBottom, virtualizer]);
+    const scroller = scrollRef.current;
+    if (stickToBottom && scroller) scroller.scrollTop = scroller.scrollHeight;
+  }, [lines, stickToBottom]);
 
   const actions = sessionsStore.getState();
 
@@ -102,15 +103,12 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
         }}
       >
         {output.droppedChunks > 0 && <div className="console-line stream-system">… {output.droppedChunks} earlier output chunks not shown</div>}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((row) => {
-            const line = lines[row.index]!;
-            return (
-              <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
-                {line.stream === 'input' ? promptOf(line) + line.text : line.text || '\u00a0'}
-              </div>
-            );
-          })}
+        <div style={{ height: drawn.totalHeight, position: 'relative' }}>
+          {lines.slice(drawn.start, drawn.end).map((line, i) => (
+            <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
+              {line.stream === 'input' ? promptOf(line) + line.text : line.text || '\u00a0'}
+            </div>
+          ))}
         </div>
       </div>
       <div className="console-input">
