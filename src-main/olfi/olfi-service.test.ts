@@ -143,6 +143,22 @@ describe('OlFiService', () => {
     expect(readers).toHaveLength(1);
   });
 
+  it('keeps its embedded redis-server (same port, same data) when only the stream key changes', async () => {
+    const dataDir = env.tempDir();
+    const settings = new EventEmitter();
+    let stream = 'olfi_stream';
+    const { s } = service({ dataDir, streamKey: () => stream });
+    s.attachSettings(settings as never);
+    const first = await s.start();
+    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    const before = processesIn(join(dataDir, 'redis'));
+    stream = 'lab_stream';
+    settings.emit('changed', { redisUrl: null, olfiStream: stream });
+    await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
+    expect(s.status().url).toBe(first.url);
+    expect(processesIn(join(dataDir, 'redis'))).toEqual(before);
+  });
+
   it('dispose during a restart leaves no connection behind', async () => {
     const { url } = await env.server();
     const settings = new EventEmitter();

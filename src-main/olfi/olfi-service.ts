@@ -105,7 +105,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
       this.queuedRestart = undefined;
       await this.starting;
       if (this.disposed) return this.status();
-      await this.close();
+      await this.close({ keepEmbeddedRedis: !this.options.redisUrl() });
       this.starting = undefined;
       return this.start();
     });
@@ -223,7 +223,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
       this.current = { ...this.current, source: 'configured', url: redactRedisUrl(url), error: undefined };
     } else {
       try {
-        this.lease = await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable, cancelled);
+        this.lease ??= await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable, cancelled);
         url = this.lease.url;
         this.current = { ...this.current, source: 'embedded', url, error: undefined };
       } catch (err) {
@@ -254,7 +254,12 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     return this.status();
   }
 
-  private async close(): Promise<void> {
+  /**
+   * Closes the mirror and the publisher. With keepEmbeddedRedis, a server this service started and that is still
+   * running stays up for the next connection: a new stream key must not move Redis to another port under the
+   * CLI commands and metrics publisher that found it there.
+   */
+  private async close(options: { keepEmbeddedRedis?: boolean } = {}): Promise<void> {
     const mirror = this.mirror;
     this.mirror = undefined;
     this.publisher = undefined;
@@ -262,6 +267,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     await mirror?.dispose();
     this.publisherRedis?.disconnect();
     this.publisherRedis = undefined;
+    if (options.keepEmbeddedRedis && this.lease?.owned && this.lease.server?.state === 'ready') return;
     await this.lease?.release();
     this.lease = undefined;
   }
