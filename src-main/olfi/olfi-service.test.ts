@@ -39,6 +39,20 @@ function service(options: Partial<ConstructorParameters<typeof OlFiService>[0]> 
   return { s, seen };
 }
 
+/** A started service that follows a Settings emitter; changeStream() saves a new Ol-Fi stream key there. */
+async function followingSettings(options: { dataDir: string; redisUrl: string | null }) {
+  const settings = new EventEmitter();
+  let stream = 'olfi_stream';
+  const { s, seen } = service({ dataDir: options.dataDir, redisUrl: () => options.redisUrl, streamKey: () => stream });
+  s.attachSettings(settings as never);
+  const started = await s.start();
+  const changeStream = (next: string) => {
+    stream = next;
+    settings.emit('changed', { redisUrl: options.redisUrl, olfiStream: next });
+  };
+  return { s, seen, started, changeStream };
+}
+
 describe('OlFiService', () => {
   it('starts an embedded redis-server in the data dir, publishes and mirrors, and stops it on dispose', async () => {
     const dataDir = env.tempDir();
@@ -108,14 +122,9 @@ describe('OlFiService', () => {
 
   it('follows the stream key set in Settings: reconnects and mirrors the new stream', async () => {
     const { url } = await env.server();
-    const settings = new EventEmitter();
-    let stream = 'olfi_stream';
-    const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url, streamKey: () => stream });
-    s.attachSettings(settings as never);
-    await s.start();
+    const { s, seen, changeStream } = await followingSettings({ dataDir: env.tempDir(), redisUrl: url });
     await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
-    stream = 'lab_stream';
-    settings.emit('changed', { redisUrl: url, olfiStream: stream });
+    changeStream('lab_stream');
     await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
     await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
     await env.client(url).call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: 'old' })));
@@ -127,15 +136,8 @@ describe('OlFiService', () => {
 
   it('settles on the last of several quick Settings changes, with one live mirror', async () => {
     const { url } = await env.server();
-    const settings = new EventEmitter();
-    let stream = 'olfi_stream';
-    const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url, streamKey: () => stream });
-    s.attachSettings(settings as never);
-    await s.start();
-    for (const next of ['lab_a', 'lab_b', 'lab_c']) {
-      stream = next;
-      settings.emit('changed', { redisUrl: url, olfiStream: next });
-    }
+    const { s, seen, changeStream } = await followingSettings({ dataDir: env.tempDir(), redisUrl: url });
+    for (const next of ['lab_a', 'lab_b', 'lab_c']) changeStream(next);
     await waitFor(() => s.status().streamKey === 'lab_c' && s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'the mirror on the last stream');
     const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'last' }));
     await waitFor(() => seen.some((e) => e.id === published.id), 'the frame on the last stream');
@@ -145,26 +147,18 @@ describe('OlFiService', () => {
 
   it('keeps its embedded redis-server (same port, same data) when only the stream key changes', async () => {
     const dataDir = env.tempDir();
-    const settings = new EventEmitter();
-    let stream = 'olfi_stream';
-    const { s } = service({ dataDir, streamKey: () => stream });
-    s.attachSettings(settings as never);
-    const first = await s.start();
+    const { s, started, changeStream } = await followingSettings({ dataDir, redisUrl: null });
     await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
     const before = processesIn(join(dataDir, 'redis'));
-    stream = 'lab_stream';
-    settings.emit('changed', { redisUrl: null, olfiStream: stream });
+    changeStream('lab_stream');
     await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
-    expect(s.status().url).toBe(first.url);
+    expect(s.status().url).toBe(started.url);
     expect(processesIn(join(dataDir, 'redis'))).toEqual(before);
   });
 
   it('dispose during a restart leaves no connection behind', async () => {
     const { url } = await env.server();
-    const settings = new EventEmitter();
-    const { s } = service({ dataDir: env.tempDir(), redisUrl: () => url });
-    s.attachSettings(settings as never);
-    await s.start();
+    const { s } = await followingSettings({ dataDir: env.tempDir(), redisUrl: url });
     void s.restart();
     void s.restart();
     await s.dispose();
