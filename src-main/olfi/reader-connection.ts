@@ -49,30 +49,46 @@ export class ReaderConnection {
   private async connect(url: URL): Promise<void> {
     const host = url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
     const port = Number(url.port || 6379);
+    const tls = url.protocol === 'rediss:';
     // SNI takes host names only (RFC 6066); without servername Node still checks the certificate against `host`.
     const servername = isIP(host) ? undefined : host;
-    const socket = url.protocol === 'rediss:' ? tlsConnect({ host, port, servername }) : netConnect({ host, port });
+    const socket = tls ? tlsConnect({ host, port, servername }) : netConnect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
     // A host that never answers would otherwise hold the read loop for the OS's SYN timeout (minutes).
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => this.fail(new Error(`connect ETIMEDOUT ${host}:${port} (no answer in ${CONNECT_TIMEOUT_MS / 1000} s)`)));
+    // A plain Redis port reads a TLS hello as an unfinished command and never answers: say which scheme to try.
+    const silence = tls ? `no TLS handshake in ${CONNECT_TIMEOUT_MS / 1000} s — if this server does not use TLS, use redis:// instead of rediss://` : `no answer in ${CONNECT_TIMEOUT_MS / 1000} s`;
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => this.fail(new Error(`connect ETIMEDOUT ${host}:${port} (${silence})`)));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.fail(err));
     socket.on('close', () => this.fail(new Error('Connection is closed.')));
     await new Promise<void>((resolve, reject) => {
-      socket.once(url.protocol === 'rediss:' ? 'secureConnect' : 'connect', resolve);
+      socket.once(tls ? 'secureConnect' : 'connect', resolve);
       socket.once('error', reject);
       socket.once('close', () => reject(this.closeError ?? new Error('Connection is closed.')));
     });
+    try {
+      await this.handshake(url);
+    } catch (err) {
+      // A TLS-only port drops a plain client at its first command.
+      if (!tls && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        throw new Error(`${host}:${port} reset the connection at the first command — if this server expects TLS, use rediss:// instead of redis://`);
+      }
+      throw err;
+    }
+    if (this.stateValue === 'closed') throw this.closeError ?? new Error('Connection is closed.');
+    socket.setTimeout(0);
+    this.stateValue = 'ready';
+  }
+
+  /** Authenticates, selects the database and names the client. */
+  private async handshake(url: URL): Promise<void> {
     const password = decodeURIComponent(url.password);
     const user = decodeURIComponent(url.username);
     if (password) await this.call('AUTH', ...(user ? [user] : []), password);
     const db = url.pathname.replace(/^\//, '');
     if (db && db !== '0') await this.call('SELECT', db);
     await this.call('CLIENT', 'SETNAME', this.name);
-    if (this.stateValue === 'closed') throw this.closeError ?? new Error('Connection is closed.');
-    socket.setTimeout(0);
-    this.stateValue = 'ready';
   }
 
   private send(args: string[]): Promise<RespValue> {

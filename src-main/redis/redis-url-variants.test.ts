@@ -106,6 +106,21 @@ describe('redis:// with an ACL user, an encoded password and db 3', () => {
   });
 });
 
+describe('the wrong scheme for the port', () => {
+  it('redis:// to the TLS port says to use rediss://', async () => {
+    const target = `redis://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${tlsPort}/3`;
+    const mirror = new OlFiMirror({ url: target, streamKey: 'acl_stream', blockMs: 500 });
+    try {
+      mirror.start();
+      await waitFor(() => /use rediss:\/\//.test(mirror.status.reason ?? ''), 'the mirror to suggest rediss://');
+      expect(mirror.status.reason).toContain(`127.0.0.1:${tlsPort} reset the connection at the first command — if this server expects TLS, use rediss:// instead of redis://`);
+      expect(secretsIn(mirror.status.reason ?? '')).toEqual([]);
+    } finally {
+      await mirror.stop();
+    }
+  });
+});
+
 describe('the hypervisor metrics republisher with the user/password/db URL', () => {
   const sample = { vm: 'cell-01', t: 1.5, atp: 2.5, geneExpression: { lacZ: 0.4 }, series: {}, receivedAt: Date.now() };
 
