@@ -4,7 +4,7 @@ import { OlFiMirror } from '../../src-main/olfi/olfi-mirror';
 
 const [url, key, countText] = process.argv.slice(2);
 const count = Number(countText);
-const mirror = new OlFiMirror({ url: url!, streamKey: key, capacity: count, start: { from: '0-0' }, readCount: 10_000 });
+const mirror = new OlFiMirror({ url: url!, streamKey: key, capacity: count, start: { from: '0-0' } });
 await new Promise<void>((resolve) => {
   mirror.on('update', (u) => {
     if (u.received >= count) resolve();

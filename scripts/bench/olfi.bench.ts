@@ -33,7 +33,7 @@ async function fill(client: Redis, key: string, count: number): Promise<void> {
 
 /** Starts a mirror reading `key` from the beginning and resolves with the seconds it took to buffer `count`. */
 async function readAll(url: string, key: string, count: number, capacity: number): Promise<{ seconds: number; mirror: OlFiMirror }> {
-  const mirror = new OlFiMirror({ url, streamKey: key, capacity, start: { from: '0-0' }, readCount: 10_000 });
+  const mirror = new OlFiMirror({ url, streamKey: key, capacity, start: { from: '0-0' } });
   const started = performance.now();
   await new Promise<void>((resolve) => {
     mirror.on('update', (u: MirrorUpdate) => {

@@ -61,7 +61,7 @@ export interface MirrorOptions {
   start?: { newest: true } | { last: number } | { from: string };
   /** Update batching interval (default 33 ms). */
   batchMs?: number;
-  /** XREAD COUNT per call (default 10000). */
+  /** XREAD COUNT per call (default 2000: smaller replies keep the backlog's peak memory down at the same speed). */
   readCount?: number;
   /** XREAD BLOCK timeout (default 2000 ms); the loop re-issues the read after it. */
   blockMs?: number;
@@ -118,7 +118,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     this.streamKey = options.streamKey ?? 'olfi_stream';
     this.ring = new EntryRing(options.capacity ?? 100_000);
     this.batchMs = options.batchMs ?? 33;
-    this.readCount = options.readCount ?? 10_000;
+    this.readCount = options.readCount ?? 2_000;
     this.blockMs = options.blockMs ?? 2000;
     this.factory = options.redisFactory ?? defaultRedisFactory;
     const start = options.start;
