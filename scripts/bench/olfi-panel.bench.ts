@@ -2,7 +2,7 @@
 // process, the embedded redis-server. The panel first takes in a 100k-frame backlog, then frames arrive live at
 // 1,000 frames/s for 10 s:
 //   olfi_panel_frames_buffered   frames the panel holds when the live run starts (100k expected)
-//   olfi_xadd_to_row_p99_ms      XADD → the frame's row drawn in the table, 99th percentile of the rows drawn
+//   olfi_xadd_to_panel_p99_ms    XADD → the frame's row drawn in the table, 99th percentile of the rows drawn (goal ≤ 100)
 //   olfi_panel_frame_p99_ms      interval between animation frames during the live run, 99th percentile (60 Hz = 16.7)
 //   olfi_panel_long_tasks        main-thread tasks over 50 ms during the live run
 //   olfi_panel_busy_pct          share of the live run the page's main thread spent in tasks (CDP TaskDuration)
@@ -137,8 +137,8 @@ export async function bench(): Promise<Record<string, number>> {
     if (latencies.length < LIVE_SECONDS) throw new Error(`only ${latencies.length} live frames were drawn in ${LIVE_SECONDS} s`);
     return {
       olfi_panel_frames_buffered: buffered,
-      olfi_xadd_to_row_p99_ms: Math.round(percentile(latencies, 0.99)),
-      olfi_xadd_to_row_p50_ms: Math.round(percentile(latencies, 0.5)),
+      olfi_xadd_to_panel_p99_ms: Math.round(percentile(latencies, 0.99)),
+      olfi_xadd_to_panel_p50_ms: Math.round(percentile(latencies, 0.5)),
       olfi_panel_frame_p99_ms: Math.round(percentile(probe.intervals, 0.99) * 10) / 10,
       olfi_panel_long_tasks: probe.longTasks,
       olfi_panel_busy_pct: Math.round(busyPct),
