@@ -48,15 +48,23 @@ const PROBE = `(() => {
   const probe = { drawn: {}, intervals: [], longTasks: 0, running: true };
   window.olfiProbe = probe;
   const list = document.querySelector('[aria-label="Ol-Fi frames"]');
+  const seen = (payload, now) => {
+    if (payload && payload.startsWith('live') && !(payload in probe.drawn)) probe.drawn[payload] = now;
+  };
+  // Rows are reused as the table moves: a frame shows up as a new row or as new text in a row's payload cell.
   new MutationObserver((records) => {
     const now = Date.now();
     for (const record of records) {
+      if (record.type === 'characterData') {
+        if (record.target.parentElement?.classList.contains('olfi-payload')) seen(record.target.data, now);
+        continue;
+      }
+      if (record.target.classList?.contains('olfi-payload')) seen(record.target.textContent, now);
       for (const node of record.addedNodes) {
-        const payload = node.querySelector ? node.querySelector('.olfi-payload')?.textContent : undefined;
-        if (payload && payload.startsWith('live') && !(payload in probe.drawn)) probe.drawn[payload] = now;
+        if (node.querySelector) seen(node.querySelector('.olfi-payload')?.textContent, now);
       }
     }
-  }).observe(list, { childList: true, subtree: true });
+  }).observe(list, { childList: true, subtree: true, characterData: true });
   new PerformanceObserver((entries) => { probe.longTasks += entries.getEntries().length; }).observe({ type: 'longtask' });
   let last = performance.now();
   const tick = (t) => {

@@ -23,7 +23,7 @@ export function CompoundChip({ name }: { name: string | undefined }) {
   );
 }
 
-/** Entries never change once received, so a row that only moves down the table is not drawn again. */
+/** Entries never change once received: a row whose slot still shows the same frame is not drawn again. */
 const Row = memo(function Row({ entry, selected }: { entry: OlFiEntryView; selected: boolean }) {
   const valid = entry.status === 'valid';
   const frame = entry.frame;
@@ -53,7 +53,7 @@ export function FrameTable() {
   const loadingHistory = useOlFi((s) => s.loadingHistory);
   const exhausted = useOlFi((s) => s.historyExhausted);
   const parent = useRef<HTMLDivElement>(null);
-  const drawn = useFixedRows(parent, rows.length, ROW_HEIGHT, 12);
+  const drawn = useFixedRows(parent, rows.length, ROW_HEIGHT, 4);
 
   return (
     <div className="olfi-table">
@@ -70,8 +70,10 @@ export function FrameTable() {
         }}
       >
         <div style={{ height: drawn.totalHeight, position: 'relative' }}>
+          {/* Keyed by position: at 1,000 frames/s every drawn row holds a new frame at each redraw, and updating the
+              text of the rows on screen costs a fraction of replacing them. */}
           {rows.slice(drawn.start, drawn.end).map((entry, i) => (
-            <div key={entry.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
+            <div key={drawn.start + i} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
               <Row entry={entry} selected={entry.id === selectedId} />
             </div>
           ))}
