@@ -1,12 +1,15 @@
 // Which Redis a one-off tool (the CLI, the bench) talks to: an explicit URL, else the configured one,
-// else the data dir's embedded server (found running, or started for the duration of the command).
+// else the data dir's embedded server (found running, or started for the duration of the command); and the
+// stream keys the workbench of that data dir uses, so the terminal and the panel meet on the same streams.
 import { join } from 'node:path';
 import { acquireEmbeddedRedis } from '../redis/embedded-redis';
-import { SettingsStore } from '../settings/settings-store';
+import { DEFAULT_SETTINGS, SettingsStore } from '../settings/settings-store';
 
 export interface ResolvedRedis {
   url: string;
   source: 'flag' | 'configured' | 'embedded';
+  /** The Ol-Fi and metrics stream keys in the data dir's Settings. */
+  streams: { olfi: string; metrics: string };
   release(): Promise<void>;
 }
 
@@ -17,13 +20,19 @@ export class RedisUrlError extends Error {
 }
 
 export async function resolveRedis(dataDir: string, explicitUrl?: string): Promise<ResolvedRedis> {
-  if (explicitUrl !== undefined) {
-    if (!REDIS_URL.test(explicitUrl)) throw new RedisUrlError(`"${explicitUrl}" is not a Redis URL — use redis://host:port[/db] or rediss://…`);
-    return { url: explicitUrl, source: 'flag', release: async () => undefined };
-  }
-  const settings = await SettingsStore.open(join(dataDir, 'settings.json'));
-  const configured = settings.get().redisUrl;
-  if (configured) return { url: configured, source: 'configured', release: async () => undefined };
+  if (explicitUrl !== undefined && !REDIS_URL.test(explicitUrl)) throw new RedisUrlError(`"${explicitUrl}" is not a Redis URL — use redis://host:port[/db] or rediss://…`);
+  // With an explicit URL a broken settings file only costs the stream defaults; without one it is the answer.
+  const settings = await SettingsStore.open(join(dataDir, 'settings.json')).then(
+    (store) => store.get(),
+    (err: unknown) => {
+      if (explicitUrl === undefined) throw err;
+      return DEFAULT_SETTINGS;
+    },
+  );
+  const streams = { olfi: settings.olfiStream, metrics: settings.metricsStream };
+  const nothingToRelease = async () => undefined;
+  if (explicitUrl !== undefined) return { url: explicitUrl, source: 'flag', streams, release: nothingToRelease };
+  if (settings.redisUrl) return { url: settings.redisUrl, source: 'configured', streams, release: nothingToRelease };
   const lease = await acquireEmbeddedRedis(dataDir);
-  return { url: lease.url, source: 'embedded', release: () => lease.release() };
+  return { url: lease.url, source: 'embedded', streams, release: () => lease.release() };
 }

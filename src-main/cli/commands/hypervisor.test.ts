@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, RedisServerProcess } from '../../redis/redis-server-process';
+import { SettingsStore } from '../../settings/settings-store';
 import { scratchDir, waitFor } from '../../testing/test-helpers';
 
 const run = promisify(execFile);
@@ -37,7 +38,11 @@ describe('bioxen hypervisor', () => {
     const sim = startSimulator(port);
     await waitFor('the simulator to listen', () => sim.output().includes(`listening on 127.0.0.1:${port}`));
 
-    const { stdout, stderr } = await run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', `127.0.0.1:${port}`, '--redis', url, '--stream', 'cli_metrics', '--duration', '1.5'], { timeout: 60_000 });
+    // The workbench of this data dir republishes on lab_metrics; --stream overrides that.
+    const dataDir = join(dir.path, 'workbench');
+    await (await SettingsStore.open(join(dataDir, 'settings.json'))).update({ metricsStream: 'lab_metrics' });
+    const watch = (...extra: string[]) => run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', `127.0.0.1:${port}`, '--redis', url, '--data-dir', dataDir, ...extra], { timeout: 60_000 });
+    const { stdout, stderr } = await watch('--stream', 'cli_metrics', '--duration', '1.5');
     expect(stdout).toMatch(/^cell-01 t=\d+\.\d{2} atp=\d+\.\d{3}mM growth=\d+\.\d{3} lacI=\d+\.\d /m);
     expect(stdout).toMatch(/^cell-02 /m);
     expect(stderr).toMatch(/republishing to cli_metrics on the flag Redis/);
@@ -46,6 +51,10 @@ describe('bioxen hypervisor', () => {
     const client = new Redis(url);
     cleanups.push(() => client.disconnect());
     expect(await client.xlen('cli_metrics')).toBe(accepted);
+    expect(await client.xlen('lab_metrics')).toBe(0);
+    const bySettings = await watch('--duration', '1');
+    expect(bySettings.stderr).toMatch(/republishing to lab_metrics on the flag Redis/);
+    expect(await client.xlen('lab_metrics')).toBeGreaterThan(0);
 
     sim.child.kill('SIGTERM');
     await sim.exited;

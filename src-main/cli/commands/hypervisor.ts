@@ -50,7 +50,7 @@ function formatSample(sample: StoredMetric): string {
 
 const watch: CliCommand = {
   path: ['hypervisor', 'watch'],
-  usage: 'hypervisor watch [--endpoint HOST:PORT] [--publish] [--redis URL] [--stream KEY] [--data-dir DIR] [--json] [--duration S]',
+  usage: 'hypervisor watch [--endpoint HOST:PORT] [--publish] [--redis URL] [--stream KEY (default: the metrics stream key in Settings)] [--data-dir DIR] [--json] [--duration S]',
   summary:
     'Connect to a BioXen hypervisor and print each validated sample; --publish republishes to the Redis stream (the configured Redis, else the data dir\'s embedded one; --redis URL picks another).',
   async run(args) {
@@ -62,13 +62,11 @@ const watch: CliCommand = {
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
-    const stream = typeof flags.stream === 'string' ? flags.stream : DEFAULT_STREAM;
     const redisFlag = typeof flags.redis === 'string' ? flags.redis : undefined;
     let redis: ResolvedRedis | undefined;
-    if (flags.publish === true || redisFlag) {
-      redis = await resolveRedis(resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined), redisFlag);
-      process.stderr.write(`[bridge] republishing to ${stream} on the ${redis.source} Redis\n`);
-    }
+    if (flags.publish === true || redisFlag) redis = await resolveRedis(resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined), redisFlag);
+    const stream = typeof flags.stream === 'string' ? flags.stream : (redis?.streams.metrics ?? DEFAULT_STREAM);
+    if (redis) process.stderr.write(`[bridge] republishing to ${stream} on the ${redis.source} Redis\n`);
     let bridge: HypervisorBridge;
     try {
       bridge = new HypervisorBridge({ ...endpoint, ...(redis && { redis: { url: redis.url, stream } }) });

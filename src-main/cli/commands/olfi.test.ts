@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestRedis } from '../../olfi/test-redis';
+import { SettingsStore } from '../../settings/settings-store';
 
 const run = promisify(execFile);
 const env = new TestRedis();
@@ -9,8 +11,12 @@ const env = new TestRedis();
 afterEach(() => env.cleanup());
 
 async function bioxen(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return bioxenIn(env.tempDir(), ...args);
+}
+
+async function bioxenIn(dataDir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src-main/cli/bioxen.ts', ...args], { timeout: 60_000, env: { ...process.env, BIOXEN_DATA_DIR: env.tempDir() } });
+    const { stdout, stderr } = await run('npx', ['tsx', 'src-main/cli/bioxen.ts', ...args], { timeout: 60_000, env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
@@ -38,6 +44,19 @@ describe('bioxen olfi', () => {
     expect(entries.every((e) => e.status === 'valid')).toBe(true);
     const text = await bioxen('olfi', 'tail', '--redis', url, '--from', '0', '--count', '1');
     expect(text.stdout).toMatch(/ACETOIN ✓ \? → CELL_0002 STATUS #0 normal "temp=37"/);
+  }, 120_000);
+
+  it('uses the Ol-Fi stream key of the data dir\'s Settings unless --stream names another', async () => {
+    const { url } = await env.server();
+    const dataDir = env.tempDir();
+    await (await SettingsStore.open(join(dataDir, 'settings.json'))).update({ olfiStream: 'lab_stream' });
+    const published = await bioxenIn(dataDir, 'olfi', 'publish', '--redis', url, '--mvoc', 'ACETOIN', '--payload', 'to-the-lab');
+    expect(published.stdout).toContain('ACETOIN → lab_stream on');
+    const elsewhere = await bioxenIn(dataDir, 'olfi', 'publish', '--redis', url, '--stream', 'other_stream', '--mvoc', 'ACETOIN', '--payload', 'x');
+    expect(elsewhere.stdout).toContain('ACETOIN → other_stream on');
+    const tail = await bioxenIn(dataDir, 'olfi', 'tail', '--redis', url, '--from', '0', '--count', '1', '--json');
+    expect(JSON.parse(tail.stdout.trim())).toMatchObject({ frame: { payload: 'to-the-lab' } });
+    expect(await env.client(url).call('XLEN', 'olfi_stream')).toBe(0);
   }, 120_000);
 
   it('rejects bad arguments with usage', async () => {

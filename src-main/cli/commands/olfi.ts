@@ -43,7 +43,7 @@ function frameFromFlags(flags: Flags): string {
 
 const publish: CliCommand = {
   path: ['olfi', 'publish'],
-  usage: 'olfi publish --mvoc NAME (--frame JSON | --payload TEXT [--address A] [--source S] [--type T] [--priority P]) [--force] [--redis URL] [--stream KEY] [--data-dir D]',
+  usage: 'olfi publish --mvoc NAME (--frame JSON | --payload TEXT [--address A] [--source S] [--type T] [--priority P]) [--force] [--redis URL] [--stream KEY (default: the Ol-Fi stream key in Settings)] [--data-dir D]',
   summary: 'XADD one Ol-Fi frame (checked first; --force sends an invalid one anyway).',
   async run(args) {
     const { flags } = parseArgs(args, { string: [...CONNECTION, 'mvoc', 'frame', 'payload', 'address', 'source', 'type', 'priority'], boolean: ['force'] });
@@ -53,7 +53,7 @@ const publish: CliCommand = {
     const redis = await connection(flags);
     const conn = client(redis.url);
     try {
-      const publisher = new OlFiPublisher(conn, { streamKey: text(flags, 'stream'), url: redis.url });
+      const publisher = new OlFiPublisher(conn, { streamKey: text(flags, 'stream') ?? redis.streams.olfi, url: redis.url });
       const result = await publisher.publish(mvoc, frame, { force: flags.force === true });
       const verdict = result.classification.status === 'valid' ? 'valid' : `${result.classification.status}: ${result.classification.reason}`;
       process.stdout.write(`${result.id} ${result.mvoc} → ${publisher.streamKey} on ${redactRedisUrl(redis.url)} (${verdict})\n`);
@@ -77,7 +77,7 @@ function formatEntry(entry: OlFiEntry): string {
 
 const tail: CliCommand = {
   path: ['olfi', 'tail'],
-  usage: 'olfi tail [--json] [--from ID] [--count N] [--redis URL] [--stream KEY] [--data-dir D]',
+  usage: 'olfi tail [--json] [--from ID] [--count N] [--redis URL] [--stream KEY (default: the Ol-Fi stream key in Settings)] [--data-dir D]',
   summary: 'Follow the Ol-Fi stream: new frames (or those after --from ID; 0 = all), classified; stops after --count N.',
   async run(args) {
     const { flags } = parseArgs(args, { string: [...CONNECTION, 'from', 'count'], boolean: ['json'] });
@@ -85,7 +85,7 @@ const tail: CliCommand = {
     const from = text(flags, 'from');
     if (from !== undefined && !/^\d+(-\d+)?$/.test(from)) throw new UsageError(`--from needs a stream id like 1700000000000-0 (or 0 for the whole stream), got "${from}"`);
     const redis = await connection(flags);
-    const mirror = new OlFiMirror({ url: redis.url, streamKey: text(flags, 'stream'), capacity: 1000, start: from !== undefined ? { from } : { newest: true }, batchMs: 10 });
+    const mirror = new OlFiMirror({ url: redis.url, streamKey: text(flags, 'stream') ?? redis.streams.olfi, capacity: 1000, start: from !== undefined ? { from } : { newest: true }, batchMs: 10 });
     let printed = 0;
     let finish: () => void = () => undefined;
     const enough = new Promise<void>((resolve) => (finish = resolve));
@@ -110,7 +110,7 @@ const tail: CliCommand = {
 
 const simulate: CliCommand = {
   path: ['olfi', 'simulate'],
-  usage: 'olfi simulate [--rate N] [--duration S] [--cells K] [--noise F] [--seed S] [--redis URL] [--stream KEY] [--data-dir D]',
+  usage: 'olfi simulate [--rate N] [--duration S] [--cells K] [--noise F] [--seed S] [--redis URL] [--stream KEY (default: the Ol-Fi stream key in Settings)] [--data-dir D]',
   summary: 'Play a cellular-VM scenario (quorum sensing, status exchanges, emergency shutdown) onto the stream at N frames/s.',
   async run(args) {
     const { flags } = parseArgs(args, { string: [...CONNECTION, 'rate', 'duration', 'cells', 'noise', 'seed'] });
@@ -122,7 +122,7 @@ const simulate: CliCommand = {
     const scenario = new OlFiScenario({ cells: numberFlag(flags, 'cells', 4, { above: 0 }), seed: numberFlag(flags, 'seed', 1, { above: 0 }), noise });
     const redis = await connection(flags);
     const conn = client(redis.url);
-    const publisher = new OlFiPublisher(conn, { streamKey: text(flags, 'stream'), url: redis.url });
+    const publisher = new OlFiPublisher(conn, { streamKey: text(flags, 'stream') ?? redis.streams.olfi, url: redis.url });
     process.stdout.write(`simulating on ${publisher.streamKey} at ${redactRedisUrl(redis.url)}, ${rate} frames/s${duration ? ` for ${duration} s` : ' (Ctrl-C to stop)'}\n`);
     const stop = untilStopped(duration);
     let stopped = false;
