@@ -6,6 +6,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { RespDecoder, RespError, type RespValue } from './resp-decoder';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Once TCP is up a TLS server answers the hello at once; a plain Redis port never does. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 3_000;
 
 export type ReaderState = 'connecting' | 'ready' | 'closed';
 
@@ -56,9 +58,20 @@ export class ReaderConnection {
     this.socket = socket;
     socket.setNoDelay(true);
     // A host that never answers would otherwise hold the read loop for the OS's SYN timeout (minutes).
-    // A plain Redis port reads a TLS hello as an unfinished command and never answers: say which scheme to try.
-    const silence = tls ? `no TLS handshake in ${CONNECT_TIMEOUT_MS / 1000} s — if this server does not use TLS, use redis:// instead of rediss://` : `no answer in ${CONNECT_TIMEOUT_MS / 1000} s`;
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => this.fail(new Error(`connect ETIMEDOUT ${host}:${port} (${silence})`)));
+    let silence = `no answer in ${CONNECT_TIMEOUT_MS / 1000} s`;
+    socket.setTimeout(CONNECT_TIMEOUT_MS);
+    socket.on('timeout', () => this.fail(new Error(`connect ETIMEDOUT ${host}:${port} (${silence})`)));
+    if (tls) {
+      // A plain Redis port reads a TLS hello as an unfinished command and never answers: say which scheme to try.
+      socket.once('connect', () => {
+        silence = `no TLS handshake in ${TLS_HANDSHAKE_TIMEOUT_MS / 1000} s — if this server does not use TLS, use redis:// instead of rediss://`;
+        socket.setTimeout(TLS_HANDSHAKE_TIMEOUT_MS);
+      });
+      socket.once('secureConnect', () => {
+        silence = `no answer in ${CONNECT_TIMEOUT_MS / 1000} s`;
+        socket.setTimeout(CONNECT_TIMEOUT_MS);
+      });
+    }
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.fail(err));
     socket.on('close', () => this.fail(new Error('Connection is closed.')));

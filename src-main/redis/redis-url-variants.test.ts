@@ -107,6 +107,18 @@ describe('redis:// with an ACL user, an encoded password and db 3', () => {
 });
 
 describe('the wrong scheme for the port', () => {
+  it('rediss:// to the plain port says to use redis:// once the TLS handshake goes unanswered', async () => {
+    const target = `rediss://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/3`;
+    const mirror = new OlFiMirror({ url: target, streamKey: 'acl_stream', blockMs: 500 });
+    try {
+      mirror.start();
+      await waitFor(() => /use redis:\/\//.test(mirror.status.reason ?? ''), 'the mirror to suggest redis://', 15_000);
+      expect(mirror.status.reason).toContain(`127.0.0.1:${port} (no TLS handshake in 3 s — if this server does not use TLS, use redis:// instead of rediss://)`);
+    } finally {
+      await mirror.stop();
+    }
+  });
+
   it('redis:// to the TLS port says to use rediss://', async () => {
     const target = `redis://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${tlsPort}/3`;
     const mirror = new OlFiMirror({ url: target, streamKey: 'acl_stream', blockMs: 500 });
