@@ -57,6 +57,15 @@ export function FrameTable() {
 
   return (
     <div className="olfi-table">
+      {/* Column names for the eye; each row's own label already says what it holds to a screen reader. */}
+      <div className="olfi-row olfi-head" aria-hidden="true">
+        <span>time</span>
+        <span>compound</span>
+        <span>source→address</span>
+        <span>type</span>
+        <span>payload</span>
+        <span title="checksum">✓/✗</span>
+      </div>
       <div
         ref={parent}
         className="olfi-scroll"
