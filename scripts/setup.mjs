@@ -32,6 +32,8 @@ const DEBIAN_PACKAGES = {
   imagemagick: 'convert',
   xdotool: 'xdotool',
   'util-linux': 'prlimit',
+  // redis-py: the tests' stand-in for BioXen's Python Ol-Fi producer (OlFiNetworkCircuit.send_mvoc).
+  'python3-redis': null,
 };
 const BREW = 'brew install lua luarocks redis love chromium luacheck';
 const CHOCO = 'choco install lua luarocks redis love chromium';
