@@ -1,7 +1,8 @@
 // Owner of one short-lived tool process (luarocks, lua). It runs in its own process group so a
 // timeout or dispose() also kills what it spawned (gcc, make, unzip). Lines of output stream to a
 // callback as they arrive; the captured text is bounded.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFailed, spawnChild } from '../process/child-process';
 import { PackageError } from './package-error';
 
 export type ToolState = 'starting' | 'running' | 'exited' | 'failed' | 'killed';
@@ -38,7 +39,7 @@ export class ToolProcess {
 
   run(): Promise<ToolResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.command, this.args, { cwd: this.options.cwd, env: this.options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawnChild(this.command, this.args, { cwd: this.options.cwd, env: this.options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       this.child = child;
       const captured = { stdout: '', stderr: '' };
       for (const stream of ['stdout', 'stderr'] as const) {
@@ -58,13 +59,19 @@ export class ToolProcess {
           this.dispose();
         }, this.options.timeoutMs);
       });
+      const notFound = () => new PackageError('unavailable', `${this.command} not found — install it (apt install ${this.command === 'luarocks' ? 'luarocks' : 'lua5.4'})`);
       child.once('error', (err: NodeJS.ErrnoException) => {
         this.state = 'failed';
         clearTimeout(this.timer);
-        reject(err.code === 'ENOENT' ? new PackageError('unavailable', `${this.command} not found — install it (apt install ${this.command === 'luarocks' ? 'luarocks' : 'lua5.4'})`) : err);
+        reject(err.code === 'ENOENT' ? notFound() : err);
       });
       child.once('close', (code) => {
         clearTimeout(this.timer);
+        if (execFailed(code, captured.stderr)) {
+          this.state = 'failed';
+          reject(notFound());
+          return;
+        }
         if (this.state === 'running') this.state = code === 0 ? 'exited' : 'failed';
         resolve({ code, ...captured, timedOut: this.timedOut });
       });

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { execFailed, withParentDeathSignal } from './parent-death-signal';
+import { execFailed, withParentDeathSignal } from '../process/child-process';
 
 export type RedisServerState = 'idle' | 'starting' | 'ready' | 'stopping' | 'exited' | 'crashed';
 

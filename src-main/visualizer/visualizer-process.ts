@@ -1,10 +1,10 @@
 // Owner of the LÖVE Ol-Fi visualizer process (lua/visualizer): launch, stop, relaunch, its log, and a crash
 // reported as state rather than thrown. The visualizer reads Redis itself; credentials go by environment.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../hypervisor/metrics-stream-publisher';
-import { execFailed, withParentDeathSignal } from '../redis/parent-death-signal';
+import { execFailed, spawnChild } from '../process/child-process';
 
 export type VisualizerState = 'idle' | 'running' | 'stopping' | 'exited' | 'crashed';
 
@@ -80,8 +80,8 @@ export class VisualizerProcess extends EventEmitter<VisualizerEvents> {
     const { args, env } = commandLine(launch);
     this.lastLaunch = launch;
     this.logText = '';
-    const [command, commandArgs] = withParentDeathSignal(this.options.loveExecutable ?? 'love', [join(this.options.appRoot, 'lua', 'visualizer'), ...args], 'TERM');
-    const child = spawn(command, commandArgs, {
+    const child = spawnChild(this.options.loveExecutable ?? 'love', [join(this.options.appRoot, 'lua', 'visualizer'), ...args], {
+      deathSignal: 'TERM',
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that stop() also ends anything LÖVE started.

@@ -2,12 +2,13 @@
 // State machine: starting → idle ⇄ busy → exited (disposed) | crashed (died on its own).
 // Requests queue here and go to the runner one at a time; a watchdog interrupts a run that
 // outlives its wall-clock limit and kills + restarts the runner if the interrupt does not land.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { spawnChild } from '../process/child-process';
 import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
 import type { VMLogger } from './logger';
@@ -283,7 +284,8 @@ export class LuaProcess {
       command = PRLIMIT;
       args = [`--as=${(limits.memoryMb * 2 + 256) * 1024 * 1024}`, lua.path, runnerPath];
     }
-    const child = spawn(command, args, { cwd: workDir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // setpriv --pdeathsig wraps prlimit: a runner stuck in one long C call never sees its host die.
+    const child = spawnChild(command, args, { cwd: workDir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.lineBuffer = '';
     this.stderrTail = '';

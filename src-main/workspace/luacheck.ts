@@ -1,6 +1,7 @@
 // Lint warnings for the editor from luacheck, when it is installed. Compile errors come from the
 // engine's syntax check, so luacheck's own syntax errors (E…) are dropped here.
 import { execa } from 'execa';
+import { withParentDeathSignal } from '../process/child-process';
 import { which } from '../vm/lua-discovery';
 
 export interface LintWarning {
@@ -53,7 +54,8 @@ export class Luacheck {
     args.push('--filename', 'editor.lua', '-');
     this.running++;
     try {
-      const result = await execa(this.executable, args, { input: code, timeout: TIMEOUT_MS, reject: false, maxBuffer: 1024 * 1024, stripFinalNewline: false });
+      const [command, commandArgs] = withParentDeathSignal(this.executable, args);
+      const result = await execa(command, commandArgs, { input: code, timeout: TIMEOUT_MS, reject: false, maxBuffer: 1024 * 1024, stripFinalNewline: false });
       return parseLuacheckOutput(String(result.stdout));
     } finally {
       this.running--;

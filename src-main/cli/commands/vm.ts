@@ -1,5 +1,6 @@
 // `bioxen exec`, `bioxen repl`, `bioxen lua-versions`: the Lua VM engine from a terminal.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
@@ -17,6 +18,21 @@ function savedVMOptions(vmId: string | undefined, dataDir: string): VMOptions {
   const def = new PersistentStore(join(dataDir, 'vms.json')).load().find((d) => d.id === vmId);
   if (!def) return {};
   return { luaExecutable: def.luaExecutable, capabilities: def.capabilities, limits: def.limits };
+}
+
+/**
+ * SIGINT/SIGTERM stop the manager's runners, then exit 128 + the signal's number (130, 143), as a shell
+ * reports a command killed by it. Returns the function that removes the handlers.
+ */
+function disposeOnSignal(manager: VMManager): () => void {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const handler = () => {
+      void manager.dispose().finally(() => process.exit(128 + constants.signals[signal]));
+    };
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
 }
 
 function printResult(result: ExecResult, json: boolean): void {
@@ -43,10 +59,15 @@ const exec: CliCommand = {
     const options = savedVMOptions(typeof flags.vm === 'string' ? flags.vm : undefined, dataDir);
     if (typeof flags.lua === 'string') options.luaExecutable = flags.lua;
     await using manager = new VMManager();
-    const vm = await manager.createVM(vmId, options);
-    const result = code !== undefined ? await vm.executeString(code) : await vm.executeFile(file!);
-    printResult(result, flags.json === true);
-    return result.success ? 0 : 1;
+    const removeHandlers = disposeOnSignal(manager);
+    try {
+      const vm = await manager.createVM(vmId, options);
+      const result = code !== undefined ? await vm.executeString(code) : await vm.executeFile(file!);
+      printResult(result, flags.json === true);
+      return result.success ? 0 : 1;
+    } finally {
+      removeHandlers();
+    }
   },
 };
 
@@ -80,6 +101,8 @@ const repl: CliCommand = {
     const options = savedVMOptions(positional[0], dataDir);
     if (typeof flags.lua === 'string') options.luaExecutable = flags.lua;
     await using manager = new VMManager();
+    // Ctrl-C at a terminal reaches readline as a key (it interrupts the run); a signal sent to the process ends it.
+    const removeHandlers = disposeOnSignal(manager);
     const session = await manager.createInteractiveVM(vmId, { ...options, autoAttach: false });
     const reader = 'cli';
     session.attach(reader);
@@ -128,6 +151,7 @@ const repl: CliCommand = {
       rl.prompt();
     }
     rl.close();
+    removeHandlers();
     return 0;
   },
 };
