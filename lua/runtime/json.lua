@@ -1,9 +1,14 @@
 -- Minimal JSON for the runner protocol; works on Lua 5.1–5.4 and LuaJIT (no utf8 library needed).
--- Encoding is on the hot path of every reply, so strings are escaped with one gsub.
+-- Encoding is on the hot path of every reply, so strings are escaped with one gsub, plus one more
+-- only when they hold bytes >= 0x80.
+--
+-- Lua strings are bytes and JSON text must be UTF-8, so bytes that are not part of valid UTF-8 go
+-- out as the lone surrogate escapes "\udc80".."\udcff" (byte 0x80..0xFF), and come back the same
+-- way: the host's rule (src-main/vm/byte-text.ts) makes that lossless for any byte string.
 local json = {}
 
-local char, concat, find, format, gsub, sub, tostring, type, floor, huge =
-  string.char, table.concat, string.find, string.format, string.gsub, string.sub,
+local byte, char, concat, find, format, gsub, sub, tostring, type, floor, huge =
+  string.byte, string.char, table.concat, string.find, string.format, string.gsub, string.sub,
   tostring, type, math.floor, math.huge
 
 local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\n', ['\t'] = '\\t', ['\r'] = '\\r' }
@@ -13,8 +18,48 @@ for c = 0, 31 do
 end
 escapes['\127'] = '\\u007f'
 
+-- Length of the valid UTF-8 sequence at byte i of s, or nil (Unicode table 3-7: no overlongs,
+-- no surrogates, nothing above U+10FFFF, which is what the host's decoder accepts).
+local function sequence_length(s, i)
+  local a, b, c, d = byte(s, i, i + 3)
+  b, c, d = b or 0, c or 0, d or 0
+  local cb, cc, cd = b >= 0x80 and b <= 0xBF, c >= 0x80 and c <= 0xBF, d >= 0x80 and d <= 0xBF
+  if a >= 0xC2 and a <= 0xDF then return cb and 2 or nil end
+  if a == 0xE0 then return b >= 0xA0 and cb and cc and 3 or nil end
+  if a == 0xED then return b <= 0x9F and cb and cc and 3 or nil end
+  if a >= 0xE1 and a <= 0xEF then return cb and cc and 3 or nil end
+  if a == 0xF0 then return b >= 0x90 and cb and cc and cd and 4 or nil end
+  if a >= 0xF1 and a <= 0xF3 then return cb and cc and cd and 4 or nil end
+  if a == 0xF4 then return b <= 0x8F and cb and cc and cd and 4 or nil end
+  return nil
+end
+
+local byte_escapes = {}
+for b = 0x80, 0xFF do byte_escapes[b] = format('\\udc%02x', b) end
+
+-- A run of bytes >= 0x80: kept when it is all valid UTF-8, else each stray byte escaped.
+local utf8_len = utf8 and utf8.len
+local function escape_high_run(run)
+  if utf8_len and utf8_len(run) and not find(run, '\237[\160-\191]') then return nil end
+  local parts, n, i, len = {}, 0, 1, #run
+  while i <= len do
+    local seq = sequence_length(run, i)
+    n = n + 1
+    if seq then
+      parts[n] = sub(run, i, i + seq - 1)
+      i = i + seq
+    else
+      parts[n] = byte_escapes[byte(run, i)]
+      i = i + 1
+    end
+  end
+  return concat(parts)
+end
+
 local function encode_string(s)
-  return '"' .. gsub(s, '[%c"\\]', escapes) .. '"'
+  s = gsub(s, '[%c"\\]', escapes)
+  if find(s, '[\128-\255]') then s = gsub(s, '[\128-\255]+', escape_high_run) end
+  return '"' .. s .. '"'
 end
 json.encode_string = encode_string
 
@@ -80,19 +125,43 @@ end
 
 local simple_unescape = { b = '\b', f = '\f', n = '\n', r = '\r', t = '\t', ['"'] = '"', ['\\'] = '\\', ['/'] = '/' }
 
-local function unescape(s)
-  s = gsub(s, '\\u([dD][89abAB]%x%x)\\u([dD][c-fC-F]%x%x)', function(hi, lo)
-    return utf8_char(0x10000 + (tonumber(hi, 16) - 0xD800) * 0x400 + (tonumber(lo, 16) - 0xDC00))
-  end)
-  s = gsub(s, '\\u(%x%x%x%x)', function(h) return utf8_char(tonumber(h, 16)) end)
-  return (gsub(s, '\\(.)', simple_unescape))
-end
-
-local decode_value
-
 local function decode_error(str, pos, what)
   error(format('invalid JSON at byte %d: %s', pos, what), 0)
 end
+
+-- One pass, left to right, so "\\u0041" stays a backslash followed by "u0041".
+local function unescape(s, pos)
+  local parts, n, i = {}, 0, 1
+  while true do
+    local b = find(s, '\\', i, true)
+    if not b then break end
+    n = n + 1
+    parts[n] = sub(s, i, b - 1)
+    local c = sub(s, b + 1, b + 1)
+    if c == 'u' then
+      local cp = find(s, '^%x%x%x%x', b + 2) and tonumber(sub(s, b + 2, b + 5), 16)
+      if not cp then decode_error(s, pos + b, 'bad \\u escape') end
+      i = b + 6
+      if cp >= 0xD800 and cp <= 0xDBFF and find(s, '^\\u[dD][c-fC-F]%x%x', i) then
+        cp = 0x10000 + (cp - 0xD800) * 0x400 + (tonumber(sub(s, i + 2, i + 5), 16) - 0xDC00)
+        i = i + 6
+      end
+      n = n + 1
+      -- A lone U+DC80..U+DCFF is a byte that is not valid UTF-8 (see the header).
+      parts[n] = (cp >= 0xDC80 and cp <= 0xDCFF) and char(cp - 0xDC00) or utf8_char(cp)
+    else
+      local r = simple_unescape[c]
+      if not r then decode_error(s, pos + b, 'bad escape') end
+      n = n + 1
+      parts[n] = r
+      i = b + 2
+    end
+  end
+  parts[n + 1] = sub(s, i)
+  return concat(parts)
+end
+
+local decode_value
 
 local function skip(str, pos)
   local _, e = find(str, '^[ \n\r\t]*', pos)
@@ -107,7 +176,7 @@ local function decode_string(str, pos)
     if not s then decode_error(str, pos, 'unterminated string') end
     if sub(str, s, s) == '"' then
       local raw = sub(str, pos + 1, s - 1)
-      return has_escape and unescape(raw) or raw, s + 1
+      return has_escape and unescape(raw, pos) or raw, s + 1
     end
     has_escape = true
     i = e + 2

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnChild } from '../process/child-process';
+import { luaSourceFromFile, rejoinBytes } from './byte-text';
 import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
 import type { VMLogger } from './logger';
@@ -178,7 +179,8 @@ export class LuaProcess {
   async executeFile(path: string, opts: ExecOptions = {}): Promise<ExecResult> {
     let code: string;
     try {
-      code = await readFile(path, 'utf8');
+      // The file's bytes, not its UTF-8 reading: a Latin-1 byte in a string literal stays one byte.
+      code = luaSourceFromFile(await readFile(path));
     } catch (err) {
       throw new LuaVMError(`Cannot read Lua file "${path}": ${(err as Error).message} — check the path`, 'not_found');
     }
@@ -203,7 +205,7 @@ export class LuaProcess {
         },
       },
     );
-    return toExecResult(outcome, stdout.join(''), stderr.join(''), performance.now() - started);
+    return toExecResult(outcome, rejoinBytes(stdout.join('')), rejoinBytes(stderr.join('')), performance.now() - started);
   }
 
   /**

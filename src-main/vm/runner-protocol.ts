@@ -1,6 +1,15 @@
 // The host side of the runner protocol (lua/runtime/runner.lua): request shapes and a validator
 // for every line the runner writes. A line that does not validate is a protocol error, never a
 // crash of the host.
+//
+// Strings are bytes. Each direction is one JSON object per line, UTF-8 encoded. Every Lua string
+// (code, output chunks, returned values, error messages, emit/call data) crosses as a JSON string
+// in which valid UTF-8 is plain text and each byte that is not part of valid UTF-8 is the escape
+// "\udc80".."\udcff" (byte 0x80..0xFF). On the host that is a JS string holding the lone surrogate
+// U+DC80..U+DCFF: the surrogateescape mapping of byte-text.ts, lossless for any byte string, free
+// for ASCII and valid UTF-8, and kept as is by JSON.stringify, JSON.parse and structured clone.
+// Whoever writes bytes out (the CLI, the workspace) converts with textToBytes; the console shows
+// such bytes as \xHH. lua/runtime/json.lua implements the Lua side.
 import type { VMLimits } from './types';
 
 export type RunnerOp = 'init' | 'exec' | 'eval' | 'repl' | 'check' | 'require' | 'setenv' | 'complete' | 'ping' | 'stats' | 'reset';

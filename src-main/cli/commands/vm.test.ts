@@ -8,15 +8,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 const bin = join(__dirname, '..', '..', '..', 'bin', 'bioxen.mjs');
 const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-test-'));
 
-function bioxen(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bioxen(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string; stdoutBytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
-    let stdout = '';
+    const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr, stdoutBytes });
+    });
     child.stdin.end(input);
   });
 }
@@ -45,6 +48,17 @@ describe.concurrent('bioxen CLI: VM commands', () => {
     const usage = await bioxen(['exec']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give exactly one of -e CODE or FILE');
+  });
+
+  it('exec writes the exact bytes Lua wrote; exec FILE skips a #! line and keeps raw bytes in the source', async () => {
+    const e = await bioxen(['exec', '-e', 'io.write("\\225\\n", "é\\n") return "\\255"']);
+    expect(e.stdoutBytes).toEqual(Buffer.concat([Buffer.of(0xe1, 0x0a), Buffer.from('é\n'), Buffer.of(0xff, 0x0a)]));
+    const file = join(dataDir, 'script.lua');
+    writeFileSync(file, Buffer.concat([Buffer.from('#!/usr/bin/env bioxen exec\nlocal s = "'), Buffer.of(0xe1), Buffer.from('"\nio.write(#s, s, "\\n")\nerror("line 4")\n')]));
+    const r = await bioxen(['exec', '--lua', 'lua5.4', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdoutBytes).toEqual(Buffer.concat([Buffer.from('1'), Buffer.of(0xe1, 0x0a)]));
+    expect(r.stderr).toContain(`${file}:4: line 4`);
   });
 
   it('exec --vm ID runs with the saved VM definition', async () => {

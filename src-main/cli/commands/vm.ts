@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
+import { textToBytes } from '../../vm/byte-text';
 import { discoverLua } from '../../vm/lua-discovery';
 import { PersistentStore } from '../../vm/persistent-store';
 import { VMManager } from '../../vm/vm-manager';
@@ -40,8 +41,9 @@ function printResult(result: ExecResult, json: boolean): void {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
+  // Lua strings are bytes: the terminal gets exactly the bytes the script wrote (see byte-text.ts).
+  process.stdout.write(textToBytes(result.stdout));
+  process.stderr.write(textToBytes(result.stderr));
 }
 
 const exec: CliCommand = {
@@ -112,7 +114,7 @@ const repl: CliCommand = {
     const drain = () => {
       for (const chunk of session.readChunks(reader)) {
         if (chunk.stream === 'input') continue;
-        (chunk.stream === 'stdout' || chunk.stream === 'value' ? process.stdout : process.stderr).write(chunk.text);
+        (chunk.stream === 'stdout' || chunk.stream === 'value' ? process.stdout : process.stderr).write(textToBytes(chunk.text));
       }
     };
     process.stdout.write(`${session.process.lua.banner} in a BioXen sandbox — Ctrl-C interrupts, Ctrl-D or "exit" leaves\n`);
