@@ -83,6 +83,8 @@ describe.each(versions)('bytes through a session on %s', (lua) => {
       expect(r.error).toBeUndefined();
       expect(r.values.map((v) => textToBytes(v))).toEqual([Buffer.of(0xe1, 0xff), Buffer.from('2'), Buffer.from('4'), Buffer.from('é✓'), Buffer.of(0xe2, 0x82)]);
       expect(emitted).toEqual([{ s: 'x\udce1é\udcfe' }]);
+      // Escapes are read left to right: Lua's "\\u0041" is a backslash and u0041, not \A.
+      expect((await m.executeVMSync('values', 'return "\\\\u0041", #"\\\\\\\\"')).values).toEqual(['\\u0041', '2']);
     } finally {
       await m.dispose();
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,17 @@ describe('Workspace', () => {
     expect((await ws.read('a.lua')).content).toBe('print(11)');
     expect(await readdir(join(dir, 'scripts'))).toEqual(['a.lua', 'b.lua']);
     expect(changed.map((m) => m.name)).toEqual(['b.lua', 'a.lua', 'a.lua']);
+  });
+
+  it('keeps the bytes of a script: one that is not UTF-8 is read escaped and written back unchanged', async () => {
+    const bytes = Buffer.concat([Buffer.from('local s = "'), Buffer.of(0xe1, 0xff), Buffer.from('" -- é\n')]);
+    await mkdir(join(dir, 'scripts'));
+    await writeFile(join(dir, 'scripts', 'latin1.lua'), bytes);
+    const { content, meta } = await ws.read('latin1.lua');
+    expect(content).toBe('local s = "\udce1\udcff" -- é\n');
+    expect(meta.size).toBe(bytes.length);
+    await ws.write('copy.lua', content);
+    expect(await readFile(join(dir, 'scripts', 'copy.lua'))).toEqual(bytes);
   });
 
   it('refuses names that could leave the scripts folder', async () => {

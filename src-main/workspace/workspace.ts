@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { scriptNameSchema } from '../../src-preload/contract/workspace';
+import { bytesToText, textToBytes } from '../vm/byte-text';
 
 export interface ScriptMeta {
   name: string;
@@ -55,8 +56,9 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   async read(name: string): Promise<{ meta: ScriptMeta; content: string }> {
     const path = this.pathOf(name);
     try {
-      const [content, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-      return { meta: { name, size: info.size, modifiedAt: info.mtimeMs }, content };
+      // Lua source is bytes: a byte that is not UTF-8 travels escaped (see byte-text.ts) and is written back as it was.
+      const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+      return { meta: { name, size: info.size, modifiedAt: info.mtimeMs }, content: bytesToText(bytes) };
     } catch (err) {
       throw notFoundOr(err, `script "${name}" does not exist in ${this.scriptsDir} — pick one from the list or save it first`);
     }
@@ -65,11 +67,12 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   /** Save or autosave: replaces the file atomically, creating it when missing. */
   async write(name: string, content: string): Promise<ScriptMeta> {
     const path = this.pathOf(name);
-    checkSize(name, content);
+    const bytes = textToBytes(content);
+    checkSize(name, bytes.length);
     await mkdir(this.scriptsDir, { recursive: true });
     const tmp = join(this.scriptsDir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(tmp, content, 'utf8');
+      await writeFile(tmp, bytes);
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });
@@ -162,8 +165,8 @@ export function describeExample(name: string, source: string): Example {
   return { name, title: title ?? name.replace(/\.lua$/, ''), description: rest.join(' ') };
 }
 
-function checkSize(name: string, content: string): void {
-  if (Buffer.byteLength(content, 'utf8') > MAX_SCRIPT_BYTES) {
+function checkSize(name: string, bytes: number): void {
+  if (bytes > MAX_SCRIPT_BYTES) {
     throw new WorkspaceError('limit_exceeded', `script "${name}" is larger than 4 MiB — split it into modules`);
   }
 }

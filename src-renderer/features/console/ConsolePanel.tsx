@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPending, sessionsStore, useSessions } from '../../stores/sessions';
 import { useFixedRows } from '../common/fixed-rows';
-import { buildLines, emptyLineBuffer, linesAsText, promptOf } from './console-lines';
+import { buildLines, emptyLineBuffer, linesAsText, promptOf, showBytes } from './console-lines';
 
 const ROW_HEIGHT = 19;
 
@@ -106,7 +106,7 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
         <div style={{ height: drawn.totalHeight, position: 'relative' }}>
           {lines.slice(drawn.start, drawn.end).map((line, i) => (
             <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
-              {line.stream === 'input' ? promptOf(line) + line.text : line.text || '\u00a0'}
+              {line.stream === 'input' ? promptOf(line) + showBytes(line.text) : showBytes(line.text) || '\u00a0'}
             </div>
           ))}
         </div>

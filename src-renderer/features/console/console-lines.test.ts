@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
-import { buildLines, emptyLineBuffer, promptOf, toConsoleLines } from './console-lines';
+import { buildLines, emptyLineBuffer, linesAsText, promptOf, showBytes, toConsoleLines } from './console-lines';
 
 let seq = 0;
 const chunk = (stream: OutputStream, text: string): OutputChunk => ({ seq: seq++, stream, text, at: 0 });
@@ -69,5 +69,14 @@ describe('incremental console lines', () => {
     }
     expect(buffer.lines).toHaveLength(30);
     expect(buffer.lines.at(-1)!.text).toBe('49b');
+  });
+
+  it('shows bytes that are not UTF-8 escaped as \\xHH, and a character split across writes whole', () => {
+    // As the host receives them: 0xE1 and 0xFF alone, then € (E2 82 AC) written in two pieces.
+    const lines = toConsoleLines([chunk('stdout', 'a\udce1 é 😀\n'), chunk('stdout', '\udcff\udcfe\n\udce2\udc82'), chunk('stdout', '\udcac\n')]);
+    expect(lines.map((l) => showBytes(l.text))).toEqual(['a\\xE1 é 😀', '\\xFF\\xFE', '€']);
+    expect(linesAsText(lines)).toBe('a\\xE1 é 😀\n\\xFF\\xFE\n€');
+    // The low half of a surrogate pair (U+10080 is D800 DC80) is a character, not a byte.
+    expect(showBytes('\u{10080}')).toBe('\u{10080}');
   });
 });

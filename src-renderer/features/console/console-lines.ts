@@ -71,7 +71,29 @@ export function toConsoleLines(chunks: readonly OutputChunk[], max = MAX_LINES):
 }
 
 export function linesAsText(lines: readonly ConsoleLine[]): string {
-  return lines.map((line) => line.text).join('\n');
+  return lines.map((line) => showBytes(line.text)).join('\n');
+}
+
+// Lua output is bytes: a byte that is not UTF-8 arrives as a lone surrogate U+DC80–U+DCFF (see
+// src-main/vm/runner-protocol.ts). A low surrogate right after a high one is half of a character.
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
+const ESCAPED_RUN = /(?<![\ud800-\udbff])[\udc80-\udcff]+/g;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Text as the console shows it: bytes that are not UTF-8 visibly escaped (`\xE1`). A run of them
+ * that is valid UTF-8 once joined (a character split across two writes) shows as that character.
+ */
+export function showBytes(text: string): string {
+  if (!ESCAPED_BYTE.test(text)) return text;
+  return text.replace(ESCAPED_RUN, (run) => {
+    const bytes = Uint8Array.from(run, (c) => c.charCodeAt(0) - 0xdc00);
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      return Array.from(bytes, (b) => `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    }
+  });
 }
 
 /** New chunks arrive at the end, so the search from the back is short. */
