@@ -6,8 +6,6 @@
 -- traceback, line, limit}. Out of band: {t="emit", kind, data} and the synchronous
 -- {t="call", id, kind, data} that the host answers with {op="reply", id, ok, value|message}.
 local dir = (arg and arg[0] or ''):match('^(.*[/\\])') or './'
--- Traceback lines from the runtime's own files (the hook, the sandbox wrappers) are not the user's.
-local runtime_file = (dir:gsub('%p', '%%%0')) .. '[%w_]+%.lua:%d+:'
 local json = dofile(dir .. 'json.lua')
 local sandbox = dofile(dir .. 'sandbox.lua')
 local repl = dofile(dir .. 'repl.lua')
@@ -144,20 +142,9 @@ local function error_line(msg)
   return line and tonumber(line) or nil
 end
 
--- Tracebacks end in the runner's own frames; the user needs only theirs.
-local function clean_traceback(tb)
-  if not tb then return nil end
-  local kept = {}
-  for l in tb:gmatch('[^\n]+') do
-    if l:find('xpcall', 1, true) then break end
-    if not (l:find(runtime_file) or l:find("in function 'real_error'", 1, true)) then kept[#kept + 1] = l end
-  end
-  return concat(kept, '\n')
-end
-
 local function reply_error(message, traceback, limit, interrupted)
   finish_output()
-  reply({ t = 'error', message = message, traceback = clean_traceback(traceback), line = error_line(message),
+  reply({ t = 'error', message = message, traceback = traceback, line = error_line(message),
     limit = limit, interrupted = interrupted or nil })
 end
 

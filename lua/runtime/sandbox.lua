@@ -15,6 +15,7 @@ local real_getmetatable, real_type, real_tostring = getmetatable, type, tostring
 local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
 local unpack = table.unpack or unpack
 local format, find, gsub, sub = string.format, string.find, string.gsub, string.sub
+local match, gmatch = string.match, string.gmatch
 local IS_51 = _VERSION == 'Lua 5.1'
 local RUNTIME_DIR = real_debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or './'
 local HOOK_EVERY = 1000
@@ -24,21 +25,39 @@ local HOOK_EVERY = 1000
 -- script can swallow it and carry on.
 local run = {
   running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0,
-  limit = nil, limit_msg = nil, interrupted = false,
+  limit = nil, limit_msg = nil, interrupted = false, script_done = true, base_depth = nil,
 }
 
 local main_thread = (not IS_51) and coroutine.running() or nil
 local hook
 
+-- Once the script's xpcall has returned, sandbox.execute reports a limit itself; the hook (set
+-- until end_run) must not raise into it. Only checked on the way to raising.
+local function script_ended()
+  for level = 3, 8 do
+    local info = real_debug.getinfo(level, 'f')
+    if not info then return false end
+    if info.func == hook then
+      local below = real_debug.getinfo(level + 1, 'f')
+      return run.script_done or (below ~= nil and (below.func == sandbox.execute or below.func == sandbox.settle))
+    end
+  end
+  return false
+end
+
+local function raise_in_script(msg)
+  if not script_ended() then real_error(msg, 0) end
+end
+
 local function raise_limit(name, msg)
   run.limit, run.limit_msg = name, msg
-  real_error(msg, 0)
+  raise_in_script(msg)
 end
 sandbox.raise_limit = raise_limit
 
 local function interrupted()
   run.interrupted = true
-  real_error('interrupted!', 0)
+  raise_in_script('interrupted!')
 end
 
 -- Called every TICK_EVERY hooks (tens of thousands of instructions): cheap enough to poll the
@@ -57,8 +76,8 @@ end
 hook = function()
   -- Between the end of the user's code and end_run() the hook may still fire: it must not raise there.
   if not run.running then return end
-  if run.limit then real_error(run.limit_msg, 0) end
-  if run.interrupted then real_error('interrupted!', 0) end
+  if run.limit then raise_in_script(run.limit_msg) return end
+  if run.interrupted then raise_in_script('interrupted!') return end
   run.count = run.count + HOOK_EVERY
   if run.quota > 0 and run.count > run.quota then
     raise_limit('instructionQuota', format('instruction quota exceeded (instructionQuota = %d instructions); '
@@ -201,6 +220,77 @@ local function copy(t)
   return c
 end
 
+-- The user's view of a stack. A real traceback also shows the runtime's frames: the sandbox's
+-- wrappers between user frames, and below the script's main chunk the xpcall and the runner. A
+-- traceback has one entry per level (plus "(...tail calls...)" notes), so each level is
+-- classified with getinfo and the runtime's entries dropped; past a cut ("..." or "(skipping N
+-- levels)") the entries are the last levels of the stack.
+local TAIL_NOTE, CUT = '^\t%(%.%.%.tail calls%.%.%.%)', '^\t%.%.%.'
+
+local function is_runtime(info)
+  return info ~= nil and find(info.source, '@' .. RUNTIME_DIR, 1, true) == 1
+end
+
+-- Highest valid level (as the caller counts them; in thread, as the thread counts them),
+-- found in O(log n) getinfo calls: a stack overflow is 200,000 levels deep.
+local function top_level(thread)
+  local exists = thread and function(l) return real_debug.getinfo(thread, l, 'l') ~= nil end
+    or function(l) return real_debug.getinfo(l + 2, 'l') ~= nil end
+  local lo, hi = 0, 1
+  while exists(hi) do lo, hi = hi, hi * 2 end
+  while hi - lo > 1 do
+    local mid = math.floor((lo + hi) / 2)
+    if exists(mid) then lo = mid else hi = mid end
+  end
+  return lo
+end
+
+local function user_traceback(thread, msg, level)
+  local text, first, last, cutoff
+  if thread then
+    text, first = traceback(thread, msg, level), level
+    last = top_level(thread)
+  else
+    text, first = traceback(msg, level + 1), level + 1
+    last = top_level()
+    -- The script's main chunk sits on run.base_depth levels of the runner's own.
+    if run.base_depth then cutoff = last - run.base_depth end
+  end
+  local head, body = match(text, '^(.-stack traceback:)(.*)$')
+  if not head then return text end
+  local entries, cut = {}, nil
+  for line in gmatch(body, '\n([^\n]*)') do
+    entries[#entries + 1] = line
+    if not cut and (find(line, '^\t%.%.%.$') or find(line, '^\t%.%.%.\t%(skipping %d+ levels%)$')) then
+      cut = #entries
+    end
+  end
+  local levels, l = {}, first - 1
+  for i = 1, cut and cut - 1 or #entries do
+    if not find(entries[i], TAIL_NOTE) then l = l + 1; levels[i] = l end
+  end
+  if cut then
+    l = last + 1
+    for i = #entries, cut + 1, -1 do
+      if not find(entries[i], TAIL_NOTE) then l = l - 1; levels[i] = l end
+    end
+  end
+  local kept, n, keep = {}, 0, true
+  for i, line in ipairs(entries) do
+    local lv = levels[i]
+    if lv then
+      local info = thread and real_debug.getinfo(thread, lv, 'S') or real_debug.getinfo(lv, 'S')
+      keep = not (is_runtime(info) or (cutoff and lv > cutoff))
+    elseif i == cut then
+      keep = true
+    end
+    if keep then n = n + 1; kept[n] = line end
+  end
+  if cutoff then n = n + 1; kept[n] = '\t[C]: in ?' end
+  return head .. (n > 0 and '\n' or '') .. raw_concat(kept, '\n', 1, n)
+end
+sandbox.traceback = user_traceback
+
 -- Loading ------------------------------------------------------------------------------------
 
 local function is_binary(code) return sub(code, 1, 1) == '\27' end
@@ -308,7 +398,13 @@ local LIBS = {
     execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
     getenv = blocked('os.getenv'), remove = blocked('os.remove', NEEDS_FS), rename = blocked('os.rename', NEEDS_FS),
     tmpname = blocked('os.tmpname') },
-  debug = { traceback = traceback },
+  debug = { traceback = function(...)
+    local thread, msg, level = ...
+    if real_type(thread) ~= 'thread' then thread, msg, level = nil, ... end
+    if msg ~= nil and real_type(msg) ~= 'string' and real_type(msg) ~= 'number' then return msg end
+    local tb = user_traceback(thread, msg, thread and (level or 0) or (level or 1) + 1)
+    return tb
+  end },
 }
 LIBS.string.rep = checked_rep
 LIBS.table.concat = checked_concat
@@ -514,32 +610,58 @@ end
 
 -- Running ---------------------------------------------------------------------------------------
 
-local function error_handler(e)
-  local msg
-  if real_type(e) == 'string' or real_type(e) == 'number' then msg = real_tostring(e)
-  else
+-- What lua.c's message handler makes of an error object: its text, and the traceback below it.
+local function describe(e)
+  if real_type(e) == 'string' or real_type(e) == 'number' then return real_tostring(e) end
+  local mt = real_getmetatable(e)
+  if real_type(mt) == 'table' and rawget(mt, '__tostring') ~= nil then
     local ok, s = real_pcall(real_tostring, e)
-    msg = ok and real_type(s) == 'string' and s or format('(error object is a %s value)', real_type(e))
+    if ok and real_type(s) == 'string' then return s end
   end
-  local report = { msg = msg, tb = traceback(msg, 2) }
-  run.running = false
-  return report
+  return format('(error object is a %s value)', real_type(e))
+end
+
+-- The message handler of a run. It is also called for errors that end up caught elsewhere (a
+-- protected load hitting "C stack overflow" calls the current handler), so it only describes the
+-- error, as lua.c's does, and never changes the run's state: the limits stay on whatever it meets.
+local last_report = { msg = nil, tb = nil }
+local function error_handler(e)
+  local msg = describe(e)
+  local tb = user_traceback(nil, msg, 2)
+  last_report.msg, last_report.tb = msg, tb
+  return tb
+end
+
+-- Takes the script's results straight from its xpcall and renders them under the limits. From
+-- here on the hook must not raise into the runtime (script_ended), so no Lua function is called
+-- before run.script_done is set, except the render itself.
+function sandbox.settle(finish, ok, ...)
+  if not ok then
+    run.script_done = true
+    return false, ...
+  end
+  local values = { n = real_select('#', ...), ... }
+  local rendered
+  ok, rendered = real_xpcall(function() return finish(values) end, error_handler)
+  run.script_done = true
+  return ok, rendered
 end
 
 -- Runs f under the limits; returns true, values... or false, {msg, tb}. `finish` turns the
 -- returned values into strings while the limits still apply (a __tostring may loop forever).
+-- f is called by xpcall itself so that tracebacks name it "main chunk", as lua.c's do.
 function sandbox.execute(f, limits, finish)
   sandbox.begin_run(limits)
-  local ok, result = real_xpcall(function()
-    local rendered = finish(pack(f()))
-    run.running = false
-    return rendered
-  end, error_handler)
+  run.base_depth, run.script_done = top_level() + 1, false
+  last_report.msg, last_report.tb = nil, nil
+  local ok, result = sandbox.settle(finish, real_xpcall(f, error_handler))
   if not ok and gethook() == nil then run.interrupted = true end
   sandbox.end_run()
+  run.base_depth = nil
   if ok then return true, result end
-  local err = result
-  if real_type(err) ~= 'table' then err = { msg = real_tostring(err), tb = nil } end
+  local err
+  if real_type(result) == 'string' and result == last_report.tb then err = { msg = last_report.msg, tb = last_report.tb }
+  else err = { msg = describe(result), tb = nil } end
   local abort = run.limit and run.limit_msg or (run.interrupted and 'interrupted!') or nil
   if abort then err.msg = abort end
   if err.msg == 'not enough memory' and not run.limit then

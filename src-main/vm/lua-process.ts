@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnChild } from '../process/child-process';
+import { SpawnQueue } from '../process/spawn-queue';
 import { luaSourceFromFile, rejoinBytes } from './byte-text';
 import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
@@ -22,6 +23,8 @@ const PRLIMIT = '/usr/bin/prlimit';
 const STDERR_TAIL_BYTES = 4096;
 const MAX_LINE_CHARS = 64 * 1024 * 1024;
 const MAX_QUEUED = 10_000;
+/** Runners of every manager in this process start through one queue, so a burst of creates never freezes the host. */
+const runnerSpawns = new SpawnQueue(8);
 /** Environment variables that would change what the runner's interpreter does at startup. */
 const STRIPPED_ENV = /^LUA_(INIT|PATH|CPATH)/;
 
@@ -276,6 +279,11 @@ export class LuaProcess {
   // Process ---------------------------------------------------------------------------------------
 
   private spawnRunner(): Promise<void> {
+    this.setState('starting');
+    return runnerSpawns.run(() => (this._state === 'exited' ? Promise.reject(this.unavailable()) : this.launchRunner()));
+  }
+
+  private launchRunner(): Promise<void> {
     const { lua, runnerPath, workDir, limits } = this.options;
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!STRIPPED_ENV.test(k)) env[k] = v;
@@ -302,7 +310,6 @@ export class LuaProcess {
     });
     child.on('error', (err) => this.onExit(child, null, null, err.message));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    this.setState('starting');
     this.options.logger.debug(`${this.id}: spawned ${lua.path} (pid ${child.pid})`);
     const init = new Promise<RunnerOutcome>((resolve, reject) => {
       // init goes first, ahead of anything queued while the runner was down.

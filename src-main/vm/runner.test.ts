@@ -155,6 +155,28 @@ describe.each(versions)('runner on %s', (lua) => {
     expect((await exec('return 1')).values).toEqual(['1']);
   });
 
+  it('keeps the limits on after errors that reach the message handler and are caught (C stack overflow in a protected load)', async () => {
+    const overflow = 'local f, e = load("return " .. string.rep("(", 500)) print(f, type(e))';
+    for (const code of [
+      overflow,
+      'print(pcall(load, "return " .. string.rep("(", 500)))',
+      'local t = setmetatable({}, { __tostring = function() error("again") end }) print((pcall(error, t)))',
+      'local function r() return pcall(r) end print(r())',
+    ]) {
+      const r = await exec(`${code}\nwhile true do end`);
+      expect(r.error?.limit, code).toBe('instructionQuota');
+      expect(r.stdout, code).not.toMatch(/table:/);
+    }
+    expect((await exec(overflow)).stdout).toBe('nil\tstring\n');
+    const s = await manager.createInteractiveVM('overflow', { limits: { instructionQuota: 0 } });
+    const pending = s.sendInput(`${overflow} while true do end`);
+    await expect.poll(() => s.process.state).toBe('busy');
+    expect(s.interrupt()).toBe(true);
+    expect(await pending).toEqual({ more: false, failed: true });
+    expect(s.readOutput()).toMatch(/interrupted!/);
+    await manager.terminateVMSession('overflow');
+  });
+
   it('reports a limit the same way wherever in the run it lands', async () => {
     const vm = manager.getVM('vm');
     for (let i = 0; i < 150; i++) {

@@ -450,6 +450,23 @@ await vm.executeString('while true do end');
     await expect.poll(() => alive(runnerPid), { timeout: 10_000 }).toBe(false);
   });
 
+  it('keeps answering a ready VM while 200 others are being created', async () => {
+    const m = fresh();
+    await m.createVM('ready');
+    let created = 0;
+    const burst = Promise.all(Array.from({ length: 200 }, (_, i) => m.createVM(`burst-${i}`).then(() => created++)));
+    // Asked on the event loop's next turn, as another window's request would arrive.
+    const answered = new Promise<{ stdout: string; createdBefore: number }>((resolve, reject) => {
+      setTimeout(() => m.executeVMSync('ready', 'return 1').then((r) => resolve({ stdout: r.stdout, createdBefore: created }), reject), 0);
+    });
+    const { stdout, createdBefore } = await answered;
+    await burst;
+    expect(stdout).toBe('1\n');
+    expect(created).toBe(200);
+    // Spawned back to back (the event loop blocked), all 200 were ready before the answer could be read.
+    expect(createdBefore).toBeLessThan(100);
+  }, 120_000);
+
   it('runs 100 concurrent sessions and dispose() kills every runner', async () => {
     const m = fresh();
     const ids = Array.from({ length: 100 }, (_, i) => `c${i}`);

@@ -16,10 +16,12 @@ import type { OutputBufferLimits } from './output-buffer';
 import { PersistentStore, type PersistentVMDefinition } from './persistent-store';
 import { ExecHandle } from './exec-handle';
 import { SessionManager } from './session-manager';
+import { Turnstile } from '../process/spawn-queue';
 import type { ExecResult, LuaExecutable, SessionInfo, VMCapabilities, VMLimits, VMManagerEvents, VMOptions } from './types';
 
 export const VM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DEFAULT_MAX_VMS = 512;
+const creationTurns = new Turnstile();
 
 export type HostCallHandler = (vmId: string, data: unknown) => unknown;
 
@@ -159,6 +161,8 @@ export class VMManager extends EventEmitter {
   }
 
   private async spawnProcess(vmId: string, options: VMOptions): Promise<LuaProcess> {
+    // One VM's setup per event-loop turn: 200 creates at once must not run 200 path lookups back to back.
+    await creationTurns.next();
     const lua: LuaExecutable = await resolveLua(options.luaExecutable ?? this.options.luaExecutable);
     const envPaths = options.environment ? await this.environmentPaths(options.environment) : undefined;
     const capabilities = mergeCapabilities(this.defaultCapabilities, options.capabilities, options.networked);
