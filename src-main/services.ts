@@ -56,7 +56,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
   const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
   // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
-  const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.status().url ?? undefined : undefined);
+  const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.clientUrl() : undefined);
   const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined, stream: () => settings.get().metricsStream });
   metrics.attachHostCalls(vm);
   const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl, streamKey: () => settings.get().olfiStream, metricsStreamKey: () => settings.get().metricsStream });

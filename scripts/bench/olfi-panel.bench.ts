@@ -110,8 +110,9 @@ export async function bench(): Promise<Record<string, number>> {
   let client: Redis | undefined;
   try {
     const status = await services.olfi.start();
-    if (!status.url) throw new Error(`Ol-Fi has no Redis: ${status.error}`);
-    client = new Redis(status.url);
+    const url = services.olfi.clientUrl();
+    if (!url) throw new Error(`Ol-Fi has no Redis: ${status.error}`);
+    client = new Redis(url);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`http://127.0.0.1:${host.port}/?token=${host.token}`);
     await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected').waitFor({ timeout: 30_000 });

@@ -60,7 +60,7 @@ describe('metrics API', () => {
     const olfi = services.olfi.status();
     expect(olfi.source).toBe('embedded');
     await waitFor('published samples', () => (services.metrics.status().bridge?.publisher?.published ?? 0) >= 10);
-    const client = new Redis(olfi.url!);
+    const client = new Redis(services.olfi.clientUrl()!);
     try {
       const [[, fields]] = (await client.xrevrange('bioxen_metrics', '+', '-', 'COUNT', 1)) as [string, string[]][];
       expect(fields.slice(0, 1)).toEqual(['vm']);
@@ -95,12 +95,12 @@ describe('metrics API', () => {
     };
     const updated = await invoke('settings:update', { hypervisorEndpoint: `127.0.0.1:${port}`, metricsStream: 'lab_metrics' });
     expect(updated.ok).toBe(true);
-    const before = services.olfi.status().url!;
+    const before = services.olfi.clientUrl()!;
     await waitFor('samples on lab_metrics', async () => (await published(before)) >= 10);
     // A new Ol-Fi stream restarts Ol-Fi, and with it the embedded redis-server (on a new port, usually).
     await invoke('settings:update', { olfiStream: 'lab_olfi' });
     await waitFor('Ol-Fi on its new stream', () => services.olfi.status().streamKey === 'lab_olfi' && services.olfi.status().mirror?.state === 'connected');
-    const after = services.olfi.status().url!;
+    const after = services.olfi.clientUrl()!;
     await waitFor('the bridge republishing to the current embedded Redis', () => {
       const publisher = services.metrics.status().bridge?.publisher;
       return publisher?.stream === 'lab_metrics' && publisher.connected;

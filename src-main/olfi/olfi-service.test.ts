@@ -6,7 +6,7 @@ import { REDIS_NOT_FOUND_MESSAGE } from '../redis/redis-server-process';
 import { VMManager } from '../vm/vm-manager';
 import { buildFrame } from './frame-codec';
 import { OlFiService } from './olfi-service';
-import { TestRedis, waitFor } from './test-redis';
+import { TestRedis, shutdownNoSave, waitFor } from './test-redis';
 import type { OlFiEntry } from './stream-entry';
 
 const env = new TestRedis();
@@ -154,6 +154,31 @@ describe('OlFiService', () => {
     await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
     expect(s.status().url).toBe(started.url);
     expect(processesIn(join(dataDir, 'redis'))).toEqual(before);
+  });
+
+  it('restarts its embedded redis-server after a SHUTDOWN (same port, same data), says so, and the mirror misses nothing', async () => {
+    const dataDir = env.tempDir();
+    const { s, seen } = service({ dataDir });
+    await s.start();
+    await waitFor(() => s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'mirror connected');
+    const url = s.clientUrl()!;
+    const secret = new URL(url).password;
+    const client = env.client(url);
+    const add = (i: number) => client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: `n=${i}` })));
+    for (let i = 0; i < 5; i++) await add(i);
+    await waitFor(() => seen.length === 5, 'the first frames');
+    await shutdownNoSave(url);
+    await waitFor(() => /restarted/.test(s.status().notice ?? ''), 'the restart notice');
+    expect(s.status().notice).toMatch(/^embedded Redis stopped \(it exited normally \(SHUTDOWN\?\)\) — restarted at .* on port \d+ with the same data/);
+    expect(s.clientUrl()).toBe(url);
+    for (let i = 5; i < 10; i++) await add(i);
+    await waitFor(() => seen.length === 10 && s.status().mirror?.state === 'connected', 'the frames after the restart');
+    expect(seen.map((e) => e.frame?.payload)).toEqual(Array.from({ length: 10 }, (_, i) => `n=${i}`));
+    const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'after' }));
+    await waitFor(() => seen.some((e) => e.id === published.id), 'a frame published after the restart');
+    // The secret stays on the main side: status (which the renderer gets) shows the URL redacted.
+    expect(JSON.stringify(s.status())).not.toContain(secret);
+    expect(s.status().url).toContain(':***@127.0.0.1:');
   });
 
   it('dispose during a restart leaves no connection behind', async () => {

@@ -2,7 +2,7 @@
 // the publisher, and the bridge from Lua VMs' `olfi` emits to XADD.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import { acquireEmbeddedRedis, type EmbeddedRedisLease } from '../redis/embedded-redis';
+import { acquireEmbeddedRedis, EmbeddedRedisError, type EmbeddedRedisEvent, type EmbeddedRedisLease } from '../redis/embedded-redis';
 import { RedisServerError } from '../redis/redis-server-process';
 import type { OlFiFrame } from './frame-codec';
 import { OlFiMirror, type MirrorStats, type MirrorStatus, type MirrorUpdate } from './olfi-mirror';
@@ -18,6 +18,8 @@ export interface OlFiStatus {
   streamKey: string;
   mirror: MirrorStatus | null;
   error?: string;
+  /** Something the user should know that is not an error now (the embedded Redis stopped and was restarted). */
+  notice?: string;
   /** Frames Lua VMs emitted that could not be published, and the last reason. */
   vmPublishFailures: number;
   lastVmPublishError?: string;
@@ -86,6 +88,14 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
   status(): OlFiStatus {
     return { ...this.current, mirror: this.mirror?.status ?? null };
+  }
+
+  /**
+   * The URL the main side's own clients use (the metrics publisher), with the password or the embedded server's
+   * secret in it: never for the renderer, logs or command lines. Undefined while not connected.
+   */
+  clientUrl(): string | undefined {
+    return this.activeUrl;
   }
 
   /** Connects (starting the embedded Redis when no URL is configured). Never throws: problems land in status. */
@@ -223,12 +233,16 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
       this.current = { ...this.current, source: 'configured', url: redactRedisUrl(url), error: undefined };
     } else {
       try {
-        this.lease ??= await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable, cancelled);
+        if (!this.lease) {
+          this.lease = await acquireEmbeddedRedis(this.options.dataDir, this.options.redisServerExecutable, cancelled);
+          this.lease.supervise((event) => this.embeddedRedisChanged(event));
+        }
         url = this.lease.url;
-        this.current = { ...this.current, source: 'embedded', url, error: undefined };
+        this.current = { ...this.current, source: 'embedded', url: redactRedisUrl(url), error: undefined };
       } catch (err) {
         if (cancelled.aborted) return this.status();
-        const message = err instanceof RedisServerError ? err.message : `could not start the embedded redis-server: ${(err as Error).message}`;
+        const known = err instanceof RedisServerError || err instanceof EmbeddedRedisError;
+        const message = known ? err.message : `could not start the embedded redis-server: ${(err as Error).message}`;
         this.current = { ...this.current, source: 'none', url: null, error: message };
         this.emitStatus();
         return this.status();
@@ -270,6 +284,17 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     if (options.keepEmbeddedRedis && this.lease?.owned && this.lease.server?.state === 'ready') return;
     await this.lease?.release();
     this.lease = undefined;
+  }
+
+  private embeddedRedisChanged(event: EmbeddedRedisEvent): void {
+    const at = new Date().toTimeString().slice(0, 8);
+    if (event.kind === 'stopped') this.current.notice = `embedded Redis stopped at ${at} (${event.why}) — restarting it on the same port with the same data`;
+    else if (event.kind === 'restarted') this.current.notice = `embedded Redis stopped (${event.why}) — restarted at ${at} on port ${event.port} with the same data; the stream resumes where it was`;
+    else {
+      this.current.notice = undefined;
+      this.current.error = `embedded Redis stopped (${event.why}) and could not be restarted: ${event.error}`;
+    }
+    this.emitStatus();
   }
 
   private emitStatus(): void {

@@ -44,6 +44,18 @@ export class TestRedis {
   }
 }
 
+/**
+ * SHUTDOWN NOSAVE from a client that gives up with its connection: the tests' retrying clients would send it
+ * again to the server that replaces it.
+ */
+export async function shutdownNoSave(url: string): Promise<void> {
+  const client = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  // The server closes the connection instead of replying.
+  await client.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+  client.disconnect();
+}
+
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

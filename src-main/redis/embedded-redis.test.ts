@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireEmbeddedRedis, type EmbeddedRedisLease } from './embedded-redis';
+import { shutdownNoSave } from '../olfi/test-redis';
+import { acquireEmbeddedRedis, type EmbeddedRedisEvent, type EmbeddedRedisLease } from './embedded-redis';
 
 const leases: EmbeddedRedisLease[] = [];
 const dirs: string[] = [];
@@ -38,7 +40,85 @@ async function ping(url: string): Promise<string> {
   }
 }
 
+/** The first reply line to a PING over a bare socket, as another local user's program would send it: no password. */
+function rawPing(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.on('error', (err) => (reply ||= err.message));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) socket.destroy();
+    });
+    socket.on('close', () => resolve(reply.trim()));
+  });
+}
+
+function mode(path: string): number {
+  return statSync(path).mode & 0o777;
+}
+
+function record(dir: string): { port: number; pid: number } {
+  return JSON.parse(readFileSync(join(dir, 'redis', 'server.json'), 'utf8')) as { port: number; pid: number };
+}
+
 describe('acquireEmbeddedRedis', () => {
+  it("answers only clients that AUTH with the data dir's secret, kept in 0600 files and off every command line", async () => {
+    const dir = dataDir();
+    const first = await acquire(dir);
+    const secret = readFileSync(join(dir, 'redis', 'secret'), 'utf8').trim();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const { port, pid } = record(dir);
+    expect(await rawPing(port)).toMatch(/NOAUTH/);
+    expect(await ping(first.url)).toBe('PONG');
+    expect(new URL(first.url).password).toBe(secret);
+    // Another command of the same data dir (the CLI) finds the server and the secret; nobody else's ps shows it.
+    const second = await acquire(dir);
+    expect(second).toMatchObject({ owned: false, url: first.url });
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(secret);
+    expect(mode(join(dir, 'redis'))).toBe(0o700);
+    expect(mode(join(dir, 'redis', 'secret'))).toBe(0o600);
+    expect(mode(join(dir, 'redis', 'server.json'))).toBe(0o600);
+    // The secret outlives the server: the next start of this data dir uses the same one.
+    await first.release();
+    const again = await acquire(dir);
+    expect(again).toMatchObject({ owned: true, url: first.url.replace(`:${port}`, `:${new URL(again.url).port}`) });
+  });
+
+  it('a supervised server that is SHUTDOWN or killed starts again on the same port with the same data', async () => {
+    const dir = dataDir();
+    const lease = await acquire(dir);
+    const events: EmbeddedRedisEvent[] = [];
+    lease.supervise((event) => events.push(event));
+    const { port, pid } = record(dir);
+    const client = new Redis(lease.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+    client.on('error', () => undefined);
+    try {
+      await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{}');
+      await shutdownNoSave(lease.url);
+      await waitUntil(() => events.some((e) => e.kind === 'restarted'), 'the restart after SHUTDOWN');
+      expect(events[0]).toMatchObject({ kind: 'stopped', why: expect.stringContaining('SHUTDOWN') });
+      expect(events[1]).toMatchObject({ kind: 'restarted', port });
+      expect(record(dir)).toEqual({ port, pid: lease.server!.info!.pid });
+      expect(record(dir).pid).not.toBe(pid);
+      expect(await client.call('XLEN', 'olfi_stream')).toBe(1);
+      expect(await rawPing(port)).toMatch(/NOAUTH/);
+
+      process.kill(lease.server!.info!.pid, 'SIGKILL');
+      await waitUntil(() => events.filter((e) => e.kind === 'restarted').length === 2, 'the restart after SIGKILL');
+      expect(events[2]).toMatchObject({ kind: 'stopped', why: 'it was killed by SIGKILL' });
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.disconnect();
+    }
+    // release() is not a crash: nothing restarts it.
+    await lease.release();
+    expect(events).toHaveLength(4);
+    expect(await ping(lease.url)).not.toBe('PONG');
+  });
+
   it('starts one server per data dir and lets a second user share it without owning it', async () => {
     const dir = dataDir();
     const first = await acquire(dir);
@@ -62,3 +142,11 @@ describe('acquireEmbeddedRedis', () => {
     expect(await ping(again.url)).toBe('PONG');
   });
 });
+
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -19,6 +19,11 @@ export interface RedisServerStartOptions {
   persistence?: 'aof' | 'aof-always' | 'none';
   /** More redis-server arguments, appended last (e.g. tests' ACL users and TLS listener). */
   extraArgs?: string[];
+  /**
+   * The password every client must AUTH with (requirepass). It reaches the server on its stdin, never on its
+   * command line, which every local user can read in /proc/<pid>/cmdline.
+   */
+  password?: string;
 }
 
 export interface RedisServerInfo {
@@ -61,8 +66,9 @@ export class RedisServerProcess {
   private child: ChildProcess | undefined;
   private stateValue: RedisServerState = 'idle';
   private logText = '';
-  private lastOptions: Required<RedisServerStartOptions> | undefined;
+  private lastOptions: LaunchOptions | undefined;
   private exitWaiters: Array<() => void> = [];
+  private lastExitValue: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly listeners = new Set<(state: RedisServerState) => void>();
 
   constructor(private readonly executable = 'redis-server') {}
@@ -76,10 +82,14 @@ export class RedisServerProcess {
     return this.logText;
   }
 
+  /** How the last process ended (exit code 0 after a SHUTDOWN, a signal after a kill); undefined while one runs. */
+  get lastExit(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.lastExitValue;
+  }
+
   get info(): RedisServerInfo | undefined {
     if (this.stateValue !== 'ready' || !this.child?.pid || !this.lastOptions) return undefined;
-    const port = this.lastOptions.port;
-    return { url: `redis://127.0.0.1:${port}`, port, pid: this.child.pid };
+    return serverInfo(this.lastOptions, this.child.pid);
   }
 
   onStateChange(listener: (state: RedisServerState) => void): () => void {
@@ -117,7 +127,7 @@ export class RedisServerProcess {
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (await freePort());
       if (signal?.aborted) throw cancelled();
-      this.lastOptions = { dataDir: options.dataDir, port, persistence: options.persistence ?? 'aof', extraArgs: options.extraArgs ?? [] };
+      this.lastOptions = { dataDir: options.dataDir, port, persistence: options.persistence ?? 'aof', extraArgs: options.extraArgs ?? [], password: options.password };
       try {
         return await this.launch(this.lastOptions);
       } catch (err) {
@@ -159,13 +169,19 @@ export class RedisServerProcess {
     return this.launch(this.lastOptions);
   }
 
-  private launch(options: Required<RedisServerStartOptions>): Promise<RedisServerInfo> {
+  private launch(options: LaunchOptions): Promise<RedisServerInfo> {
     mkdirSync(options.dataDir, { recursive: true });
     this.logText = '';
+    this.lastExitValue = undefined;
     // A crashed or killed workbench must not leave a redis-server behind.
     const [command, args] = withParentDeathSignal(this.executable, serverArgs(options), 'KILL');
-    const child = spawn(command, args, { cwd: options.dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.dataDir, stdio: [options.password === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     this.child = child;
+    if (options.password !== undefined) {
+      // `redis-server -` reads configuration from stdin until it closes, then applies the arguments after it.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(`requirepass ${configString(options.password)}\n`);
+    }
     // Only now: whoever reacts to 'starting' with stop() finds the child to stop.
     this.setState('starting');
     return new Promise<RedisServerInfo>((resolve, reject) => {
@@ -175,7 +191,7 @@ export class RedisServerProcess {
         settled = true;
         clearTimeout(timer);
         if (error) reject(error);
-        else resolve({ url: `redis://127.0.0.1:${options.port}`, port: options.port, pid: child.pid! });
+        else resolve(serverInfo(options, child.pid!));
       };
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -197,6 +213,7 @@ export class RedisServerProcess {
         settle(err.code === 'ENOENT' ? new RedisServerError(REDIS_NOT_FOUND_MESSAGE, 'not-found') : err);
       });
       child.once('exit', (code, signal) => {
+        this.lastExitValue = { code, signal };
         const wasStopping = this.stateValue === 'stopping';
         if (execFailed(code, this.logText)) {
           this.setState('crashed');
@@ -241,12 +258,26 @@ function cancelled(): RedisServerError {
   return new RedisServerError('the redis-server start was cancelled (its owner was closed while it started)', 'cancelled');
 }
 
-function serverArgs(options: Required<RedisServerStartOptions>): string[] {
+type LaunchOptions = Required<Omit<RedisServerStartOptions, 'password'>> & { password: string | undefined };
+
+/** Where clients connect; the URL carries the password, so show it only through redactRedisUrl. */
+function serverInfo(options: LaunchOptions, pid: number): RedisServerInfo {
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  return { url: `redis://${auth}127.0.0.1:${options.port}`, port: options.port, pid };
+}
+
+/** A value for redis.conf: double-quoted, with the characters its parser treats specially escaped. */
+function configString(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+}
+
+function serverArgs(options: LaunchOptions): string[] {
   const persistence =
     options.persistence === 'none'
       ? ['--appendonly', 'no']
       : ['--appendonly', 'yes', '--appendfsync', options.persistence === 'aof-always' ? 'always' : 'everysec'];
   return [
+    ...(options.password === undefined ? [] : ['-']),
     '--port', String(options.port),
     '--bind', '127.0.0.1',
     '--dir', options.dataDir,

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFrame } from '../olfi/frame-codec';
 import { OlFiPublisher } from '../olfi/olfi-publisher';
 import { TestRedis, waitFor } from '../olfi/test-redis';
+import { acquireEmbeddedRedis } from '../redis/embedded-redis';
 import { countNear, countWhere } from './screenshot-pixels';
 import { LOVE_NOT_FOUND_MESSAGE, VisualizerProcess, commandLine } from './visualizer-process';
 
@@ -66,18 +68,24 @@ describe('VisualizerProcess (LÖVE, offscreen)', () => {
     expect(countNear(shot, VALID_GREEN)).toBeLessThan(1500);
   }, 90_000);
 
-  it('authenticates with the URL password passed by environment, not arguments', async () => {
-    const { url, port } = await env.server();
-    await env.client(url).call('CONFIG', 'SET', 'requirepass', 'vis-pw');
-    const authed = `redis://:vis-pw@127.0.0.1:${port}`;
-    await publishFrames(authed, false);
-    const { args, env: childEnv } = commandLine({ redisUrl: authed });
-    expect(args.join(' ')).not.toContain('vis-pw');
-    expect(childEnv.BIOXEN_REDIS_PASSWORD).toBe('vis-pw');
-    const shot = join(env.tempDir(), 'auth.png');
-    const v = visualizer();
-    v.launch({ redisUrl: authed, from: '0-0', offscreen: true, screenshot: shot, after: 6, timeoutSeconds: 60 });
-    expect(await v.waitForExit(), v.log).toMatchObject({ state: 'exited', exitCode: 0 });
+  it("reads the embedded Redis with the data dir's secret, passed by environment: love's command line never shows it", async () => {
+    const lease = await acquireEmbeddedRedis(env.tempDir());
+    try {
+      const secret = new URL(lease.url).password;
+      const { args, env: childEnv } = commandLine({ redisUrl: lease.url });
+      expect(args.join(' ')).not.toContain(secret);
+      expect(childEnv.BIOXEN_REDIS_PASSWORD).toBe(secret);
+      const shot = join(env.tempDir(), 'auth.png');
+      const v = visualizer();
+      v.launch({ redisUrl: lease.url, from: '0-0', offscreen: true, screenshot: shot, after: 6, timeoutSeconds: 60 });
+      await waitFor(() => v.log.includes('reading olfi_stream'), 'the visualizer reading the stream');
+      expect(readFileSync(`/proc/${v.status.pid}/cmdline`, 'utf8')).not.toContain(secret);
+      await publishFrames(lease.url, false);
+      expect(await v.waitForExit(), v.log).toMatchObject({ state: 'exited', exitCode: 0 });
+      expect(v.log).not.toContain(secret);
+    } finally {
+      await lease.release();
+    }
   }, 90_000);
 
   it('reconnects after redis-server is killed and restarted, and keeps reading', async () => {

@@ -47,6 +47,8 @@ export const olfiStatusSchema = z.object({
     })
     .nullable(),
   error: z.string().optional(),
+  /** Not an error now, but worth knowing (the embedded Redis stopped and was restarted). */
+  notice: z.string().optional(),
   vmPublishFailures: z.number(),
   lastVmPublishError: z.string().optional(),
 });

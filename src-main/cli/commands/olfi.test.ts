@@ -1,8 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestRedis } from '../../olfi/test-redis';
+import { buildFrame } from '../../olfi/frame-codec';
+import { compareStreamIds } from '../../olfi/stream-entry';
+import { TestRedis, addEntries, waitFor } from '../../olfi/test-redis';
 import { SettingsStore } from '../../settings/settings-store';
 
 const run = promisify(execFile);
@@ -23,6 +25,65 @@ async function bioxenIn(dataDir: string, ...args: string[]): Promise<{ stdout: s
     return { stdout: e.stdout, stderr: e.stderr, code: e.code };
   }
 }
+
+/** `bioxen olfi tail` as a child process whose stdout is read line by line (and can be paused, as a slow reader does). */
+function startTail(url: string, ...args: string[]) {
+  const child = spawn(process.execPath, ['bin/bioxen.mjs', 'olfi', 'tail', '--redis', url, '--json', ...args], { env: { ...process.env, BIOXEN_DATA_DIR: env.tempDir() } });
+  const lines: string[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, exited, stderr: () => stderr };
+}
+
+function idsOf(lines: string[]): string[] {
+  return lines.map((line) => (JSON.parse(line) as { id: string }).id);
+}
+
+function expectEveryEntryOnce(ids: string[], all: string[]): void {
+  for (let i = 1; i < ids.length; i++) if (compareStreamIds(ids[i]!, ids[i - 1]!) <= 0) expect.fail(`id ${ids[i]} at line ${i + 1} is not after ${ids[i - 1]}`);
+  expect(ids.length).toBe(all.length);
+  expect(ids).toEqual(all);
+}
+
+describe('bioxen olfi tail delivers every entry exactly once', () => {
+  const TOTAL = 100_000;
+  const frame = (i: number) => ['mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: 'CELL_0001', type: 'STATUS', payload: `n=${i}`, sequence: i % 65536 }))];
+
+  it('prints a 100k backlog in order, through a Redis restart mid-tail and a kill and resume of tail', async () => {
+    const { server, url } = await env.server({ persistence: 'aof' });
+    const client = env.client(url);
+    await addEntries(client, 'olfi_stream', TOTAL, frame, 10_000);
+    const all = ((await client.call('XRANGE', 'olfi_stream', '-', '+')) as [string, string[]][]).map(([id]) => id);
+    expect(all).toHaveLength(TOTAL);
+
+    // A reader that stops reading: tail blocks on stdout, and Redis restarts (clean shutdown, same data, same port) meanwhile.
+    const first = startTail(url, '--from', '0', '--count', String(TOTAL));
+    await waitFor(() => first.lines.length >= 10_000, 'the first 10k lines', 60_000);
+    first.child.stdout.pause();
+    await server.stop();
+    await server.restart();
+    first.child.stdout.resume();
+    expect(await first.exited).toBe(0);
+    expectEveryEntryOnce(idsOf(first.lines), all);
+
+    // tail killed part way, then resumed after the last line it printed.
+    const killed = startTail(url, '--from', '0');
+    await waitFor(() => killed.lines.length >= 30_000, '30k lines before the kill', 60_000);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const before = idsOf(killed.lines);
+    const resumed = startTail(url, '--from', before.at(-1)!, '--count', String(TOTAL - before.length));
+    expect(await resumed.exited).toBe(0);
+    expectEveryEntryOnce([...before, ...idsOf(resumed.lines)], all);
+  }, 240_000);
+});
 
 describe('bioxen olfi', () => {
   it('publishes, simulates and tails against a given Redis', async () => {

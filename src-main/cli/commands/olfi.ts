@@ -1,11 +1,12 @@
 // `bioxen olfi publish|tail|simulate`: the Ol-Fi stream from a terminal.
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { numberFlag, parseArgs, stringFlag as text, untilStopped, UsageError, type CliCommand, type Flags } from '../command';
 import { resolveDataDir } from '../../config/data-dir';
 import { buildFrame, MESSAGE_TYPES, PRIORITIES, type MessageType, type Priority } from '../../olfi/frame-codec';
-import { OlFiMirror } from '../../olfi/olfi-mirror';
 import { OlFiPublisher } from '../../olfi/olfi-publisher';
 import { OlFiScenario } from '../../olfi/olfi-scenario';
+import { OlFiStreamFollower } from '../../olfi/stream-follower';
 import { redactRedisUrl } from '../../olfi/redis-connection';
 import { resolveRedis, RedisUrlError, type ResolvedRedis } from '../../olfi/redis-endpoint';
 import { entryTimeMs, type OlFiEntry } from '../../olfi/stream-entry';
@@ -78,32 +79,35 @@ function formatEntry(entry: OlFiEntry): string {
 const tail: CliCommand = {
   path: ['olfi', 'tail'],
   usage: 'olfi tail [--json] [--from ID] [--count N] [--redis URL] [--stream KEY (default: the Ol-Fi stream key in Settings)] [--data-dir D]',
-  summary: 'Follow the Ol-Fi stream: new frames (or those after --from ID; 0 = all), classified; stops after --count N.',
+  summary: 'Follow the Ol-Fi stream: every new frame (or every one after --from ID; 0 = all) exactly once, in order, classified; stops after --count N.',
   async run(args) {
     const { flags } = parseArgs(args, { string: [...CONNECTION, 'from', 'count'], boolean: ['json'] });
     const count = numberFlag(flags, 'count', undefined, { above: 0 });
     const from = text(flags, 'from');
     if (from !== undefined && !/^\d+(-\d+)?$/.test(from)) throw new UsageError(`--from needs a stream id like 1700000000000-0 (or 0 for the whole stream), got "${from}"`);
     const redis = await connection(flags);
-    const mirror = new OlFiMirror({ url: redis.url, streamKey: text(flags, 'stream') ?? redis.streams.olfi, capacity: 1000, start: from !== undefined ? { from } : { newest: true }, batchMs: 10 });
+    // Not the mirror: a bounded live view may skip entries, and tail promises every one of them.
+    const follower = new OlFiStreamFollower({ url: redis.url, streamKey: text(flags, 'stream') ?? redis.streams.olfi, after: from });
+    follower.on('status', (state, reason) => {
+      if (state !== 'connected' && state !== 'closed' && reason) process.stderr.write(`olfi tail: ${state}: ${reason}\n`);
+    });
+    const stopped = untilStopped();
+    void stopped.then(() => follower.close());
     let printed = 0;
-    let finish: () => void = () => undefined;
-    const enough = new Promise<void>((resolve) => (finish = resolve));
-    mirror.on('update', ({ entries }) => {
-      for (const entry of entries) {
+    try {
+      for await (const batch of follower.batches()) {
+        const take = count === undefined ? batch : batch.slice(0, count - printed);
+        printed += take.length;
+        // The next batch is read only once this one is out: a slow reader of stdout slows tail down, nothing is dropped.
+        if (!process.stdout.write(take.map((entry) => (flags.json === true ? `${JSON.stringify(entry)}\n` : formatEntry(entry))).join(''))) {
+          await Promise.race([once(process.stdout, 'drain'), stopped]);
+        }
         if (count !== undefined && printed >= count) break;
-        process.stdout.write(flags.json === true ? `${JSON.stringify(entry)}\n` : formatEntry(entry));
-        printed++;
       }
-      if (count !== undefined && printed >= count) finish();
-    });
-    mirror.on('status', (s) => {
-      if (s.state !== 'connected' && s.reason) process.stderr.write(`olfi tail: ${s.state}: ${s.reason}\n`);
-    });
-    mirror.start();
-    await Promise.race([enough, untilStopped()]);
-    await mirror.stop();
-    await redis.release();
+    } finally {
+      follower.close();
+      await redis.release();
+    }
     return 0;
   },
 };

@@ -25,6 +25,7 @@ function ConnectionBar() {
       </div>
       {status?.mirror?.reason && state !== 'connected' && <div className="metrics-error">{status.mirror.reason}</div>}
       {status?.error && <div className="metrics-error">{status.error}</div>}
+      {status?.notice && <div className="pkg-dim">{status.notice}</div>}
       {status?.lastVmPublishError && <div className="metrics-error">{status.lastVmPublishError}</div>}
     </div>
   );
