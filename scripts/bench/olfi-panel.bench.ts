@@ -114,7 +114,7 @@ export async function bench(): Promise<Record<string, number>> {
     if (!url) throw new Error(`Ol-Fi has no Redis: ${status.error}`);
     client = new Redis(url);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    await page.goto(host.url);
     await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected').waitFor({ timeout: 30_000 });
     await page.getByRole('tab', { name: 'Ol-Fi' }).click();
     const list = page.getByRole('list', { name: 'Ol-Fi frames' });

@@ -1,8 +1,18 @@
-// The per-launch secret that lets a page talk to the browser host. Compared in constant time.
+// The per-launch secret that lets a page talk to the browser host. It reaches the page in the URL
+// fragment and comes back only as a WebSocket subprotocol; no cookie, no query string. Compared in
+// constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { WS_TOKEN_PROTOCOL_PREFIX } from '../../src-preload/contract/wire';
+
+/** Characters a WebSocket subprotocol may carry (RFC 6455 token) that also survive a URL fragment as is. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{8,256}$/;
 
 export function createAccessToken(): string {
   return randomBytes(24).toString('base64url');
+}
+
+export function assertTokenShape(token: string): void {
+  if (!TOKEN_SHAPE.test(token)) throw new Error('the access token must be 8–256 characters of A–Z, a–z, 0–9, "_" or "-"');
 }
 
 export function tokenMatches(expected: string, candidate: string | null | undefined): boolean {
@@ -13,15 +23,11 @@ export function tokenMatches(expected: string, candidate: string | null | undefi
   return timingSafeEqual(a, b);
 }
 
-/** The cookie that carries the token for the page's own asset requests (scripts, styles, workers). */
-export function tokenCookieName(port: number): string {
-  return `bioxen_token_${port}`;
-}
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+/** The token a client offered in Sec-WebSocket-Protocol, or null when it offered none. */
+export function tokenFromProtocols(header: string | undefined): string | null {
+  for (const offered of (header ?? '').split(',')) {
+    const protocol = offered.trim();
+    if (protocol.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) return protocol.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
   }
-  return undefined;
+  return null;
 }

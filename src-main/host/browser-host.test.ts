@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_MAX_FRAME_BYTES, WS_PATH } from '../../src-preload/contract/wire';
+import { webSocketProtocols, WS_MAX_FRAME_BYTES, WS_PATH, WS_PROTOCOL } from '../../src-preload/contract/wire';
 import { Api } from '../api/api';
 import { settingsApi } from '../api/settings-api';
 import { workspaceApi } from '../api/workspace-api';
@@ -32,13 +32,13 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
   });
 }
 
-/** Opens a raw socket; resolves with the HTTP status of a refused upgrade, or 101 when accepted. */
-function upgradeStatus(port: number, query: string, headers: Record<string, string> = {}): Promise<number> {
+/** Opens a WebSocket; resolves with the HTTP status of a refused upgrade, or 101 and the selected protocol when accepted. */
+function upgradeStatus(port: number, protocols: string[], headers: Record<string, string> = {}, query = ''): Promise<number | string> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}${query}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}${query}`, protocols, { headers });
     ws.once('open', () => {
       ws.close();
-      resolve(101);
+      resolve(`101 ${ws.protocol}`);
     });
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.once('error', (err) => reject(err));
@@ -46,7 +46,7 @@ function upgradeStatus(port: number, query: string, headers: Record<string, stri
 }
 
 function openRaw(port: number, token: string): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>> }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}?token=${token}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, webSocketProtocols(token));
   const inbox: Record<string, unknown>[] = [];
   const waiters: ((m: Record<string, unknown>) => void)[] = [];
   ws.on('message', (data) => {
@@ -89,52 +89,77 @@ describe('BrowserHost', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('binds 127.0.0.1 and prints a URL carrying the token', () => {
+  it('binds 127.0.0.1 and prints a URL carrying the token in its fragment only', () => {
     expect(host.host).toBe('127.0.0.1');
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=test-token-123`);
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=test-token-123`);
+    expect(host.origin).toBe(`http://127.0.0.1:${host.port}`);
   });
 
-  it('refuses pages and assets without the token, and a wrong token', async () => {
-    expect((await get(host.port, '/')).status).toBe(401);
-    expect((await get(host.port, '/?token=nope')).status).toBe(401);
-    const denied = await get(host.port, '/assets/app.js');
-    expect(denied.status).toBe(401);
-    expect(denied.body).toContain('?token=');
-  });
-
-  it('serves the page with the token, CSP and security headers, then assets by cookie', async () => {
-    const page = await get(host.port, '/?token=test-token-123');
+  it('serves the page and assets without the token: they hold no secret, with CSP and security headers', async () => {
+    const page = await get(host.port, '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>t</title>');
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    for (const directive of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
+    expect(csp).toContain(`connect-src ws://127.0.0.1:${host.port};`);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(cookie).toBe(`bioxen_token_${host.port}=test-token-123`);
-    const asset = await get(host.port, '/assets/app.js', { cookie });
+    const asset = await get(host.port, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');
+    for (const response of [page, asset]) expect(JSON.stringify(response)).not.toContain('test-token-123');
+    // The page's own socket origin follows the name it was opened by (localhost or 127.0.0.1), nothing wider.
+    expect(String((await get(host.port, '/', { host: `localhost:${host.port}` })).headers['content-security-policy'])).toContain(`connect-src ws://localhost:${host.port};`);
+  });
+
+  it('never sets a cookie, whatever a request from this or another origin carries', async () => {
+    const other = `http://127.0.0.1:${host.port + 1}`;
+    const requests: [string, Record<string, string>][] = [
+      ['/', {}],
+      ['/?token=test-token-123', {}],
+      ['/?token=test-token-123', { origin: other, referer: `${other}/` }],
+      ['/assets/app.js', { origin: other, cookie: `bioxen_token_${host.port}=test-token-123` }],
+      ['/assets/app.js?token=test-token-123', { 'sec-fetch-site': 'same-site' }],
+      [WS_PATH, { origin: other }],
+      ['/missing', {}],
+      ['/', { host: `evil.example:${host.port}` }],
+    ];
+    for (const [path, headers] of requests) {
+      const response = await get(host.port, path, headers);
+      expect(response.headers['set-cookie'], path).toBeUndefined();
+      expect(JSON.stringify(response), path).not.toContain('test-token-123');
+    }
   });
 
   it('never serves files outside the renderer folder', async () => {
-    expect((await get(host.port, '/%2e%2e/secret.txt?token=test-token-123')).status).toBe(404);
-    expect((await get(host.port, '/..%2fsecret.txt?token=test-token-123')).status).toBe(404);
-    expect((await get(host.port, '/assets?token=test-token-123')).status).toBe(404);
-    expect((await get(host.port, '/favicon.ico?token=test-token-123')).status).toBe(204);
+    expect((await get(host.port, '/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get(host.port, '/..%2fsecret.txt')).status).toBe(404);
+    expect((await get(host.port, '/assets')).status).toBe(404);
+    expect((await get(host.port, '/favicon.ico')).status).toBe(204);
   });
 
   it('rejects a foreign Host header (DNS rebinding)', async () => {
-    expect((await get(host.port, '/?token=test-token-123', { host: `evil.example:${host.port}` })).status).toBe(400);
+    expect((await get(host.port, '/', { host: `evil.example:${host.port}` })).status).toBe(400);
+    expect((await get(host.port, '/', { host: `127.0.0.1:${host.port};script-src:${host.port}` })).status).toBe(400);
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-123'), { host: `evil.example:${host.port}` })).toBe(400);
   });
 
-  it('refuses WebSocket upgrades without the token, with a wrong one, or from another origin', async () => {
-    expect(await upgradeStatus(host.port, '')).toBe(401);
-    expect(await upgradeStatus(host.port, '?token=wrong')).toBe(401);
-    expect(await upgradeStatus(host.port, '?token=test-token-123', { origin: 'http://evil.example' })).toBe(403);
-    expect(await upgradeStatus(host.port, '?token=test-token-123', { origin: `http://localhost:${host.port}` })).toBe(403);
-    expect(await upgradeStatus(host.port, '?token=test-token-123', { origin: `http://127.0.0.1:${host.port}` })).toBe(101);
-    expect(host.connectedPages).toBeLessThanOrEqual(1);
+  it('opens the WebSocket only with the token as a subprotocol, from no Origin or the page\'s own', async () => {
+    expect(await upgradeStatus(host.port, [])).toBe(401);
+    expect(await upgradeStatus(host.port, [WS_PROTOCOL])).toBe(401);
+    expect(await upgradeStatus(host.port, webSocketProtocols('wrong-token'))).toBe(401);
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-12'))).toBe(401);
+    // The old ways in are closed: a token in the query (it lands in logs) or in a cookie.
+    expect(await upgradeStatus(host.port, [WS_PROTOCOL], {}, '?token=test-token-123')).toBe(401);
+    expect(await upgradeStatus(host.port, [WS_PROTOCOL], { cookie: `bioxen_token_${host.port}=test-token-123` })).toBe(401);
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-123'), { origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-123'), { origin: `http://127.0.0.1:${host.port + 1}` })).toBe(403);
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-123'), { origin: `http://localhost:${host.port}` })).toBe(403);
+    // The host selects the contract protocol, so its reply never echoes the token.
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-123'), { origin: `http://127.0.0.1:${host.port}` })).toBe(`101 ${WS_PROTOCOL}`);
+    expect(await upgradeStatus(host.port, webSocketProtocols('test-token-123'))).toBe(`101 ${WS_PROTOCOL}`);
+    expect(host.connectedPages).toBeLessThanOrEqual(2);
   });
 
   it('answers invalid, oversized and binary frames with an error envelope and keeps the socket open', async () => {
@@ -157,8 +182,8 @@ describe('BrowserHost', () => {
   });
 
   it('carries calls and fans events out to every connected page', async () => {
-    const writer = await connectContractClient(`http://127.0.0.1:${host.port}`, 'test-token-123');
-    const watcher = await connectContractClient(`http://127.0.0.1:${host.port}`, 'test-token-123');
+    const writer = await connectContractClient(host.origin, 'test-token-123');
+    const watcher = await connectContractClient(host.origin, 'test-token-123');
     const seen = new Promise((resolve) => watcher.on('workspace:changed', resolve));
     const saved = await writer.invoke('workspace:write', { name: 'growth.lua', content: 'return 1' });
     expect(saved).toMatchObject({ ok: true, value: { name: 'growth.lua', size: 8 } });
@@ -182,10 +207,10 @@ describe('BrowserHost shutdown', () => {
     const services = { workspace: new Workspace(join(dir, 'scripts'), dir), settings: await SettingsStore.open(join(dir, 's.json')) } as unknown as Services;
     const api = new Api(services, [workspaceApi], () => undefined);
     const host = await BrowserHost.start({ api, rendererDir: dir });
-    const polite = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}?token=${host.token}`);
+    const polite = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}`, webSocketProtocols(host.token));
     const closed = new Promise<number>((resolve) => polite.once('close', (code) => resolve(code)));
     await new Promise((r) => polite.once('open', r));
-    const mute = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}?token=${host.token}`);
+    const mute = new WebSocket(`ws://127.0.0.1:${host.port}${WS_PATH}`, webSocketProtocols(host.token));
     await new Promise((r) => mute.once('open', r));
     // A page that stops reading: its socket never answers the close frame.
     (mute as unknown as { _socket: { pause(): void } })._socket.pause();

@@ -1,6 +1,8 @@
 // `bioxen serve`: the renderer build over HTTP and the contract over a WebSocket, for any browser.
-// Every request needs the per-launch token (query on the page URL, then a port-scoped cookie for the
-// page's own assets); the WebSocket also needs a same-origin Origin header when a browser sends one.
+// The built files hold no secret and are served to anyone who passes the Host check. The per-launch
+// token reaches the page in the URL fragment (never sent to a server) and comes back only when the
+// page opens the contract WebSocket, as a subprotocol; that upgrade also needs a same-origin Origin
+// header when a browser sends one. Nothing is ever stored in a cookie.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +10,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { TOKEN_PARAM, WS_PATH } from '../../src-preload/contract/wire';
 import type { Api } from '../api/index';
-import { createAccessToken, readCookie, tokenCookieName, tokenMatches } from './access-token';
+import { assertTokenShape, createAccessToken, tokenFromProtocols, tokenMatches } from './access-token';
 import { checkBindAddress, isLoopback } from './bind-address';
 import { browserHostCsp, formatHost } from './content-security-policy';
 import { ContractSocketServer, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './contract-socket-server';
@@ -52,6 +54,7 @@ export class BrowserHost {
     checkBindAddress(host, options.hostExplicit ?? false);
     assertRendererBuilt(options.rendererDir);
     const token = options.token ?? createAccessToken();
+    assertTokenShape(token);
     const sockets = new ContractSocketServer(options.api, options.socketLimits ?? DEFAULT_SOCKET_LIMITS);
     const server = createServer();
     server.requestTimeout = 30_000;
@@ -72,10 +75,15 @@ export class BrowserHost {
     return self;
   }
 
-  /** The URL to open: it carries the token. */
+  /** The URL to open: the token is in the fragment, which the browser keeps to itself. */
   get url(): string {
+    return `${this.origin}/#${TOKEN_PARAM}=${this.token}`;
+  }
+
+  /** The page's origin, with no secret in it. */
+  get origin(): string {
     const shown = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
-    return `http://${formatHost(shown)}:${this.port}/?${TOKEN_PARAM}=${this.token}`;
+    return `http://${formatHost(shown)}:${this.port}`;
   }
 
   get connectedPages(): number {
@@ -91,15 +99,10 @@ export class BrowserHost {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse, rendererDir: string): Promise<void> {
-    const headers = securityHeaders(browserHostCsp({ host: this.host, port: this.port }));
     const url = parseUrl(req.url);
-    if (!url || !this.hostHeaderAllowed(req.headers.host)) return sendText(res, 400, 'bad request', headers);
-    const queryToken = url.searchParams.get(TOKEN_PARAM);
-    const cookie = tokenCookieName(this.port);
-    if (!tokenMatches(this.token, queryToken) && !tokenMatches(this.token, readCookie(req.headers.cookie, cookie))) {
-      return sendText(res, 401, 'This BioXen Workbench host needs its access token: open the full URL printed by `bioxen serve` (it ends in ?token=…).', headers);
-    }
-    if (queryToken !== null) headers['Set-Cookie'] = `${cookie}=${this.token}; Path=/; HttpOnly; SameSite=Strict`;
+    const pageHost = this.pageHost(req.headers.host);
+    if (!url || !pageHost) return sendText(res, 400, 'bad request', securityHeaders(browserHostCsp(`${formatHost(this.host)}:${this.port}`)));
+    const headers = securityHeaders(browserHostCsp(pageHost));
     if (url.pathname === WS_PATH) return sendText(res, 426, 'this path is the contract WebSocket', headers);
     try {
       await serveStatic(rendererDir, req, res, url.pathname, headers);
@@ -112,26 +115,30 @@ export class BrowserHost {
     socket.on('error', () => socket.destroy());
     const url = parseUrl(req.url);
     if (!url || url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
-    if (!this.hostHeaderAllowed(req.headers.host)) return refuse(socket, 400, 'Bad Request');
-    const token = url.searchParams.get(TOKEN_PARAM) ?? readCookie(req.headers.cookie, tokenCookieName(this.port));
-    if (!tokenMatches(this.token, token)) return refuse(socket, 401, 'Unauthorized');
+    if (!this.pageHost(req.headers.host)) return refuse(socket, 400, 'Bad Request');
+    if (!tokenMatches(this.token, tokenFromProtocols(req.headers['sec-websocket-protocol']))) return refuse(socket, 401, 'Unauthorized');
     // Browsers always send Origin on a WebSocket; a page from another site must not drive the workbench.
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse(socket, 403, 'Forbidden');
     this.sockets.accept(req, socket, head);
   }
 
-  /** Guards against DNS rebinding: on a loopback bind only loopback names with our port are accepted. */
-  private hostHeaderAllowed(hostHeader: string | undefined): boolean {
-    if (!hostHeader) return false;
+  /**
+   * The page's `host:port` from its Host header, or null when it is not one we answer to. Guards against
+   * DNS rebinding: on a loopback bind only loopback names with our port are accepted. The result goes
+   * into the CSP, so it is also held to plain host-name characters.
+   */
+  private pageHost(hostHeader: string | undefined): string | null {
+    if (!hostHeader) return null;
     let parsed: URL;
     try {
       parsed = new URL(`http://${hostHeader}`);
     } catch {
-      return false;
+      return null;
     }
-    if ((parsed.port || '80') !== String(this.port)) return false;
-    return !isLoopback(this.host) || isLoopback(parsed.hostname.replace(/^\[|\]$/g, ''));
+    if ((parsed.port || '80') !== String(this.port) || !/^[A-Za-z0-9.\-[\]:]+$/.test(parsed.host)) return null;
+    if (isLoopback(this.host) && !isLoopback(parsed.hostname.replace(/^\[|\]$/g, ''))) return null;
+    return parsed.host;
   }
 }
 

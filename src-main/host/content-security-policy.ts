@@ -19,9 +19,9 @@ export function electronCsp(devServerUrl?: string): string {
   return [...BASE, `connect-src 'self'${hmr}`].join('; ');
 }
 
-/** Browser host: the page may open the contract WebSocket back to the host that served it. */
-export function browserHostCsp(origin: { host: string; port: number }): string {
-  return [...BASE, `connect-src 'self' ws://${formatHost(origin.host)}:${origin.port}`, "frame-ancestors 'none'"].join('; ');
+/** Browser host: the page may open the contract WebSocket back to the host that served it, and nothing else. */
+export function browserHostCsp(pageHost: string): string {
+  return [...BASE, `connect-src ws://${pageHost}`, "frame-ancestors 'none'"].join('; ');
 }
 
 export function formatHost(host: string): string {

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import type { BioxenBridge } from '../../src-preload/contract/bridge';
 import type { ContractError } from '../../src-preload/contract/define';
 import type { EventName, MethodName } from '../../src-preload/contract/index';
-import { TOKEN_PARAM, WS_PATH, type WsEvent, type WsReply } from '../../src-preload/contract/wire';
+import { webSocketProtocols, WS_PATH, type WsEvent, type WsReply } from '../../src-preload/contract/wire';
 
 export interface ContractClient extends BioxenBridge {
   /** Fails every pending call with `unavailable` and closes the socket. */
@@ -14,8 +14,7 @@ export interface ContractClient extends BioxenBridge {
 /** Connects to a browser host at `http://host:port` with its token. */
 export async function connectContractClient(origin: string, token: string, headers: Record<string, string> = {}): Promise<ContractClient> {
   const url = new URL(WS_PATH, origin.replace(/^http/, 'ws'));
-  url.searchParams.set(TOKEN_PARAM, token);
-  const socket = new WebSocket(url, { headers });
+  const socket = new WebSocket(url, webSocketProtocols(token), { headers });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

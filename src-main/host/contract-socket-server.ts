@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ContractError } from '../../src-preload/contract/define';
-import { WS_MAX_FRAME_BYTES, wsRequestSchema, type WsReply } from '../../src-preload/contract/wire';
+import { WS_MAX_FRAME_BYTES, WS_PROTOCOL, wsRequestSchema, type WsReply } from '../../src-preload/contract/wire';
 import type { Api } from '../api/index';
 import { describeZodIssues } from '../api/contract-errors';
 
@@ -23,7 +23,13 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = { maxClients: 32, maxInFlight
 export class ContractSocketServer {
   // ws rejects frames above maxPayload by closing the socket; frames between the contract's limit
   // and this hard cap still get a readable error envelope.
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 2 * WS_MAX_FRAME_BYTES, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 2 * WS_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    // Select the contract's protocol, never the token one: the reply must not carry the secret back.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   private readonly inFlight = new WeakMap<WebSocket, number>();
   private readonly unsubscribe: () => void;
 

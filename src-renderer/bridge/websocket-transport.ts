@@ -20,8 +20,10 @@ interface QueuedCall {
 
 export interface WebSocketTransportOptions {
   url: string;
+  /** Offered subprotocols; the browser host's carry its access token (webSocketProtocols in wire.ts). */
+  protocols?: string[];
   /** Injected so tests and non-browser hosts can supply their own implementation. */
-  createSocket?: (url: string) => WebSocket;
+  createSocket?: (url: string, protocols: string[]) => WebSocket;
 }
 
 export class WebSocketTransport implements Transport {
@@ -74,7 +76,7 @@ export class WebSocketTransport implements Transport {
 
   private connect() {
     this.setStatus('connecting');
-    const socket = (this.options.createSocket ?? ((url) => new WebSocket(url)))(this.options.url);
+    const socket = (this.options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols)))(this.options.url, this.options.protocols ?? []);
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;

@@ -8,6 +8,7 @@ import { createApi } from '../../src-main/api';
 import { BrowserHost } from '../../src-main/host/browser-host';
 import { createServices, type Services } from '../../src-main/services';
 import { webSocketUrl } from '../bridge';
+import { webSocketProtocols } from '../../src-preload/contract/wire';
 import { BridgeClient } from '../bridge/bridge-client';
 import { WebSocketTransport } from '../bridge/websocket-transport';
 
@@ -30,8 +31,9 @@ export async function startStoreHost(prefix: string, prepare?: (services: Servic
   const url = new URL(host.url);
   const client = new BridgeClient(
     new WebSocketTransport({
-      url: webSocketUrl({ protocol: url.protocol, host: url.host, search: url.search }),
-      createSocket: (socketUrl) => new NodeWebSocket(socketUrl) as unknown as WebSocket,
+      url: webSocketUrl(url),
+      protocols: webSocketProtocols(host.token),
+      createSocket: (socketUrl, protocols) => new NodeWebSocket(socketUrl, protocols) as unknown as WebSocket,
     }),
   );
   return {

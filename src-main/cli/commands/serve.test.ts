@@ -1,7 +1,8 @@
 // `bioxen serve` as a real process: refusals before anything starts, and a clean shutdown that
 // leaves no Lua process behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,14 +63,15 @@ describe('bioxen serve', () => {
   it('prints the token URL, serves the page, and stops every VM on SIGTERM', async () => {
     run = start(['--port', '0', '--data-dir', join(dir, 'data')], { BIOXEN_RENDERER_DIR: join(dir, 'renderer') });
     const current = run;
-    const url = await waitFor('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(current.stdout())?.[1]);
-    const page = await fetch(url);
+    const url = await waitFor('the URL', () => /serving at (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)\n/.exec(current.stdout())?.[1]);
+    const { origin, hash } = new URL(url);
+    const token = new URLSearchParams(hash.slice(1)).get('token')!;
+    const page = await fetch(origin);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('served');
-    expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
+    await expect(connectContractClient(origin, 'wrong-token')).rejects.toThrow(/HTTP 401/);
 
-    const { origin, searchParams } = new URL(url);
-    const client = await connectContractClient(origin, searchParams.get('token')!);
+    const client = await connectContractClient(origin, token);
     const created = await client.invoke('sessions:create', { id: 'to-be-stopped' });
     if (!created.ok) throw new Error(created.error.message);
     const pid = created.value.pid!;
@@ -80,5 +82,27 @@ describe('bioxen serve', () => {
     expect(await run.exit).toBe(0);
     expect(run.stdout()).toContain('stopping the workbench');
     await waitFor('the Lua process to end', () => (alive(pid) ? undefined : true), 10_000);
+  });
+
+  it('--open hands the browser a private launch file, never the token on a command line', async () => {
+    // A stand-in for xdg-open: records its argv, the file's content and permissions while it exists.
+    const record = join(dir, 'opener-record');
+    const opener = join(dir, 'fake-opener.sh');
+    await writeFile(opener, `#!/bin/sh\n{ printf 'argv:%s\\n' "$0" "$@"; stat -c 'mode:%a' "$1" "$(dirname "$1")"; cat "$1"; } > '${record}.tmp'\nmv '${record}.tmp' '${record}'\n`);
+    await chmod(opener, 0o755);
+    run = start(['--port', '0', '--open', '--data-dir', join(dir, 'data')], { BIOXEN_RENDERER_DIR: join(dir, 'renderer'), BIOXEN_OPENER: opener });
+    const current = run;
+    const url = await waitFor('the URL', () => /serving at (http:\/\/\S+#token=([\w-]+))\n/.exec(current.stdout()) ?? undefined);
+    const token = url[2]!;
+    const recorded = await waitFor('the opener to run', () => (existsSync(record) ? readFile(record, 'utf8') : undefined));
+    const argv = recorded.split('\n').filter((line) => line.startsWith('argv:'));
+    expect(argv).toHaveLength(2);
+    expect(argv.join('\n')).not.toContain(token);
+    const launchFile = argv[1]!.slice('argv:'.length);
+    expect(recorded).toContain('mode:600\nmode:700\n');
+    expect(recorded).toContain(`location.replace(${JSON.stringify(url[1])})`);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(existsSync(launchFile)).toBe(false);
   });
 });

@@ -1,12 +1,12 @@
 // `bioxen serve`: the workbench in a browser. Starts the services, serves the built renderer and the
 // contract on 127.0.0.1, prints the token URL, and on Ctrl+C stops every VM before exiting.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createApi } from '../../api/index';
 import { findAppRoot } from '../../app-info';
 import { resolveDataDir } from '../../config/data-dir';
 import { assertRendererBuilt, BrowserHost } from '../../host/browser-host';
 import { checkBindAddress } from '../../host/bind-address';
+import { openInBrowser, type LaunchFile } from '../../host/browser-launch';
 import { createServices } from '../../services';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 
@@ -15,15 +15,6 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535 (0 = a free port), not "${value}"`);
   return port;
-}
-
-/** Opens the URL in the desktop's browser; failing to is not fatal, the URL is printed anyway. */
-function openInBrowser(url: string): void {
-  const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' });
-  child.on('error', () => process.stderr.write(`could not start ${cmd} to open a browser — open the URL above yourself\n`));
-  child.unref();
 }
 
 function stopSignal(): Promise<NodeJS.Signals> {
@@ -56,10 +47,11 @@ async function serve(args: readonly string[]): Promise<number> {
     throw err;
   }
   process.stdout.write(`BioXen Workbench is serving at ${server.url}\nData dir: ${dataDir}\nPress Ctrl+C to stop.\n`);
-  if (flags.open) openInBrowser(server.url);
+  const launchFile: LaunchFile | undefined = flags.open ? await openInBrowser(server.url) : undefined;
 
   const signal = await stopSignal();
   process.stdout.write(`${signal}: stopping the workbench…\n`);
+  await launchFile?.remove();
   await server.close();
   api.dispose();
   await services.dispose();

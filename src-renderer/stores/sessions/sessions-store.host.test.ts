@@ -11,6 +11,7 @@ import { createServices, type Services } from '../../../src-main/services';
 import { BridgeClient } from '../../bridge/bridge-client';
 import { WebSocketTransport } from '../../bridge/websocket-transport';
 import { webSocketUrl } from '../../bridge';
+import { webSocketProtocols } from '../../../src-preload/contract/wire';
 import { promptOf, toConsoleLines } from '../../features/console/console-lines';
 import { createSessionsStore } from './sessions-store';
 import { waitFor } from '../../../src-main/testing/test-helpers';
@@ -25,8 +26,9 @@ const clients: BridgeClient[] = [];
 function connectStore() {
   const url = new URL(host.url);
   const transport = new WebSocketTransport({
-    url: webSocketUrl({ protocol: url.protocol, host: url.host, search: url.search }),
-    createSocket: (socketUrl) => new NodeWebSocket(socketUrl) as unknown as WebSocket,
+    url: webSocketUrl(url),
+    protocols: webSocketProtocols(host.token),
+    createSocket: (socketUrl, protocols) => new NodeWebSocket(socketUrl, protocols) as unknown as WebSocket,
   });
   const client = new BridgeClient(transport);
   clients.push(client);
