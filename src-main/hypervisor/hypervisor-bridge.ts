@@ -1,6 +1,10 @@
-// TCP client of a BioXen hypervisor (newline-delimited JSON metrics, default 127.0.0.1:12345).
+// TCP client of a BioXen hypervisor (JSON metrics, default 127.0.0.1:12345; docs/hypervisor-messages.md).
 // Owns its socket, the latest-per-VM store and, when a Redis URL is given, the stream publisher.
 // States: idle → connecting → connected → backoff → connecting … ; stop() → stopped (final).
+// Two connection styles, told apart per connection with no setting: a long-lived stream of
+// newline-terminated samples, or one sample per connection that the peer ends by closing (BioXen's
+// Python `send_to_lua`). A clean close after a sample is the latter's normal rhythm, so the bridge
+// connects again at once and stays `connected`; only failures back off.
 // Nothing a peer sends can throw out of the bridge: bad lines are counted, disconnects retried.
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
@@ -11,6 +15,9 @@ import { MetricsStreamPublisher, type PublisherOptions, type PublisherStats } fr
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, validateEndpoint } from './endpoint';
 
 export type BridgeState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'stopped';
+
+/** How the hypervisor sends: `stream` (many lines per connection) or `per-connection` (one document, then close). */
+export type ConnectionStyle = 'stream' | 'per-connection';
 
 export interface BackoffOptions {
   initialMs: number;
@@ -53,6 +60,8 @@ export interface BridgeStatus {
   connectedAt?: number;
   nextRetryAt?: number;
   lastError?: string;
+  /** The style the hypervisor was last seen using (unknown until a connection shows it). */
+  style?: ConnectionStyle;
   ingest: IngestStats;
   vms: number;
   publisher?: PublisherStats;
@@ -77,6 +86,9 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
   private connectedAt: number | undefined;
   private nextRetryAt: number | undefined;
   private lastError: string | undefined;
+  private style: ConnectionStyle | undefined;
+  /** Samples accepted on the open connection. */
+  private connectionSamples = 0;
 
   constructor(options: Partial<BridgeOptions> = {}) {
     super();
@@ -113,6 +125,7 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
     if (this.connectedAt !== undefined) status.connectedAt = this.connectedAt;
     if (this.nextRetryAt !== undefined) status.nextRetryAt = this.nextRetryAt;
     if (this.lastError) status.lastError = this.lastError;
+    if (this.style) status.style = this.style;
     if (this.publisher) status.publisher = this.publisher.stats();
     return status;
   }
@@ -130,39 +143,57 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
     return this.stop();
   }
 
-  private connect(): void {
+  /** Opens the next connection; `again` (after a per-connection document) keeps the `connected` state. */
+  private connect(again = false): void {
     this.nextRetryAt = undefined;
-    this.setState('connecting');
+    if (!again) this.setState('connecting');
     const socket = new Socket();
     this.socket = socket;
+    this.connectionSamples = 0;
+    let ended = false;
     socket.setNoDelay(true);
     socket.setTimeout(this.options.connectTimeoutMs, () => {
       socket.destroy(new Error(`no answer within ${this.options.connectTimeoutMs} ms`));
     });
     socket.on('connect', () => this.onConnect(socket));
     socket.on('data', (chunk: Buffer) => this.ingest.push(chunk));
+    // The peer closed its side cleanly: what it sent without a newline is a whole document.
+    socket.on('end', () => {
+      ended = true;
+      if (socket === this.socket && this.current !== 'stopped') this.ingest.end();
+    });
     socket.on('error', (err: Error) => {
       this.lastError = `hypervisor ${this.options.host}:${this.options.port}: ${err.message}`;
     });
-    socket.on('close', () => this.onClose(socket));
+    socket.on('close', () => this.onClose(socket, ended));
     socket.connect(this.options.port, this.options.host);
   }
 
   private onConnect(socket: Socket): void {
     socket.setTimeout(0);
     this.connections++;
-    this.connectedAt = this.options.now();
     this.lastError = undefined;
+    if (this.current === 'connected') return;
+    this.connectedAt = this.options.now();
     this.timer = setTimeout(() => (this.failures = 0), this.options.backoff.stableMs);
     this.setState('connected');
   }
 
-  private onClose(socket: Socket): void {
+  private onClose(socket: Socket, ended: boolean): void {
     if (socket !== this.socket || this.current === 'stopped') return;
-    clearTimeout(this.timer);
     this.socket = undefined;
+    // A reset (or a timeout) cut the connection: its unterminated rest is incomplete, never carried over.
+    if (!ended) this.ingest.abort();
+    if (ended && this.connectionSamples > 0 && this.current === 'connected') {
+      // One document per connection, as BioXen's Python side sends them: ask for the next one now.
+      if (this.connectionSamples === 1) this.setStyle('per-connection');
+      setImmediate(() => {
+        if (this.current === 'connected' && !this.socket) this.connect(true);
+      });
+      return;
+    }
+    clearTimeout(this.timer);
     this.connectedAt = undefined;
-    this.ingest.reset();
     this.lastError ??= `hypervisor ${this.options.host}:${this.options.port} closed the connection`;
     this.failures++;
     const delay = this.backoffDelay();
@@ -180,10 +211,17 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
 
   private accept(message: MetricMessage): void {
     this.failures = 0;
+    if (++this.connectionSamples === 2) this.setStyle('stream');
     const sample: StoredMetric = { ...message, receivedAt: this.options.now() };
     this.store.add(sample);
     this.publisher?.publish(sample);
     this.emit('metric', sample);
+  }
+
+  private setStyle(style: ConnectionStyle): void {
+    if (this.style === style) return;
+    this.style = style;
+    this.emit('state', this.status());
   }
 
   private setState(state: BridgeState): void {

@@ -15,6 +15,20 @@ describe('LineSplitter', () => {
     expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
   });
 
+  it('end() hands over an unterminated rest as the last line; reset() drops it and says how much', () => {
+    const { splitter, lines } = collect(100);
+    splitter.push(Buffer.from('{"a":1}\n{"b":'));
+    splitter.push(Buffer.from('2}'));
+    expect(splitter.end()).toBe(7);
+    expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+    expect(splitter.end()).toBe(0);
+    splitter.push(Buffer.from('{"cut'));
+    expect(splitter.reset()).toBe(5);
+    splitter.push(Buffer.from('{"c":3}'));
+    splitter.end();
+    expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+  });
+
   it('keeps multi-byte UTF-8 characters split across chunks intact', () => {
     const { splitter, lines } = collect(100);
     const bytes = Buffer.from('ATP→5\n');

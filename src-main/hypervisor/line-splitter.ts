@@ -40,11 +40,27 @@ export class LineSplitter {
     }
   }
 
-  /** Forgets a partial line (on disconnect: the next connection starts a fresh stream). */
-  reset(): void {
+  /**
+   * The stream ended cleanly: an unterminated rest is its last line (a peer that sends one document and
+   * closes sends no newline). Returns that line's byte count (0: nothing was pending).
+   */
+  end(): number {
+    const bytes = this.pendingBytes;
+    if (bytes > 0 && !this.discarding) this.endLine();
+    this.reset();
+    return bytes;
+  }
+
+  /**
+   * Forgets a partial line (on a broken connection: the next one starts a fresh stream, never joined to
+   * this one's rest). Returns how many bytes of it were held.
+   */
+  reset(): number {
+    const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     this.discarding = false;
+    return bytes;
   }
 
   private take(segment: Buffer): void {

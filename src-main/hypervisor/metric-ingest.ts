@@ -1,5 +1,7 @@
 // Bytes from a hypervisor connection → validated messages, with every rejected line counted by
 // reason and the most recent ones kept (truncated) so a user can see what the peer sent.
+// A connection carries newline-terminated lines, or one document the peer ends by closing: end() takes
+// that last document, abort() drops a document a reset cut short.
 import { LineSplitter } from './line-splitter';
 import { parseMetricLine, type InvalidReason, type MetricMessage } from './metric-message';
 
@@ -32,7 +34,7 @@ export function emptyStats(): IngestStats {
   return {
     linesAccepted: 0,
     linesRejected: 0,
-    rejectedByReason: { line_too_long: 0, invalid_json: 0, invalid_message: 0 },
+    rejectedByReason: { line_too_long: 0, invalid_json: 0, invalid_message: 0, incomplete: 0 },
     bytesReceived: 0,
     recentInvalid: [],
   };
@@ -41,6 +43,9 @@ export function emptyStats(): IngestStats {
 export class MetricIngest {
   private readonly splitter: LineSplitter;
   private readonly counters = emptyStats();
+  /** The line being parsed is the rest a clean close ended. */
+  private last = false;
+  private readonly arrival = () => this.options.now() / 1000;
 
   constructor(
     private readonly options: IngestOptions,
@@ -59,9 +64,31 @@ export class MetricIngest {
     this.splitter.push(chunk);
   }
 
-  /** Drops a partial line left by a closed connection. */
-  reset(): void {
-    this.splitter.reset();
+  /**
+   * The peer closed the connection cleanly: an unterminated rest is a whole document (or, if its JSON
+   * stops early, an incomplete one). Returns how many samples it gave (0 or 1).
+   */
+  end(): number {
+    const before = this.counters.linesAccepted;
+    this.last = true;
+    try {
+      this.splitter.end();
+    } finally {
+      this.last = false;
+    }
+    return this.counters.linesAccepted - before;
+  }
+
+  /** The connection broke (reset, timeout, stop): an unterminated rest is counted as incomplete and dropped. */
+  abort(): void {
+    const bytes = this.splitter.reset();
+    if (bytes > 0) {
+      this.reject({
+        reason: 'incomplete',
+        detail: `the connection broke after ${bytes} bytes of an unterminated document; dropped (never joined with the next connection's data)`,
+        excerpt: '',
+      });
+    }
   }
 
   stats(): IngestStats {
@@ -69,7 +96,7 @@ export class MetricIngest {
   }
 
   private line(text: string): void {
-    const result = parseMetricLine(text);
+    const result = parseMetricLine(text, this.arrival, this.last);
     if (result.ok) {
       this.counters.linesAccepted++;
       this.onMessage(result.message);

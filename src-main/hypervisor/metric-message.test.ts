@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_LIMITS, parseMetricLine, toWire } from './metric-message';
+import { MESSAGE_LIMITS, parseMetricLine, toWire, type MetricMessage } from './metric-message';
 
 describe('parseMetricLine', () => {
   it('accepts a full sample and keeps extra numeric fields as series', () => {
@@ -14,6 +14,24 @@ describe('parseMetricLine', () => {
   it('accepts a minimal sample (vm and t only)', () => {
     const result = parseMetricLine('{"vm":"a","t":1}');
     expect(result.ok && result.message).toEqual({ vm: 'a', t: 1, geneExpression: {}, series: {} });
+  });
+
+  it("accepts BioXen's Python fields: vm_id for vm, and no t (the arrival time, marked)", () => {
+    const result = parseMetricLine(JSON.stringify({ vm_id: 'cell-7', atp_level: 2.5, gene_expression: { lacZ: 3 } }), () => 1_700_000_123.25);
+    expect(result).toEqual({ ok: true, message: { vm: 'cell-7', t: 1_700_000_123.25, tFromArrival: true, geneExpression: { lacZ: 3 }, series: { atp_level: 2.5 } } });
+    expect(toWire((result as { message: MetricMessage }).message)).toMatchObject({ vm: 'cell-7', t: 1_700_000_123.25, t_from_arrival: true });
+    expect(parseMetricLine('{"vm":"a","vm_id":"a","t":1}')).toMatchObject({ ok: true, message: { vm: 'a', t: 1 } });
+    expect(parseMetricLine('{"vm":"a","vm_id":"b","t":1}')).toEqual({ ok: false, reason: 'invalid_message', detail: 'vm "a" and vm_id "b" differ: send one of them' });
+    expect(parseMetricLine('{"t":1}')).toEqual({ ok: false, reason: 'invalid_message', detail: 'vm: missing — name the cellular VM with "vm" (or "vm_id")' });
+  });
+
+  it('calls a last document that stops early incomplete, and other bad JSON invalid_json', () => {
+    for (const cut of ['{"vm":"a","t":1', '{"vm":"a","t', '{"vm":"a",', '{"vm":"a","t":tru', '{"vm":"a","t":1.']) {
+      expect(parseMetricLine(cut, undefined, true)).toMatchObject({ ok: false, reason: 'incomplete' });
+      expect(parseMetricLine(cut)).toMatchObject({ ok: false, reason: 'invalid_json' });
+    }
+    expect(parseMetricLine('{"vm":"a","t":1}}', undefined, true)).toMatchObject({ ok: false, reason: 'invalid_json' });
+    expect(parseMetricLine('hello', undefined, true)).toMatchObject({ ok: false, reason: 'invalid_json' });
   });
 
   it('round-trips through the wire form', () => {

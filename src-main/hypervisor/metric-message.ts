@@ -1,6 +1,8 @@
-// The BioXen hypervisor's wire format: one JSON object per line, one line per cellular VM sample.
-// Known fields are checked strictly; any other top-level number is kept as a named series so a
-// hypervisor can add measurements without a workbench release. Non-numeric extras are ignored.
+// The BioXen hypervisor's wire format (docs/hypervisor-messages.md): one JSON object per cellular VM
+// sample, one per line on a long-lived connection or one per connection. Known fields are checked
+// strictly; any other top-level number is kept as a named series so a hypervisor can add measurements
+// without a workbench release. Non-numeric extras are ignored.
+// BioXen's Python side names the VM `vm_id` and may leave out the time: both are accepted.
 import { z } from 'zod';
 
 /** Caps that keep one message (and therefore the store) small whatever a peer sends. */
@@ -9,10 +11,14 @@ export const MESSAGE_LIMITS = { vmIdChars: 128, seriesNameChars: 64, genes: 256,
 const finite = z.number().finite();
 const seriesName = z.string().min(1).max(MESSAGE_LIMITS.seriesNameChars);
 
+const vmId = z.string().min(1).max(MESSAGE_LIMITS.vmIdChars);
+
 const wireSchema = z.looseObject({
-  vm: z.string().min(1).max(MESSAGE_LIMITS.vmIdChars),
-  /** Sample time in seconds (the simulator sends Unix epoch seconds). */
-  t: finite,
+  /** The cellular VM; `vm_id` is the same field under the name BioXen's Python code uses. */
+  vm: vmId.optional(),
+  vm_id: vmId.optional(),
+  /** Sample time in seconds (the simulator sends Unix epoch seconds); missing: the time it arrived. */
+  t: finite.optional(),
   /** ATP level, mM. */
   atp: finite.min(0).optional(),
   /** Growth (biomass / optical density, arbitrary units). */
@@ -25,17 +31,24 @@ const wireSchema = z.looseObject({
 export interface MetricMessage {
   vm: string;
   t: number;
+  /** The sample carried no `t`: `t` is when the bridge received it. */
+  tFromArrival?: true;
   atp?: number;
   growth?: number;
   geneExpression: Record<string, number>;
   series: Record<string, number>;
 }
 
-export type InvalidReason = 'line_too_long' | 'invalid_json' | 'invalid_message';
+/** `incomplete`: a document cut short by the connection ending (reset, or closed mid-document). */
+export type InvalidReason = 'line_too_long' | 'invalid_json' | 'invalid_message' | 'incomplete';
 
 export type ParseResult = { ok: true; message: MetricMessage } | { ok: false; reason: InvalidReason; detail: string };
 
-const KNOWN_FIELDS = new Set(['vm', 't', 'atp', 'growth', 'gene_expression']);
+const KNOWN_FIELDS = new Set(['vm', 'vm_id', 't', 'atp', 'growth', 'gene_expression']);
+
+/** Seconds since the epoch, for a sample that carried no time of its own. */
+export type ArrivalClock = () => number;
+const wallClockSeconds: ArrivalClock = () => Date.now() / 1000;
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -74,55 +87,95 @@ function quickGenes(raw: unknown): Record<string, number> | undefined {
   return genes;
 }
 
+function messageOf(vm: string, t: number | undefined, arrival: ArrivalClock, geneExpression: Record<string, number>, series: Record<string, number>): MetricMessage {
+  if (t !== undefined) return { vm, t, geneExpression, series };
+  return { vm, t: arrival(), tFromArrival: true, geneExpression, series };
+}
+
 // The schema costs ~10 µs a line; this accepts exactly the common, valid shape in a fraction of
 // that. Anything it does not accept goes through the schema, which decides and explains.
-function quickValidate(value: unknown): MetricMessage | undefined {
+function quickValidate(value: unknown, arrival: ArrivalClock): MetricMessage | undefined {
   if (!isPlainObject(value)) return undefined;
-  const { vm, t, atp, growth } = value;
-  if (typeof vm !== 'string' || vm.length < 1 || vm.length > MESSAGE_LIMITS.vmIdChars) return undefined;
-  if (typeof t !== 'number' || !Number.isFinite(t)) return undefined;
+  const { vm, vm_id, t, atp, growth } = value;
+  const id = vm ?? vm_id;
+  if (typeof id !== 'string' || id.length < 1 || id.length > MESSAGE_LIMITS.vmIdChars) return undefined;
+  if (vm !== undefined && vm_id !== undefined) return undefined;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t))) return undefined;
   if ((atp !== undefined && !isLevel(atp)) || (growth !== undefined && !isLevel(growth))) return undefined;
   const geneExpression = quickGenes(value.gene_expression);
   const series = geneExpression && extraSeries(value);
   if (!geneExpression || typeof series !== 'object') return undefined;
-  const message: MetricMessage = { vm, t, geneExpression, series };
+  const message = messageOf(id, t, arrival, geneExpression, series);
   if (atp !== undefined) message.atp = atp;
   if (growth !== undefined) message.growth = growth;
   return message;
 }
 
-/** Validates an already-decoded value. Never throws. */
-export function validateMetric(value: unknown): ParseResult {
-  const quick = quickValidate(value);
+/** The VM a sample names, under either spelling, or why it names none. */
+function vmOf(vm: string | undefined, vmIdField: string | undefined): string | { error: string } {
+  if (vm !== undefined && vmIdField !== undefined && vm !== vmIdField) {
+    return { error: `vm "${vm.slice(0, 40)}" and vm_id "${vmIdField.slice(0, 40)}" differ: send one of them` };
+  }
+  const id = vm ?? vmIdField;
+  return id ?? { error: 'vm: missing — name the cellular VM with "vm" (or "vm_id")' };
+}
+
+/**
+ * Validates an already-decoded value. Never throws. A sample without `t` gets `arrival()` (seconds)
+ * and is marked `tFromArrival`.
+ */
+export function validateMetric(value: unknown, arrival: ArrivalClock = wallClockSeconds): ParseResult {
+  const quick = quickValidate(value, arrival);
   if (quick) return { ok: true, message: quick };
   const parsed = wireSchema.safeParse(value);
   if (!parsed.success) return { ok: false, reason: 'invalid_message', detail: describeIssues(parsed.error) };
-  const { vm, t, atp, growth, gene_expression: genes = {} } = parsed.data;
+  const { vm, vm_id, t, atp, growth, gene_expression: genes = {} } = parsed.data;
+  const id = vmOf(vm, vm_id);
+  if (typeof id !== 'string') return { ok: false, reason: 'invalid_message', detail: id.error };
   if (Object.keys(genes).length > MESSAGE_LIMITS.genes) {
     return { ok: false, reason: 'invalid_message', detail: `gene_expression: more than ${MESSAGE_LIMITS.genes} genes` };
   }
   const series = extraSeries(parsed.data);
   if (typeof series === 'string') return { ok: false, reason: 'invalid_message', detail: series };
-  const message: MetricMessage = { vm, t, geneExpression: { ...genes }, series };
+  const message = messageOf(id, t, arrival, { ...genes }, series);
   if (atp !== undefined) message.atp = atp;
   if (growth !== undefined) message.growth = growth;
   return { ok: true, message };
 }
 
-/** Parses one line of the stream (without its newline). Never throws. */
-export function parseMetricLine(line: string): ParseResult {
+/**
+ * Did JSON.parse fail only because the text stopped early? (V8 says "Unexpected end of JSON input",
+ * or reports the error at the position just past the text.)
+ */
+function endedEarly(err: unknown, text: string): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.message.includes('end of JSON input')) return true;
+  const at = /at position (\d+)/.exec(err.message);
+  return at !== null && Number(at[1]) >= text.trimEnd().length;
+}
+
+/**
+ * Parses one message: a line of the stream (without its newline) or, with `last`, the document a peer
+ * ended by closing the connection, where JSON that stops early is reported as `incomplete`. Never throws.
+ */
+export function parseMetricLine(line: string, arrival: ArrivalClock = wallClockSeconds, last = false): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (err) {
-    return { ok: false, reason: 'invalid_json', detail: err instanceof Error ? err.message : String(err) };
+    const detail = err instanceof Error ? err.message : String(err);
+    if (last && endedEarly(err, line)) {
+      return { ok: false, reason: 'incomplete', detail: `the connection closed in the middle of a document (${line.length} characters received): ${detail}` };
+    }
+    return { ok: false, reason: 'invalid_json', detail };
   }
-  return validateMetric(value);
+  return validateMetric(value, arrival);
 }
 
 /** The wire form of a message (what the simulator sends and what goes to Redis). */
 export function toWire(message: MetricMessage): Record<string, unknown> {
   const wire: Record<string, unknown> = { vm: message.vm, t: message.t };
+  if (message.tFromArrival) wire.t_from_arrival = true;
   if (message.atp !== undefined) wire.atp = message.atp;
   if (message.growth !== undefined) wire.growth = message.growth;
   wire.gene_expression = message.geneExpression;

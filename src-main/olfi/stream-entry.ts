@@ -1,6 +1,15 @@
 // One Ol-Fi stream entry as the workbench shows it, and the compact form the mirror buffers (100k of them):
 // the classification and the frame's fields, the frame object rebuilt on demand.
-import { DEFAULT_PREAMBLE, DEFAULT_TERMINATOR, classifyEntry, type FrameStatus, type MessageType, type OlFiFrame, type Priority } from './frame-codec';
+import {
+  DEFAULT_PREAMBLE,
+  DEFAULT_TERMINATOR,
+  classifyEntry,
+  type FrameClassification,
+  type FrameStatus,
+  type MessageType,
+  type OlFiFrame,
+  type Priority,
+} from './frame-codec';
 
 export interface OlFiEntry {
   /** Redis stream id, `<ms>-<seq>`; the time part is when Redis accepted the entry. */
@@ -140,6 +149,24 @@ function splitFields(fields: readonly string[]): SplitFields {
   return { mvoc, rawFrame, extra };
 }
 
+const REQUIRED_V1_KEYS = ['preamble', 'address', 'control', 'payload', 'checksum', 'terminator'] as const;
+
+/**
+ * classifyEntry, saying plainly when the frame is a JSON object of some other shape (BioXen's Python
+ * `send_mvoc` publishes whatever dict a circuit built): which v1 fields it lacks and which keys it has,
+ * instead of only the first missing field. One missing field keeps the codec's own reason.
+ */
+function classify(mvoc: string | undefined, rawFrame: string | undefined): FrameClassification {
+  const result = classifyEntry(mvoc, rawFrame);
+  if (result.status !== 'missing-field' || rawFrame === undefined || !rawFrame.trimStart().startsWith('{')) return result;
+  const frame = JSON.parse(rawFrame) as Record<string, unknown>;
+  const missing = REQUIRED_V1_KEYS.filter((key) => !(key in frame));
+  if (missing.length < 2) return result;
+  const keys = Object.keys(frame);
+  const has = keys.length ? `; it has ${keys.slice(0, 8).map((k) => k.slice(0, 40)).join(', ')}${keys.length > 8 ? ', …' : ''}` : '; it is empty';
+  return { status: result.status, reason: `not an Ol-Fi v1 frame: missing ${missing.join(', ')}${has}` };
+}
+
 function cutRaw(rawFrame: string): string {
   return rawFrame.length > RAW_KEEP_CHARS ? `${rawFrame.slice(0, RAW_KEEP_CHARS)}…` : rawFrame;
 }
@@ -147,7 +174,7 @@ function cutRaw(rawFrame: string): string {
 /** Classifies the flat [field, value, field, value…] list Redis returns for an entry. */
 export function toEntry(id: string, fields: readonly string[]): OlFiEntry {
   const { mvoc, rawFrame, extra } = splitFields(fields);
-  const result = classifyEntry(mvoc, rawFrame);
+  const result = classify(mvoc, rawFrame);
   const entry: OlFiEntry = { id, mvoc, status: result.status, reason: result.reason };
   if (result.frame) {
     entry.frame = result.frame;
@@ -165,7 +192,7 @@ export function toEntry(id: string, fields: readonly string[]): OlFiEntry {
  */
 export function bufferEntry(id: string, fields: readonly string[]): BufferedEntry {
   const { mvoc, rawFrame, extra } = splitFields(fields);
-  const result = classifyEntry(mvoc, rawFrame);
+  const result = classify(mvoc, rawFrame);
   const buffered = new BufferedEntry(id, names.intern(mvoc), result.status, result.reason, extra);
   if (result.frame) {
     buffered.computedChecksum = result.computedChecksum!;

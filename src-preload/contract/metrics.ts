@@ -7,8 +7,10 @@ const series = z.record(z.string(), z.number());
 
 export const metricSampleSchema = z.object({
   vm: z.string(),
-  /** Sample time in seconds, as the hypervisor sent it. */
+  /** Sample time in seconds, as the hypervisor sent it (or when it arrived, see tFromArrival). */
   t: z.number(),
+  /** The hypervisor sent no time: `t` is when the bridge received the sample. */
+  tFromArrival: z.literal(true).optional(),
   atp: z.number().optional(),
   growth: z.number().optional(),
   geneExpression: series,
@@ -22,7 +24,7 @@ export type MetricSample = z.infer<typeof metricSampleSchema>;
 export const bridgeStateSchema = z.enum(['idle', 'connecting', 'connected', 'backoff', 'stopped']);
 
 const invalidLineSchema = z.object({
-  reason: z.enum(['line_too_long', 'invalid_json', 'invalid_message']),
+  reason: z.enum(['line_too_long', 'invalid_json', 'invalid_message', 'incomplete']),
   detail: z.string(),
   excerpt: z.string(),
   at: z.number(),
@@ -40,6 +42,8 @@ export const metricsStatusSchema = z.object({
       connectedAt: z.number().optional(),
       nextRetryAt: z.number().optional(),
       lastError: z.string().optional(),
+      /** stream: many newline-terminated samples per connection; per-connection: one document, then the peer closes. */
+      style: z.enum(['stream', 'per-connection']).optional(),
       ingest: z.object({
         linesAccepted: z.number(),
         linesRejected: z.number(),
