@@ -31,7 +31,7 @@ if (!claimSingleInstance(app, () => windows.focus())) {
 async function start(): Promise<void> {
   await app.whenReady();
   const dataDir = resolveDataDir(app.commandLine.getSwitchValue('data-dir') || undefined);
-  const services = await createServices({ dataDir, appRoot: app.getAppPath() });
+  const services = await createServices({ dataDir, appRoot: app.getAppPath(), chooseLuaExecutable });
   const api = createApi(services);
   const unregister = registerIpcHandlers(ipcMain, api, windows);
   Menu.setApplicationMenu(
@@ -52,6 +52,14 @@ async function start(): Promise<void> {
     unregister();
     api.dispose();
   });
+}
+
+/** "Add interpreter…": the main process opens the dialog, so the path comes from the user, never from the page. */
+async function chooseLuaExecutable(): Promise<string | undefined> {
+  const options = { title: 'Choose a Lua interpreter', buttonLabel: 'Add interpreter', properties: ['openFile' as const, 'dontAddToRecent' as const] };
+  const parent = windows.focused();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? undefined : result.filePaths[0];
 }
 
 /** Holds the quit until every Lua VM, Redis and visualizer process is stopped. */

@@ -7,7 +7,7 @@ import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
 import { SettingsStore } from './settings/settings-store';
 import { VisualizerProcess } from './visualizer/visualizer-process';
-import { discoverLua } from './vm/lua-discovery';
+import { LuaInterpreters } from './vm/lua-discovery';
 import { VMManager } from './vm/vm-manager';
 import { Luacheck } from './workspace/luacheck';
 import { Workspace } from './workspace/workspace';
@@ -19,6 +19,8 @@ export interface ServicesOptions {
   /** Recreate the persistent sessions saved in the data dir (default true). */
   restoreSessions?: boolean;
   log?: (message: string) => void;
+  /** The desktop app's native file dialog for "Add interpreter…" (run by the Electron main process). */
+  chooseLuaExecutable?: () => Promise<string | undefined>;
 }
 
 export interface Services {
@@ -27,6 +29,8 @@ export interface Services {
   readonly vm: VMManager;
   readonly workspace: Workspace;
   readonly settings: SettingsStore;
+  /** The Lua interpreters a window may choose, by id: PATH's and the ones added by a trusted act. */
+  readonly lua: LuaInterpreters;
   readonly app: AppInfoService;
   /** Editor lint warnings; reports nothing when luacheck is not installed. */
   readonly luacheck: Luacheck;
@@ -44,17 +48,20 @@ export interface Services {
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const appRoot = options.appRoot ?? findAppRoot();
   const { dataDir } = options;
-  const settings = await SettingsStore.open(join(dataDir, 'settings.json'));
+  const log = options.log ?? ((m) => console.error(m));
+  const lua = new LuaInterpreters({ dataDir, log, ...(options.chooseLuaExecutable ? { chooseExecutable: options.chooseLuaExecutable } : {}) });
+  const settings = await SettingsStore.open(join(dataDir, 'settings.json'), { lua, log });
   const packages = new Curator({ dataDir, bundledDir: join(appRoot, 'resources', 'rocks'), catalogPath: join(appRoot, 'resources', 'catalog', 'packages.json') });
   const vm = new VMManager({
     dataDir,
     resolveEnvironment: packages.environments.resolveEnvironment,
     luaRoot: appRoot,
     luaExecutable: settings.get().luaExecutable ?? undefined,
+    resolveLua: (requested) => lua.resolve(requested),
     defaultLimits: settings.get().limits,
   });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
-  const app = new AppInfoService(appRoot, dataDir, () => discoverLua());
+  const app = new AppInfoService(appRoot, dataDir, () => lua.list());
   // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
   const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.clientUrl() : undefined);
   const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined, stream: () => settings.get().metricsStream });
@@ -74,6 +81,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     vm,
     workspace,
     settings,
+    lua,
     app,
     luacheck: new Luacheck(),
     packages,
@@ -83,7 +91,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
     dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose(), packages.dispose()]).then(() => undefined)),
   };
   if (options.restoreSessions ?? true) {
-    const log = options.log ?? ((m) => console.error(m));
     const { failed } = await vm.restorePersistent();
     for (const f of failed) log(`could not restore persistent session "${f.id}": ${f.error}`);
   }

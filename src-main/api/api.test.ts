@@ -11,6 +11,7 @@ function domainThatThrows(err: unknown): DomainApi {
       throw err;
     },
     'settings:update': () => ({ theme: 'purple' }) as never,
+    'settings:addLuaExecutable': () => ({}) as never,
   }));
 }
 
@@ -64,7 +65,7 @@ describe('Api dispatcher', () => {
     let publishToBus: ((name: 'settings:changed', payload: unknown) => void) | undefined;
     const domain = defineApi(
       'settings',
-      () => ({ 'settings:get': () => ({}) as never, 'settings:update': () => ({}) as never }),
+      () => ({ 'settings:get': () => ({}) as never, 'settings:update': () => ({}) as never, 'settings:addLuaExecutable': () => ({}) as never }),
       (_s, publish) => {
         publishToBus = publish as typeof publishToBus;
         return () => (publishToBus = undefined);

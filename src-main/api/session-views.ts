@@ -2,6 +2,7 @@
 // items), so the sessions handlers stay one call each.
 import type { MethodArgs, MethodOutput } from '../../src-preload/contract/index';
 import type { Settings } from '../settings/settings-store';
+import type { LuaInterpreters } from '../vm/lua-discovery';
 import type { SessionInfo } from '../vm/types';
 import type { SyntaxDiagnostic, VMManager } from '../vm/vm-manager';
 import type { LintWarning, Luacheck } from '../workspace/luacheck';
@@ -26,12 +27,16 @@ export function attachFrom(vm: VMManager, id: string, since: number): Snapshot {
 }
 const MAX_ATTACH_CHUNKS = 2000;
 
-/** Starts an interactive VM; what the dialog leaves out comes from the settings. */
-export async function createSession(vm: VMManager, settings: Settings, input: MethodArgs<'sessions:create'>): Promise<SessionInfo> {
+/**
+ * Starts an interactive VM; what the dialog leaves out comes from the settings. The Lua is resolved
+ * among the discovered interpreters before anything is spawned: an unknown id is invalid_input.
+ */
+export async function createSession(vm: VMManager, lua: LuaInterpreters, settings: Settings, input: MethodArgs<'sessions:create'>): Promise<SessionInfo> {
   const { id, luaVersion, limits, ...options } = input;
+  const executable = await lua.resolve(luaVersion ?? settings.luaExecutable ?? undefined);
   const session = await vm.createInteractiveVM(id ?? freeSessionId(vm), {
     ...options,
-    luaExecutable: luaVersion ?? settings.luaExecutable ?? undefined,
+    luaExecutable: executable.path,
     limits: { ...settings.limits, ...limits },
   });
   return session.info();

@@ -5,9 +5,9 @@ import { attachFrom, completionItems, createSession, listSnapshots, syntaxDiagno
 
 export const sessionsApi = defineApi(
   'sessions',
-  ({ vm, settings, luacheck }) => ({
+  ({ vm, settings, luacheck, lua }) => ({
     'sessions:list': ({ recentChunks }) => listSnapshots(vm, recentChunks),
-    'sessions:create': (input) => createSession(vm, settings.get(), input),
+    'sessions:create': (input) => createSession(vm, lua, settings.get(), input),
     'sessions:attach': ({ id, since }) => attachFrom(vm, id, since),
     'sessions:detach': ({ id }) => {
       vm.detachFromVM(id);

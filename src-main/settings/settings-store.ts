@@ -34,6 +34,17 @@ export class SettingsError extends Error {
   }
 }
 
+/** The Lua interpreters a setting may name (LuaInterpreters): ids are checked, paths saved by older versions mapped. */
+export interface LuaChoices {
+  resolve(id: string): Promise<unknown>;
+  idForSaved(value: string): Promise<string | undefined>;
+}
+
+export interface SettingsStoreOptions {
+  lua?: LuaChoices;
+  log?: (message: string) => void;
+}
+
 export interface SettingsEvents {
   changed: [settings: Settings];
 }
@@ -44,20 +55,21 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
   private constructor(
     readonly file: string,
     private current: Settings,
+    private readonly lua: LuaChoices | undefined,
   ) {
     super();
   }
 
   /** Missing file → defaults. Fields the file omits take their defaults; an invalid file is an error naming it. */
-  static async open(file: string): Promise<SettingsStore> {
+  static async open(file: string, options: SettingsStoreOptions = {}): Promise<SettingsStore> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new SettingsStore(file, structuredClone(DEFAULT_SETTINGS));
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new SettingsStore(file, structuredClone(DEFAULT_SETTINGS), options.lua);
       throw err;
     }
-    return new SettingsStore(file, parseSettingsFile(file, text));
+    return new SettingsStore(file, await parseSettingsFile(file, text, options), options.lua);
   }
 
   get(): Settings {
@@ -86,6 +98,8 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
   private async apply(patch: SettingsPatch): Promise<Settings> {
     const checked = settingsPatchSchema.safeParse(patch);
     if (!checked.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(checked.error.issues[0])}`);
+    // Before anything is saved: an id the workbench did not discover is refused (LuaChoiceError, invalid_input).
+    if (checked.data.luaExecutable) await this.lua?.resolve(checked.data.luaExecutable);
     const merged = settingsSchema.safeParse(merge(this.current, checked.data));
     if (!merged.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(merged.error.issues[0])}`);
     const next = merged.data;
@@ -96,14 +110,14 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
   }
 }
 
-function parseSettingsFile(file: string, text: string): Settings {
+async function parseSettingsFile(file: string, text: string, options: SettingsStoreOptions): Promise<Settings> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new SettingsError('invalid_input', `${file} is not valid JSON (${(err as Error).message}) — fix it or delete it to start from the defaults`);
   }
-  const patch = settingsPatchSchema.safeParse(raw);
+  const patch = settingsPatchSchema.safeParse(await withLuaChoiceMigrated(file, raw, options));
   if (!patch.success) {
     throw new SettingsError('invalid_input', `${file}: ${describeIssue(patch.error.issues[0])} — fix it or delete the file to start from the defaults`);
   }
@@ -112,6 +126,20 @@ function parseSettingsFile(file: string, text: string): Settings {
     throw new SettingsError('invalid_input', `${file}: ${describeIssue(settings.error.issues[0])} — fix it or delete the file to start from the defaults`);
   }
   return settings.data;
+}
+
+/**
+ * Older versions saved a path or name as luaExecutable: one that is a known interpreter becomes its id;
+ * anything else (another program, an interpreter since removed) is dropped with a warning, never run.
+ */
+async function withLuaChoiceMigrated(file: string, raw: unknown, { lua, log = (m) => console.error(m) }: SettingsStoreOptions): Promise<unknown> {
+  if (typeof raw !== 'object' || raw === null || !('luaExecutable' in raw)) return raw;
+  const saved = (raw as { luaExecutable: unknown }).luaExecutable;
+  if (saved === null) return raw;
+  const id = typeof saved === 'string' ? await (lua ? lua.idForSaved(saved) : (settingsPatchSchema.shape.luaExecutable.safeParse(saved).data ?? undefined)) : undefined;
+  if (id === saved) return raw;
+  if (id === undefined) log(`[settings] ${file}: luaExecutable ${JSON.stringify(saved).slice(0, 200)} is not a Lua interpreter the workbench discovered — dropped; the best discovered Lua is used (pick another in Settings)`);
+  return { ...raw, luaExecutable: id ?? null };
 }
 
 /**

@@ -44,6 +44,13 @@ export class LuaNotFoundError extends LuaVMError {
   }
 }
 
+/** A window chose a Lua interpreter the workbench did not discover (or one that cannot be added from there). */
+export class LuaChoiceError extends VMError {
+  constructor(message: string, code: ErrorCode = 'invalid_input') {
+    super(message, code);
+  }
+}
+
 export class VMManagerError extends VMError {
   constructor(message: string, code: ErrorCode = 'invalid_input') {
     super(message, code);

@@ -32,6 +32,8 @@ export interface VMCapabilities {
 }
 
 export interface LuaExecutable {
+  /** How a window names it ("lua5.4", "luajit", or a name derived from an added interpreter's path); never a path. */
+  id: string;
   path: string;
   /** "5.1" | "5.2" | "5.3" | "5.4" — the language version the runner speaks. */
   version: string;

@@ -34,6 +34,11 @@ export interface VMManagerOptions {
   defaultCapabilities?: Partial<VMCapabilities>;
   /** Default Lua executable (name, path or version); otherwise the best discovered. */
   luaExecutable?: string;
+  /**
+   * Turns a requested Lua into an executable. The workbench passes LuaInterpreters.resolve, so only
+   * interpreters it discovered or had added ever run; the CLI and tests take any name or path.
+   */
+  resolveLua?: (requested?: string) => Promise<LuaExecutable>;
   logger?: VMLogger;
   debugMode?: boolean;
   /** Folder holding lua/runtime and lua/packages; found next to the sources by default. */
@@ -163,7 +168,7 @@ export class VMManager extends EventEmitter {
   private async spawnProcess(vmId: string, options: VMOptions): Promise<LuaProcess> {
     // One VM's setup per event-loop turn: 200 creates at once must not run 200 path lookups back to back.
     await creationTurns.next();
-    const lua: LuaExecutable = await resolveLua(options.luaExecutable ?? this.options.luaExecutable);
+    const lua: LuaExecutable = await (this.options.resolveLua ?? resolveLua)(options.luaExecutable ?? this.options.luaExecutable);
     const envPaths = options.environment ? await this.environmentPaths(options.environment) : undefined;
     const capabilities = mergeCapabilities(this.defaultCapabilities, options.capabilities, options.networked);
     const process = new LuaProcess({
@@ -394,7 +399,7 @@ export class VMManager extends EventEmitter {
   }
 
   private async startChecker(luaVersion: string | undefined): Promise<LuaProcess> {
-    const lua = await resolveLua(luaVersion ?? this.options.luaExecutable);
+    const lua = await (this.options.resolveLua ?? resolveLua)(luaVersion ?? this.options.luaExecutable);
     const process = new LuaProcess({
       id: `syntax-check-${lua.version}`,
       lua,

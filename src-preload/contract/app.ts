@@ -2,7 +2,18 @@
 import { z } from 'zod';
 import { event, method } from './define';
 
+/**
+ * How a window names a Lua interpreter: an id from app:info's luaVersions ("lua5.4", "luajit") or a
+ * version ("5.4"). Never a path: the main side resolves the id against the interpreters it discovered,
+ * so a window cannot make another program run as "Lua".
+ */
+export const luaChoiceSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'choose a Lua interpreter by its id from the list (e.g. "lua5.4" or "luajit"), not a path — another interpreter is added with: bioxen lua-versions --add /path/to/lua');
+
 export const luaExecutableSchema = z.object({
+  id: z.string(),
   path: z.string(),
   version: z.string(),
   banner: z.string(),

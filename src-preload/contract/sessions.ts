@@ -1,6 +1,7 @@
 // Sessions domain: interactive Lua VMs, their execution, output and editor intelligence.
 // Shapes mirror src-main/vm/types.ts (checked at compile time in src-main/api/sessions-api.ts).
 import { z } from 'zod';
+import { luaChoiceSchema } from './app';
 import { event, method } from './define';
 
 export const sessionIdSchema = z
@@ -114,7 +115,8 @@ export const sessionsMethods = {
     'Start an interactive VM. Omitted fields take the defaults from settings.',
     z.object({
       id: sessionIdSchema.optional(),
-      luaVersion: z.string().max(200).optional(),
+      /** Id of a discovered Lua interpreter (app:info's luaVersions) or a version such as "5.4". */
+      luaVersion: luaChoiceSchema.optional(),
       environment: z.string().max(100).optional(),
       networked: z.boolean().default(false),
       persistent: z.boolean().default(false),

@@ -1,6 +1,7 @@
 // Settings domain: settings.json in the data dir, validated on read and on every update.
 import { z } from 'zod';
 import { event, method } from './define';
+import { luaChoiceSchema, luaExecutableSchema } from './app';
 import { limitsSchema } from './sessions';
 
 const url = (schemes: readonly string[], what: string) =>
@@ -62,8 +63,8 @@ const STREAM_KEY = /^[\w.:-]+$/;
 
 const settingsFields = z.object({
   theme: z.enum(['dark', 'light']),
-  /** Path or name of the Lua executable for new sessions; null = the best discovered one. */
-  luaExecutable: z.string().min(1).max(1000).nullable(),
+  /** Id of the Lua interpreter for new sessions (one app:info lists); null = the best discovered one. */
+  luaExecutable: luaChoiceSchema.nullable(),
   /** null = start an embedded redis-server in the data dir. */
   redisUrl: url(['redis:', 'rediss:'], 'the Redis URL').nullable(),
   hypervisorEndpoint: hypervisorEndpoint.nullable(),
@@ -96,6 +97,11 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const settingsMethods = {
   'settings:get': method('Current settings.', z.object({}).default({}), settingsSchema),
   'settings:update': method('Change some settings; returns all of them.', settingsPatchSchema, settingsSchema),
+  'settings:addLuaExecutable': method(
+    'Add a Lua interpreter chosen in a native file dialog the desktop app opens (no path is taken from the window); null when the dialog is cancelled. Unavailable in a browser: use bioxen lua-versions --add PATH.',
+    z.object({}).strict().default({}),
+    z.object({ added: luaExecutableSchema.nullable() }),
+  ),
 };
 
 export const settingsEvents = {

@@ -85,6 +85,20 @@ describe.concurrent('bioxen CLI: VM commands', () => {
     expect(found.map((l) => l.version)).toContain('5.1');
   });
 
+  it('lua-versions --add refuses a program that fakes the banner and keeps a real Lua for the workbench', async () => {
+    const addDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-add-'));
+    const fake = join(addDir, 'fake-lua');
+    writeFileSync(fake, "#!/bin/sh\necho 'Lua 5.4.6  Copyright (C) 1994-2023 Lua.org, PUC-Rio'\n", { mode: 0o755 });
+    const real = join(addDir, 'lua-wrapper');
+    writeFileSync(real, '#!/bin/sh\nexec lua5.3 "$@"\n', { mode: 0o755 });
+    const [refused, added] = await Promise.all([bioxen(['lua-versions', '--data-dir', addDir, '--add', fake]), bioxen(['lua-versions', '--data-dir', addDir, '--add', real])]);
+    const listed = await bioxen(['lua-versions', '--data-dir', addDir]);
+    rmSync(addDir, { recursive: true, force: true });
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('did not evaluate Lua') });
+    expect(added).toMatchObject({ code: 0, stdout: expect.stringMatching(/^added Lua 5\.3\.\d+ as "lua-wrapper-[0-9a-f]{8}"/) });
+    expect(listed.stdout).toMatch(/^lua5\.4 .*\n(.*\n)*lua-wrapper-[0-9a-f]{8} +5\.3 /);
+  });
+
   it('repl keeps state across lines, continues chunks, keeps a bounded history and leaves on exit', async () => {
     const historyDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-history-'));
     writeFileSync(join(historyDir, 'repl_history'), Array.from({ length: 2500 }, (_, i) => `old ${i}`).join('\n'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
-import { discoverLua } from '../../vm/lua-discovery';
+import { LuaInterpreters } from '../../vm/lua-discovery';
 import { PersistentStore } from '../../vm/persistent-store';
 import { VMManager } from '../../vm/vm-manager';
 import type { ExecResult, VMOptions } from '../../vm/types';
@@ -160,11 +160,24 @@ const repl: CliCommand = {
 
 const luaVersions: CliCommand = {
   path: ['lua-versions'],
-  usage: 'lua-versions [--json]',
-  summary: 'List the Lua executables found on PATH with their versions (the first is the default).',
+  usage: 'lua-versions [--add PATH] [--json] [--data-dir DIR]',
+  summary:
+    'List the Lua interpreters the workbench offers (found on PATH, then added ones; the first is the default) with their ids. --add PATH adds another after checking it is Lua: it must print a Lua banner and evaluate an expression.',
   async run(args) {
-    const { flags } = parseArgs(args, { boolean: ['json'] });
-    const found = await discoverLua();
+    const { flags, positional } = parseArgs(args, { boolean: ['json'], string: ['add', 'data-dir'] });
+    if (positional.length > 0) throw new UsageError(`unexpected arguments: ${positional.join(' ')}`);
+    const interpreters = new LuaInterpreters({ dataDir: resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined) });
+    if (typeof flags.add === 'string') {
+      const added = await interpreters.add(flags.add).catch((err: Error) => err);
+      if (added instanceof Error) {
+        process.stderr.write(`${added.message}\n`);
+        return 1;
+      }
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(added)}\n`);
+      else process.stdout.write(`added ${added.banner} as "${added.id}" (${added.path}) — choose it in Settings or the New session dialog\n`);
+      return 0;
+    }
+    const found = await interpreters.list();
     if (flags.json === true) {
       process.stdout.write(`${JSON.stringify(found)}\n`);
       return 0;
@@ -173,7 +186,7 @@ const luaVersions: CliCommand = {
       process.stderr.write('No Lua found on PATH — install one (apt install lua5.4)\n');
       return 1;
     }
-    for (const lua of found) process.stdout.write(`${lua.version.padEnd(4)} ${lua.banner.padEnd(22)} ${lua.path}\n`);
+    for (const lua of found) process.stdout.write(`${lua.id.padEnd(16)} ${lua.version.padEnd(4)} ${lua.banner.padEnd(22)} ${lua.path}\n`);
     return 0;
   },
 };

@@ -104,7 +104,7 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
         <select value={lua} onChange={(event) => setLua(event.target.value)}>
           <option value="">Default{luaVersions[0] ? ` (${luaVersions[0].banner})` : ''}</option>
           {luaVersions.map((exe) => (
-            <option key={exe.path} value={exe.path}>{exe.banner} — {exe.path}</option>
+            <option key={exe.id} value={exe.id}>{exe.banner} — {exe.path}</option>
           ))}
         </select>
       </label>

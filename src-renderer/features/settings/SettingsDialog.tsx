@@ -23,7 +23,7 @@ export function SettingsDialog() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const luaVersions = useSettings(selectLuaVersions);
-  const { update } = settingsStore.getState();
+  const { update, addLuaExecutable } = settingsStore.getState();
   const limit = (key: keyof Settings['limits'], label: string) => (
     <TextSetting
       label={label}
@@ -55,10 +55,11 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <select value={settings.luaExecutable ?? ''} onChange={(event) => void update({ luaExecutable: event.target.value || null })}>
           <option value="">Best discovered{luaVersions[0] ? ` (${luaVersions[0].banner})` : ''}</option>
           {luaVersions.map((exe) => (
-            <option key={exe.path} value={exe.path}>{exe.banner} — {exe.path}</option>
+            <option key={exe.id} value={exe.id}>{exe.banner} — {exe.path}</option>
           ))}
         </select>
       </label>
+      <button type="button" onClick={() => void addLuaExecutable()}>Add interpreter…</button>
       <fieldset>
         <legend>Limits for new sessions</legend>
         {limit('instructionQuota', 'Instruction quota (0 = none)')}

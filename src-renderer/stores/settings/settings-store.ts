@@ -25,6 +25,8 @@ export interface SettingsActions {
   connect(): () => void;
   load(): Promise<void>;
   update(patch: SettingsPatch): Promise<void>;
+  /** The desktop app's "Add interpreter…" (a native dialog the main process opens); a browser gets the CLI command to use. */
+  addLuaExecutable(): Promise<void>;
   setLayout(patch: Partial<LayoutSizes>): void;
   setSettingsOpen(open: boolean): void;
 }
@@ -88,6 +90,17 @@ export function createSettingsStore(client: BridgeClient, storage?: Storage) {
         set({ settings: await client.invoke('settings:update', patch), lastError: null });
       } catch (error) {
         set({ lastError: `saving settings: ${errorMessage(error)}` });
+      }
+    },
+
+    async addLuaExecutable() {
+      try {
+        const { added } = await client.invoke('settings:addLuaExecutable', {});
+        if (!added) return;
+        set({ appInfo: await client.invoke('app:info', {}), lastError: null });
+        await get().update({ luaExecutable: added.id });
+      } catch (error) {
+        set({ lastError: `adding a Lua interpreter: ${errorMessage(error)}` });
       }
     },
 
