@@ -181,6 +181,32 @@ describe('OlFiService', () => {
     expect(s.status().url).toContain(':***@127.0.0.1:');
   });
 
+  it('says Redis is not responding while redis-server is stopped (SIGSTOP), and connected again after SIGCONT, losing nothing', async () => {
+    const { server, url } = await env.server();
+    const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url });
+    await s.start();
+    await waitFor(() => s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'mirror connected');
+    const client = env.client(url);
+    const add = (i: number) => client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: `n=${i}` })));
+    for (let i = 0; i < 3; i++) await add(i);
+    await waitFor(() => seen.length === 3, 'the first frames');
+    expect(await s.stats()).toMatchObject({ streamLength: 3 });
+    const pid = server.info!.pid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await waitFor(() => s.status().mirror?.state === 'not-responding', 'the not-responding status', 20_000);
+      expect(s.status().mirror?.reason).toMatch(/is not responding .* is redis-server stopped \(SIGSTOP/);
+      // The panel's status call still answers (with the last counters) instead of waiting on the stopped server.
+      expect(await s.stats()).toMatchObject({ streamLength: 3, received: 3 });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitFor(() => s.status().mirror?.state === 'connected', 'connected again');
+    for (let i = 3; i < 6; i++) await add(i);
+    await waitFor(() => seen.length === 6, 'the frames after SIGCONT');
+    expect(seen.map((e) => e.frame?.payload)).toEqual(['n=0', 'n=1', 'n=2', 'n=3', 'n=4', 'n=5']);
+  });
+
   it('dispose during a restart leaves no connection behind', async () => {
     const { url } = await env.server();
     const { s } = await followingSettings({ dataDir: env.tempDir(), redisUrl: url });

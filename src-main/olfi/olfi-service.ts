@@ -16,7 +16,7 @@ export interface OlFiStatus {
   /** The URL with the password hidden. */
   url: string | null;
   streamKey: string;
-  mirror: MirrorStatus | null;
+  mirror: ServiceMirrorStatus | null;
   error?: string;
   /** Something the user should know that is not an error now (the embedded Redis stopped and was restarted). */
   notice?: string;
@@ -24,6 +24,20 @@ export interface OlFiStatus {
   vmPublishFailures: number;
   lastVmPublishError?: string;
 }
+
+/**
+ * The mirror's status as the user sees it: 'not-responding' while the connection is up but Redis does not answer
+ * (a stopped or overloaded server, which a blocked XREAD cannot notice).
+ */
+export type ServiceMirrorStatus = Omit<MirrorStatus, 'state'> & { state: MirrorStatus['state'] | 'not-responding' };
+
+/** How often Redis is asked for PING, and how long an unanswered PING may wait before Redis counts as not responding. */
+export interface HealthCheckOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+const DEFAULT_HEALTH_CHECK: HealthCheckOptions = { intervalMs: 1000, timeoutMs: 2000 };
 
 export interface OlFiServiceOptions {
   dataDir: string;
@@ -38,6 +52,7 @@ export interface OlFiServiceOptions {
   loadLast?: number;
   redisFactory?: RedisFactory;
   redisServerExecutable?: string;
+  healthCheck?: HealthCheckOptions;
 }
 
 export interface OlFiServiceEvents {
@@ -78,6 +93,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   private startAbort: AbortController | undefined;
   private readonly factory: RedisFactory;
   private readonly detachers: Array<() => void> = [];
+  /** Why Redis counts as not responding now (an unanswered PING), or undefined while it answers. */
+  private unresponsive: string | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private lastStats: MirrorStats | null = null;
 
   constructor(private readonly options: OlFiServiceOptions) {
     super();
@@ -87,7 +106,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   }
 
   status(): OlFiStatus {
-    return { ...this.current, mirror: this.mirror?.status ?? null };
+    return { ...this.current, mirror: this.mirrorStatus() };
   }
 
   /**
@@ -143,8 +162,17 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     return this.mirror.history(beforeId, count);
   }
 
+  /** The mirror's counters; while Redis does not respond, the last ones (the stream length cannot be asked). */
   async stats(): Promise<MirrorStats | null> {
-    return this.mirror ? this.mirror.stats() : null;
+    const mirror = this.mirror;
+    if (!mirror) return null;
+    if (this.unresponsive) return this.lastStats;
+    const { timeoutMs } = this.options.healthCheck ?? DEFAULT_HEALTH_CHECK;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+    const stats = await Promise.race([mirror.stats(), late]).finally(() => clearTimeout(timer));
+    if (stats) this.lastStats = stats;
+    return stats ?? this.lastStats;
   }
 
   /**
@@ -254,6 +282,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     this.publisherRedis = this.factory(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => reconnectDelay(n) });
     this.publisherRedis.on('error', () => undefined);
     this.publisher = new OlFiPublisher(this.publisherRedis, { streamKey: this.streamKey, url });
+    this.startHealthCheck(this.publisherRedis, redactRedisUrl(url));
     const mirror = new OlFiMirror({
       url,
       streamKey: this.streamKey,
@@ -274,6 +303,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
    * CLI commands and metrics publisher that found it there.
    */
   private async close(options: { keepEmbeddedRedis?: boolean } = {}): Promise<void> {
+    clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+    this.unresponsive = undefined;
+    this.lastStats = null;
     const mirror = this.mirror;
     this.mirror = undefined;
     this.publisher = undefined;
@@ -284,6 +317,54 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     if (options.keepEmbeddedRedis && this.lease?.owned && this.lease.server?.state === 'ready') return;
     await this.lease?.release();
     this.lease = undefined;
+  }
+
+  private mirrorStatus(): ServiceMirrorStatus | null {
+    const status = this.mirror?.status;
+    if (!status) return null;
+    if (this.unresponsive && status.state === 'connected') return { ...status, state: 'not-responding', reason: this.unresponsive };
+    return status;
+  }
+
+  /**
+   * A blocked XREAD cannot tell a quiet stream from a stopped server (SIGSTOP, a debugger, a server stuck in a
+   * script): one PING at a time on the command connection, and Redis counts as not responding while one waits
+   * longer than the timeout. The mirror's own state says why while the connection itself is down.
+   */
+  private startHealthCheck(redis: Redis, redactedUrl: string): void {
+    const { intervalMs, timeoutMs } = this.options.healthCheck ?? DEFAULT_HEALTH_CHECK;
+    let sentAt: number | undefined;
+    let answeredAt = 0;
+    const tick = () => {
+      const now = Date.now();
+      if (sentAt !== undefined) {
+        if (now - sentAt >= timeoutMs) {
+          this.setUnresponsive(`Redis at ${redactedUrl} is not responding (no answer to PING within ${timeoutMs / 1000} s) — is redis-server stopped (SIGSTOP, a debugger) or overloaded? The stream is read on as soon as it answers.`);
+        }
+        return;
+      }
+      if (redis.status !== 'ready' || now - answeredAt < intervalMs) return;
+      const sent = now;
+      sentAt = sent;
+      redis.ping().then(
+        () => {
+          if (sentAt !== sent) return;
+          sentAt = undefined;
+          answeredAt = Date.now();
+          this.setUnresponsive(undefined);
+        },
+        () => {
+          if (sentAt === sent) sentAt = undefined;
+        },
+      );
+    };
+    this.healthTimer = setInterval(tick, Math.max(50, Math.min(intervalMs, timeoutMs) / 4));
+  }
+
+  private setUnresponsive(reason: string | undefined): void {
+    if (this.unresponsive === reason) return;
+    this.unresponsive = reason;
+    this.emitStatus();
   }
 
   private embeddedRedisChanged(event: EmbeddedRedisEvent): void {

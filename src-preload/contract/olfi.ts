@@ -39,7 +39,8 @@ export const olfiStatusSchema = z.object({
   streamKey: z.string(),
   mirror: z
     .object({
-      state: z.enum(['idle', 'connecting', 'connected', 'reconnecting', 'error', 'stopped']),
+      /** 'not-responding': connected, but Redis has not answered a PING in time (stopped or overloaded). */
+      state: z.enum(['idle', 'connecting', 'connected', 'not-responding', 'reconnecting', 'error', 'stopped']),
       url: z.string(),
       streamKey: z.string(),
       reason: z.string().optional(),
