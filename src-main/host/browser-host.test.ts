@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { settingsApi } from '../api/settings-api';
 import { workspaceApi } from '../api/workspace-api';
 import type { Services } from '../services';
 import { SettingsStore } from '../settings/settings-store';
+import { waitFor } from '../testing/test-helpers';
 import { Workspace } from '../workspace/workspace';
 import { BrowserHost } from './browser-host';
 import { connectContractClient } from './contract-client';
@@ -139,6 +141,18 @@ describe('BrowserHost', () => {
     expect((await get(host.port, '/favicon.ico')).status).toBe(204);
   });
 
+  it('follows no symlink out of the renderer folder; links inside it are served', async () => {
+    await symlink(join(dir, 'secret.txt'), join(rendererDir, 'leak.txt'));
+    await symlink(dir, join(rendererDir, 'escape'));
+    await symlink(join(rendererDir, 'assets', 'app.js'), join(rendererDir, 'inside.js'));
+    for (const path of ['/leak.txt', '/escape/secret.txt', '/escape/%2e%2e/secret.txt']) {
+      const response = await get(host.port, path);
+      expect(response.status, path).toBe(404);
+      expect(response.body, path).not.toContain('secret');
+    }
+    expect((await get(host.port, '/inside.js')).body).toBe('console.log(1)');
+  });
+
   it('rejects a foreign Host header (DNS rebinding)', async () => {
     expect((await get(host.port, '/', { host: `evil.example:${host.port}` })).status).toBe(400);
     expect((await get(host.port, '/', { host: `127.0.0.1:${host.port};script-src:${host.port}` })).status).toBe(400);
@@ -222,5 +236,46 @@ describe('BrowserHost shutdown', () => {
     mute.terminate();
     api.dispose();
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('BrowserHost connection hygiene', () => {
+  it('closes idle and half-sent connections, and a flood of them never keeps the page\'s WebSocket out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bioxen-host-flood-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html>');
+    const services = { workspace: new Workspace(join(dir, 'scripts'), dir), settings: await SettingsStore.open(join(dir, 's.json')) } as unknown as Services;
+    const api = new Api(services, [workspaceApi], () => undefined);
+    const host = await BrowserHost.start({ api, rendererDir: dir, connectionLimits: { perAddress: 64, total: 256, idleMs: 1_000 } });
+    const flood: Socket[] = [];
+    let closed = 0;
+    try {
+      for (let i = 0; i < 300; i++) {
+        const socket = connect(host.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.on('close', () => closed++);
+        // A third never send a byte, a third start a request and stall, a third finish one and stay for keep-alive.
+        if (i % 3 === 1) socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        if (i % 3 === 2) socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`);
+        socket.resume();
+        flood.push(socket);
+      }
+      await Promise.all(flood.map((socket) => new Promise((r) => (socket.connecting ? socket.once('connect', r) : r(undefined)))));
+      const page = await connectContractClient(host.origin, host.token, { origin: host.origin });
+      expect(await page.invoke('workspace:list', {})).toMatchObject({ ok: true, value: { scripts: [] } });
+      // All from 127.0.0.1: never more than the per-address cap held at once, the oldest idle ones made room.
+      expect(host.pendingConnections).toBeLessThanOrEqual(64);
+      await waitFor('every idle connection to be closed', () => closed === flood.length);
+      expect(host.pendingConnections).toBe(0);
+      // The page's socket is authenticated: idle as it may be, it stays.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(await page.invoke('workspace:list', {})).toMatchObject({ ok: true });
+      expect(host.connectedPages).toBe(1);
+      page.close();
+    } finally {
+      for (const socket of flood) socket.destroy();
+      await host.close();
+      api.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
 // header when a browser sends one. Nothing is ever stored in a cookie.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { TOKEN_PARAM, WS_PATH } from '../../src-preload/contract/wire';
@@ -13,6 +13,7 @@ import type { Api } from '../api/index';
 import { assertTokenShape, createAccessToken, tokenFromProtocols, tokenMatches } from './access-token';
 import { checkBindAddress, isLoopback } from './bind-address';
 import { browserHostCsp, formatHost } from './content-security-policy';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-guard';
 import { ContractSocketServer, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './contract-socket-server';
 import { securityHeaders, sendText, serveStatic } from './static-files';
 
@@ -27,6 +28,7 @@ export interface BrowserHostOptions {
   hostExplicit?: boolean;
   token?: string;
   socketLimits?: SocketLimits;
+  connectionLimits?: ConnectionLimits;
 }
 
 export class RendererMissingError extends Error {
@@ -44,6 +46,7 @@ export class BrowserHost {
   private constructor(
     private readonly server: Server,
     private readonly sockets: ContractSocketServer,
+    private readonly guard: ConnectionGuard,
     readonly host: string,
     readonly port: number,
     readonly token: string,
@@ -56,9 +59,15 @@ export class BrowserHost {
     const token = options.token ?? createAccessToken();
     assertTokenShape(token);
     const sockets = new ContractSocketServer(options.api, options.socketLimits ?? DEFAULT_SOCKET_LIMITS);
-    const server = createServer();
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): too late for a flood.
+    const server = createServer({ connectionsCheckingInterval: 1_000 });
     server.requestTimeout = 30_000;
-    server.headersTimeout = 10_000;
+    server.headersTimeout = 5_000;
+    server.keepAliveTimeout = 2_000;
+    // A client that stops reading a response is cut off; an accepted WebSocket turns this off (ws does).
+    server.timeout = 30_000;
+    const guard = new ConnectionGuard(options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS);
+    guard.attach(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -69,7 +78,7 @@ export class BrowserHost {
       await sockets.close();
       throw err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is already in use — pass another --port, or --port 0 for a free one`) : err;
     });
-    const self = new BrowserHost(server, sockets, host, (server.address() as AddressInfo).port, token);
+    const self = new BrowserHost(server, sockets, guard, host, (server.address() as AddressInfo).port, token);
     server.on('request', (req, res) => void self.onRequest(req, res, options.rendererDir));
     server.on('upgrade', (req, socket, head) => self.onUpgrade(req, socket, head));
     return self;
@@ -88,6 +97,11 @@ export class BrowserHost {
 
   get connectedPages(): number {
     return this.sockets.clientCount;
+  }
+
+  /** Connections that are not (yet) an authenticated WebSocket. */
+  get pendingConnections(): number {
+    return this.guard.size;
   }
 
   async close(): Promise<void> {
@@ -120,6 +134,7 @@ export class BrowserHost {
     // Browsers always send Origin on a WebSocket; a page from another site must not drive the workbench.
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse(socket, 403, 'Forbidden');
+    this.guard.release(socket as Socket);
     this.sockets.accept(req, socket, head);
   }
 
