@@ -371,7 +371,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
     const at = new Date().toTimeString().slice(0, 8);
     if (event.kind === 'stopped') this.current.notice = `embedded Redis stopped at ${at} (${event.why}) — restarting it on the same port with the same data`;
     else if (event.kind === 'restarted') this.current.notice = `embedded Redis stopped (${event.why}) — restarted at ${at} on port ${event.port} with the same data; the stream resumes where it was`;
-    else {
+    else if (event.kind === 'moved') {
+      this.current.notice = `embedded Redis stopped (${event.why}) — another bioxen process restarted it on port ${event.port}; reconnecting there`;
+      void this.restart();
+    } else {
       this.current.notice = undefined;
       this.current.error = `embedded Redis stopped (${event.why}) and could not be restarted: ${event.error}`;
     }

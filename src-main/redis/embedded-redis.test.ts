@@ -119,6 +119,31 @@ describe('acquireEmbeddedRedis', () => {
     expect(await ping(lease.url)).not.toBe('PONG');
   });
 
+  it('a supervised lease on a server another process started takes over when that server is gone: same port, same data', async () => {
+    const dir = dataDir();
+    const owner = await acquire(dir);
+    const shared = await acquire(dir);
+    const events: EmbeddedRedisEvent[] = [];
+    shared.supervise((event) => events.push(event));
+    const port = record(dir).port;
+    const client = new Redis(shared.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+    client.on('error', () => undefined);
+    try {
+      await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{}');
+      // The owner (a bioxen command) ends, and its server with it.
+      await owner.release();
+      await waitUntil(() => events.some((e) => e.kind === 'restarted'), 'the take-over');
+      expect(events.map((e) => e.kind)).toEqual(['stopped', 'restarted']);
+      expect(shared).toMatchObject({ owned: true, url: owner.url });
+      expect(record(dir)).toEqual({ port, pid: shared.server!.info!.pid });
+      expect(await client.call('XLEN', 'olfi_stream')).toBe(1);
+    } finally {
+      client.disconnect();
+    }
+    await shared.release();
+    expect(await ping(owner.url)).not.toBe('PONG');
+  });
+
   it('starts one server per data dir and lets a second user share it without owning it', async () => {
     const dir = dataDir();
     const first = await acquire(dir);

@@ -25,6 +25,8 @@ export interface EmbeddedRedisLease {
 export type EmbeddedRedisEvent =
   | { kind: 'stopped'; why: string }
   | { kind: 'restarted'; why: string; port: number; pid: number }
+  /** A shared server came back on another port: connect again to the data dir's server. */
+  | { kind: 'moved'; why: string; port: number }
   | { kind: 'restart-failed'; why: string; error: string };
 
 export class EmbeddedRedisError extends Error {
@@ -42,6 +44,8 @@ const RESTART_DELAYS_MS = [0, 250, 500, 1000, 2000, 4000];
 /** A server that keeps stopping is not restarted forever: at most this many restarts per window. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
+/** How often a shared server's pid is checked. */
+const SHARED_WATCH_MS = 1000;
 
 function embeddedRedisDir(dataDir: string): string {
   return join(dataDir, 'redis');
@@ -51,7 +55,7 @@ function embeddedRedisDir(dataDir: string): string {
  * Connects to the data dir's running embedded Redis, or starts one (data kept in an append-only file).
  * Aborting `signal` stops a server this call is still starting; it then rejects with code 'cancelled'.
  */
-export async function acquireEmbeddedRedis(dataDir: string, executable?: string, signal?: AbortSignal): Promise<EmbeddedRedisLease> {
+export async function acquireEmbeddedRedis(dataDir: string, executable?: string, signal?: AbortSignal, port?: number): Promise<EmbeddedRedisLease> {
   const dir = embeddedRedisDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secret = dataDirSecret(dir);
@@ -59,9 +63,7 @@ export async function acquireEmbeddedRedis(dataDir: string, executable?: string,
   const running = readRecord(recordFile);
   if (running && isAlive(running.pid)) {
     const answer = await answersPing(running.port, secret);
-    if (answer === 'ok') {
-      return { url: clientUrl(secret, running.port), owned: false, supervise: () => undefined, release: async () => undefined };
-    }
+    if (answer === 'ok') return sharedLease(dataDir, executable, secret, running);
     if (answer === 'refused') {
       throw new EmbeddedRedisError(
         `the embedded redis-server of ${dataDir} (pid ${running.pid}, port ${running.port}) refuses this data dir's secret — it was started by an older version without one; stop it (kill ${running.pid}) and try again`,
@@ -69,7 +71,7 @@ export async function acquireEmbeddedRedis(dataDir: string, executable?: string,
     }
   }
   const server = new RedisServerProcess(executable);
-  const info = await server.start({ dataDir: dir, persistence: 'aof', password: secret }, signal);
+  const info = await server.start({ dataDir: dir, persistence: 'aof', password: secret, port }, signal);
   writeRecord(recordFile, { port: info.port, pid: info.pid });
   let released = false;
   let supervision: Promise<void> | undefined;
@@ -101,6 +103,60 @@ export async function acquireEmbeddedRedis(dataDir: string, executable?: string,
       if (recorded === info.pid || recorded === pid) rmSync(recordFile, { force: true });
     },
   };
+}
+
+/**
+ * A server another bioxen process started. Supervised, it is watched: when it is gone (its owner ended, or it
+ * stopped and nobody restarted it) this lease starts one on the same port with the same data, or joins the one
+ * someone else started there meanwhile, and from then on behaves as that lease.
+ */
+function sharedLease(dataDir: string, executable: string | undefined, secret: string, running: ServerRecord): EmbeddedRedisLease {
+  let watch: NodeJS.Timeout | undefined;
+  let released = false;
+  const lease: EmbeddedRedisLease = {
+    url: clientUrl(secret, running.port),
+    owned: false,
+    supervise: (listener) => {
+      watch ??= setInterval(() => {
+        if (isAlive(running.pid)) return;
+        clearInterval(watch);
+        listener({ kind: 'stopped', why: `its redis-server (pid ${running.pid}, started by another bioxen process) is gone` });
+        void takeOver(listener);
+      }, SHARED_WATCH_MS);
+      watch.unref();
+    },
+    release: async () => {
+      released = true;
+      clearInterval(watch);
+    },
+  };
+  const takeOver = async (listener: (event: EmbeddedRedisEvent) => void) => {
+    const why = 'the redis-server another bioxen process started is gone';
+    let error = '';
+    // Its owner may be restarting it on the same port right now: give it the first second.
+    for (const delay of [SHARED_WATCH_MS, ...RESTART_DELAYS_MS.slice(2)]) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (released) return;
+      try {
+        const next = await acquireEmbeddedRedis(dataDir, executable, undefined, running.port);
+        if (released) return void (await next.release());
+        if (next.url !== lease.url) {
+          await next.release();
+          listener({ kind: 'moved', why, port: Number(new URL(next.url).port) });
+          return;
+        }
+        Object.assign(lease, { owned: next.owned, server: next.server, supervise: next.supervise, release: next.release });
+        next.supervise(listener);
+        const pid = readRecord(join(embeddedRedisDir(dataDir), 'server.json'))?.pid ?? 0;
+        listener({ kind: 'restarted', why, port: running.port, pid });
+        return;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+    }
+    if (!released) listener({ kind: 'restart-failed', why, error });
+  };
+  return lease;
 }
 
 function stoppedOnItsOwn(state: RedisServerState): boolean {
