@@ -34,6 +34,13 @@ describe('Api dispatcher', () => {
     expect(toContractError(new LuaVMError('boom'), 'm', () => undefined).code).toBe('lua_error');
   });
 
+  it('maps only its own error names: one named like an Object.prototype member is internal', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const err = Object.assign(new Error('odd'), { name });
+      expect(toContractError(err, 'm', () => undefined).code, name).toBe('internal');
+    }
+  });
+
   it('turns an unknown failure into internal without the stack, and logs the stack', async () => {
     const logged: string[] = [];
     const api = new Api(services, [domainThatThrows(new TypeError('x is undefined'))], (m) => logged.push(m));

@@ -29,7 +29,9 @@ function knownCode(err: unknown): ErrorCode | undefined {
   if (!(err instanceof Error)) return undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return code as ErrorCode;
-  return CODE_BY_ERROR_NAME[err.name] ?? CODE_BY_ERROR_NAME[err.constructor.name];
+  // Own entries only: an error named "constructor" or "toString" must not find Object.prototype's members.
+  const byName = (name: unknown) => (typeof name === 'string' && Object.hasOwn(CODE_BY_ERROR_NAME, name) ? CODE_BY_ERROR_NAME[name] : undefined);
+  return byName(err.name) ?? byName(err.constructor?.name);
 }
 
 function messageOf(err: unknown): string {

@@ -163,10 +163,18 @@ export class Curator extends EventEmitter<CuratorEvents> {
     return this.registry.curated.profiles;
   }
 
+  /** One profile by name; only the catalog's own entries count ("constructor" or "__proto__" is not a profile). */
+  profile(name: string): { description: string; packages: string[] } {
+    const profiles = this.profiles();
+    if (!Object.hasOwn(profiles, name)) {
+      throw new PackageError('invalid_input', `unknown profile ${JSON.stringify(name.slice(0, 60))} — use one of ${Object.keys(profiles).join(', ')}`);
+    }
+    return profiles[name]!;
+  }
+
   /** Install every package of a profile; one failing package does not stop the others. */
   async bootstrap(env: string, profile: string, onProgress?: (p: InstallProgress) => void): Promise<BootstrapResult> {
-    const definition = this.profiles()[profile];
-    if (!definition) throw new PackageError('invalid_input', `unknown profile "${profile}" — use one of ${Object.keys(this.profiles()).join(', ')}`);
+    const definition = this.profile(profile);
     const have = new Set((await this.list(env)).map((r) => r.name));
     const result: BootstrapResult = { env, profile, installed: [], alreadyInstalled: [], failed: [], ok: true };
     for (const name of definition.packages) {
@@ -208,6 +216,7 @@ export function searchPackages(curator: Curator, query: string, options?: Search
 
 /** Create the environment if needed (Lua 5.4) and install a profile into it (seed default: standard). */
 export async function bootstrapLuaEnvironment(curator: Curator, env: string, profile = 'standard', onProgress?: (p: InstallProgress) => void): Promise<BootstrapResult> {
+  curator.profile(profile);
   if (!curator.environments.exists(env)) curator.createEnvironment(env);
   return curator.bootstrap(env, profile, onProgress);
 }

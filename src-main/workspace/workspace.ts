@@ -2,7 +2,7 @@
 // resources/examples. Writes are atomic (temp file + rename) so a crash mid-save never truncates a script.
 import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { scriptNameSchema } from '../../src-preload/contract/workspace';
 import { bytesToText, textToBytes } from '../vm/byte-text';
@@ -110,8 +110,10 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   /** Copies an example into the workspace, under `name` or the first free `<example>-N.lua`. */
   async fromExample(example: string, name?: string): Promise<{ meta: ScriptMeta; content: string }> {
-    const file = basename(example);
-    if (file !== example || !file.endsWith('.lua')) throw new WorkspaceError('invalid_input', `"${example}" is not an example name — use one listed by workspace:examples`);
+    if (!scriptNameSchema.safeParse(example).success) {
+      throw new WorkspaceError('invalid_input', `${JSON.stringify(example.slice(0, 120))} is not an example name — use one listed by workspace:examples`);
+    }
+    const file = example;
     let content: string;
     try {
       content = await readFile(join(this.examplesDir, file), 'utf8');
@@ -134,7 +136,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   private pathOf(name: string): string {
     const parsed = scriptNameSchema.safeParse(name);
-    if (!parsed.success) throw new WorkspaceError('invalid_input', `"${name}": ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw new WorkspaceError('invalid_input', `${JSON.stringify(name.slice(0, 120))}: ${parsed.error.issues[0]?.message}`);
     return join(this.scriptsDir, name);
   }
 

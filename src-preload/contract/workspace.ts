@@ -3,10 +3,18 @@ import { z } from 'zod';
 import { event, method } from './define';
 import { sessionIdSchema } from './sessions';
 
-/** Flat names only: no folders, no "..", always ending in .lua. */
+/**
+ * Windows opens a device, not a file, for CON, PRN, AUX, NUL, COM0–9 and LPT0–9 whatever the case, the
+ * extension or spaces before the first dot: "con.lua" and "Lpt1 .txt.lua" are refused on every
+ * platform, so a workspace copied to Windows never holds one.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]) *(\.|$)/i;
+
+/** Flat names only: no folders, no "..", no Windows device names, always ending in .lua. */
 export const scriptNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}\.lua$/, 'a script name is up to 100 letters, digits, spaces, "_", "." or "-", ending in .lua (no folders)');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}\.lua$/, 'a script name is up to 100 letters, digits, spaces, "_", "." or "-", ending in .lua (no folders)')
+  .refine((name) => !WINDOWS_DEVICE.test(name), 'CON, PRN, AUX, NUL, COM0–COM9 and LPT0–LPT9 are device names on Windows, whatever the extension — choose another script name');
 
 export const scriptMetaSchema = z.object({
   name: z.string(),
@@ -43,7 +51,7 @@ export const workspaceMethods = {
   'workspace:examples': method('The bundled example scripts.', z.object({}).default({}), z.object({ examples: z.array(exampleSchema) })),
   'workspace:fromExample': method(
     'Copy a bundled example into the workspace (under a free name when name is omitted).',
-    z.object({ example: z.string().min(1).max(200), name: scriptNameSchema.optional() }),
+    z.object({ example: scriptNameSchema, name: scriptNameSchema.optional() }),
     z.object({ meta: scriptMetaSchema, content: z.string() }),
   ),
 };
