@@ -37,7 +37,7 @@ export interface HealthCheckOptions {
   timeoutMs: number;
 }
 
-const DEFAULT_HEALTH_CHECK: HealthCheckOptions = { intervalMs: 1000, timeoutMs: 2000 };
+const DEFAULT_HEALTH_CHECK: HealthCheckOptions = { intervalMs: 500, timeoutMs: 2000 };
 
 export interface OlFiServiceOptions {
   dataDir: string;
