@@ -230,6 +230,33 @@ describe('republishing to Redis', () => {
     expect(publisher.stats().lastError).toContain(url);
   });
 
+  it('says the queue overflowed because Redis is too slow, and sends the rest once it answers again', async () => {
+    const { info, client } = await redis();
+    const publisher = new MetricsStreamPublisher({ url: info.url, stream: 'stalled', queueLimit: 100, batchSize: 10 });
+    cleanups.push(() => publisher.dispose(0));
+    await waitFor('publisher connected', () => publisher.stats().connected);
+    // A paused redis-server keeps its connections open and answers nothing: ioredis still says ready.
+    process.kill(info.pid, 'SIGSTOP');
+    let resumed = false;
+    cleanups.push(() => resumed || process.kill(info.pid, 'SIGCONT'));
+    // 1,000 samples over 20 ticks, as a hypervisor's would arrive: the first batch goes out and never returns.
+    for (let i = 0; i < 1_000; i++) {
+      publisher.publish({ vm: 'a', t: i, geneExpression: {}, series: {}, receivedAt: i });
+      if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+    }
+    const stalled = publisher.stats();
+    expect(stalled).toMatchObject({ connected: true, queued: 100 });
+    // One batch went out before Redis could answer it; everything beyond it and the queue was dropped.
+    expect(stalled.dropped).toBe(1_000 - 100 - 10);
+    expect(stalled.lastError).toBe('republish queue full (100 samples) — Redis too slow; 890 oldest samples dropped');
+    process.kill(info.pid, 'SIGCONT');
+    resumed = true;
+    await waitFor('the batch in flight and the queue published', () => publisher.stats().published === 110);
+    expect(publisher.stats()).toMatchObject({ queued: 0, dropped: 890 });
+    const ts = (await client.xrange('stalled', '-', '+')).map(([, fields]) => Number(fields[3]));
+    expect(ts).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => 900 + i)]);
+  });
+
   it('rejects a bad stream name', () => {
     expect(() => new MetricsStreamPublisher({ url: 'redis://127.0.0.1:1', stream: 'has space' })).toThrow(/invalid Redis stream name "has space"/);
   });

@@ -70,6 +70,8 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
   private batch: StoredMetric[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
   private batchDropped = 0;
+  /** The republishing counters last sent with a status event, to tell UIs when samples start being dropped. */
+  private publisherSeen = '0|';
   private configError: string | undefined;
   private bridgeError: string | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -262,5 +264,16 @@ export class MetricsService extends EventEmitter<MetricsServiceEvents> {
     const batch = this.batch;
     this.batch = [];
     this.emit('samples', batch);
+    this.reportRepublishing();
+  }
+
+  /** Republishing problems change no bridge state, so they get a status event of their own (at most one per batch). */
+  private reportRepublishing(): void {
+    const publisher = this.bridge?.status().publisher;
+    if (!publisher) return;
+    const seen = `${publisher.dropped}|${publisher.lastError ?? ''}`;
+    if (seen === this.publisherSeen) return;
+    this.publisherSeen = seen;
+    this.emit('status', this.status());
   }
 }

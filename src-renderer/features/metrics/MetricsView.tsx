@@ -69,7 +69,9 @@ function StatusLine() {
         {received} samples received
         {ingest && ingest.linesRejected > 0 && <span className="metrics-rejected"> · {ingest.linesRejected} bad lines rejected</span>}
         {publisher && ` · ${publisher.published} to ${publisher.stream}`}
+        {publisher && publisher.dropped > 0 && <span className="metrics-rejected"> · {publisher.dropped} not republished</span>}
       </div>
+      {publisher?.lastError && <div className="metrics-error">Republishing: {publisher.lastError}</div>}
       {ingest?.recentInvalid.at(-1) && <div className="metrics-rejected">last rejected: {ingest.recentInvalid.at(-1)!.detail}</div>}
       {status?.bridge?.lastError && status.bridge.state !== 'connected' && <div className="metrics-error">{status.bridge.lastError}</div>}
       {status?.error && <div className="metrics-error">{status.error}</div>}
