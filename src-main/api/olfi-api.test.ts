@@ -85,4 +85,15 @@ describe('olfi API', () => {
     expect(target).toMatchObject({ streamKey: 'olfi_stream', metricsStreamKey: 'lab_metrics' });
     expect(commandLine(target).args.join(' ')).toContain('--stream olfi_stream --metrics-stream lab_metrics');
   });
+
+  it("never shows the embedded Redis's secret in a reply or an event", async () => {
+    const secret = new URL(services.olfi.clientUrl()!).password;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const replies = await Promise.all(
+      [['olfi:status', {}], ['olfi:window', { offset: 0, count: 100 }], ['olfi:visualizerStatus', {}], ['settings:get', {}], ['metrics:status', {}]].map(([name, input]) => api.invoke(name as string, input, ctx)),
+    );
+    expect(JSON.stringify(replies)).not.toContain(secret);
+    expect(JSON.stringify(events)).not.toContain(secret);
+    expect((await value('olfi:status', {})).status.url).toMatch(/^redis:\/\/:\*\*\*@127\.0\.0\.1:\d+$/);
+  });
 });
