@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,10 +81,15 @@ describe('acquireEmbeddedRedis', () => {
     expect(mode(join(dir, 'redis'))).toBe(0o700);
     expect(mode(join(dir, 'redis', 'secret'))).toBe(0o600);
     expect(mode(join(dir, 'redis', 'server.json'))).toBe(0o600);
-    // The secret outlives the server: the next start of this data dir uses the same one.
+    // The secret outlives the server: the next start of this data dir uses the same one, and a directory or
+    // secret an older version left readable by others is tightened.
     await first.release();
+    chmodSync(join(dir, 'redis'), 0o755);
+    chmodSync(join(dir, 'redis', 'secret'), 0o644);
     const again = await acquire(dir);
     expect(again).toMatchObject({ owned: true, url: first.url.replace(`:${port}`, `:${new URL(again.url).port}`) });
+    expect(mode(join(dir, 'redis'))).toBe(0o700);
+    expect(mode(join(dir, 'redis', 'secret'))).toBe(0o600);
   });
 
   it('a supervised server that is SHUTDOWN or killed starts again on the same port with the same data', async () => {

@@ -3,7 +3,7 @@
 // on the same files. Every client must AUTH with the data dir's secret (<dataDir>/redis/secret, 0600): other
 // local users reach 127.0.0.1 too, and must not inject frames or SHUTDOWN the server.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { RedisServerProcess, type RedisServerState } from './redis-server-process';
@@ -56,8 +56,7 @@ function embeddedRedisDir(dataDir: string): string {
  * Aborting `signal` stops a server this call is still starting; it then rejects with code 'cancelled'.
  */
 export async function acquireEmbeddedRedis(dataDir: string, executable?: string, signal?: AbortSignal, port?: number): Promise<EmbeddedRedisLease> {
-  const dir = embeddedRedisDir(dataDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = privateDir(embeddedRedisDir(dataDir));
   const secret = dataDirSecret(dir);
   const recordFile = join(dir, 'server.json');
   const running = readRecord(recordFile);
@@ -186,6 +185,15 @@ function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null
   if (!exit) return 'it stopped';
   if (exit.signal) return `it was killed by ${exit.signal}`;
   return exit.code === 0 ? 'it exited normally (SHUTDOWN?)' : `it exited with code ${exit.code}`;
+}
+
+/** <dataDir>/redis, 0700: made so, or tightened when an older version made it readable by others. */
+function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) throw new EmbeddedRedisError(`${dir} is not a directory — move it away; the embedded Redis keeps its data and secret there`);
+  if (stat.mode & 0o077) chmodSync(dir, 0o700);
+  return dir;
 }
 
 function clientUrl(secret: string, port: number): string {
