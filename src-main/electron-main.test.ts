@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../src-preload/contract/index';
 import { alive, waitFor } from './testing/test-helpers';
@@ -17,6 +16,9 @@ const stub = vi.hoisted(() => ({
   startupError: undefined as string | undefined,
   exitCode: undefined as number | undefined,
   appEvents: undefined as unknown as import('node:events').EventEmitter,
+  ready: false,
+  privilegedSchemes: [] as { scheme: string; readyAlready: boolean }[],
+  protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
 }));
 
 vi.mock('electron', async () => {
@@ -41,11 +43,8 @@ vi.mock('electron', async () => {
       });
       stub.windows.push(this);
     }
-    loadFile(file: string) {
-      (this.webContents.mainFrame as { url: string }).url = pathToFileURL(file).href;
-      return Promise.resolve();
-    }
-    loadURL() {
+    loadURL(url: string) {
+      (this.webContents.mainFrame as { url: string }).url = url;
       return Promise.resolve();
     }
     isDestroyed() {
@@ -54,7 +53,7 @@ vi.mock('electron', async () => {
   }
   const app = Object.assign(stub.appEvents, {
     requestSingleInstanceLock: () => true,
-    whenReady: () => Promise.resolve(),
+    whenReady: () => Promise.resolve().then(() => void (stub.ready = true)),
     commandLine: { getSwitchValue: (name: string) => (name === 'data-dir' ? dataDir : '') },
     getAppPath: () => join(import.meta.dirname, '..'),
     quit: () => undefined,
@@ -65,6 +64,12 @@ vi.mock('electron', async () => {
     BrowserWindow,
     dialog: { showErrorBox: (_t: string, message: string) => void (stub.startupError = message) },
     ipcMain: { handle: (name: string, h: never) => stub.handlers.set(name, h), removeHandler: (name: string) => stub.handlers.delete(name) },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: { scheme: string }[]) => {
+        for (const { scheme } of schemes) stub.privilegedSchemes.push({ scheme, readyAlready: stub.ready });
+      },
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => void stub.protocolHandlers.set(scheme, handler),
+    },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => void (stub.menu = m) },
     shell: { openPath: () => Promise.resolve('') },
   };
@@ -79,6 +84,10 @@ describe('electron-main', () => {
     expect(stub.startupError).toBeUndefined();
     expect(stub.windows[0]!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect([...stub.handlers.keys()].sort()).toEqual([...methodNames].sort());
+    // The renderer comes from app://, registered as privileged before ready and handled after it.
+    expect(stub.privilegedSchemes).toEqual([{ scheme: 'app', readyAlready: false }]);
+    expect((stub.windows[0]!.webContents.mainFrame as { url: string }).url).toBe('app://bioxen/index.html');
+    expect((await stub.protocolHandlers.get('app')!(new Request('app://bioxen/%2e%2e/package.json'))).status).toBe(404);
     expect(Array.isArray(stub.menu)).toBe(true);
 
     const contents = stub.windows[0]!.webContents;

@@ -1,10 +1,11 @@
 // Electron entry: single instance, services, IPC handlers, menu, one secure window. Logic lives in
 // the services and in src-main/electron/.
-import { app, dialog, ipcMain, Menu, shell } from 'electron';
+import { app, dialog, ipcMain, Menu, protocol, shell } from 'electron';
 import { join } from 'node:path';
 import { createApi } from './api/index';
 import { resolveDataDir } from './config/data-dir';
 import { appMenuTemplate } from './electron/app-menu';
+import { registerAppScheme, serveAppProtocol } from './electron/app-protocol';
 import { registerIpcHandlers } from './electron/ipc-bridge';
 import { guardAllWebContents } from './electron/secure-window';
 import { claimSingleInstance } from './electron/single-instance';
@@ -12,10 +13,13 @@ import { WorkbenchWindows } from './electron/workbench-windows';
 import { createServices, type Services } from './services';
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
+const rendererDir = join(__dirname, '../renderer');
 const windows = new WorkbenchWindows({
   preload: join(__dirname, '../preload/index.cjs'),
-  renderer: devServer ? { url: devServer } : { file: join(__dirname, '../renderer/index.html') },
+  renderer: devServer ? { url: devServer } : { dir: rendererDir },
 });
+// Privileged schemes can only be registered before the app is ready.
+registerAppScheme(protocol);
 
 if (!claimSingleInstance(app, () => windows.focus())) {
   app.quit();
@@ -30,6 +34,7 @@ if (!claimSingleInstance(app, () => windows.focus())) {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  serveAppProtocol(protocol, rendererDir);
   const dataDir = resolveDataDir(app.commandLine.getSwitchValue('data-dir') || undefined);
   const services = await createServices({ dataDir, appRoot: app.getAppPath(), chooseLuaExecutable });
   const api = createApi(services);

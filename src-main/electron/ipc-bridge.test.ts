@@ -30,18 +30,18 @@ function fakeApi() {
   return { api, emit: (name: string, payload: unknown) => listener?.(name, payload), subscribed: () => listener !== undefined };
 }
 
-const rendererFile = '/opt/bioxen/out/renderer/index.html';
+const rendererDir = '/opt/bioxen/out/renderer';
 
 let nextId = 1;
 function ourWindow() {
   const id = nextId++;
-  const mainFrame = { url: 'file:///opt/bioxen/out/renderer/index.html?x=1#y', parent: null, processId: 100 + id, routingId: 1 };
+  const mainFrame = { url: 'app://bioxen/index.html?x=1#y', parent: null, processId: 100 + id, routingId: 1 };
   return { id, mainFrame, send: vi.fn(), isDestroyed: () => false };
 }
 
 describe('IPC bridge', () => {
   const win = ourWindow();
-  const trust: TrustedSenders = { windows: () => [win as never], isRendererUrl: rendererUrlMatcher({ file: rendererFile }) };
+  const trust: TrustedSenders = { windows: () => [win as never], isRendererUrl: rendererUrlMatcher({ dir: rendererDir }) };
 
   it('registers one handler per contract method and removes them all', () => {
     const ipc = fakeIpcMain();
@@ -86,10 +86,14 @@ describe('IPC bridge', () => {
     const dev = rendererUrlMatcher({ url: 'http://localhost:5173/' });
     expect(dev('http://localhost:5173/index.html')).toBe(true);
     expect(dev('http://localhost:5174/')).toBe(false);
-    const built = rendererUrlMatcher({ file: rendererFile });
-    expect(built('file:///opt/bioxen/out/renderer/index.html')).toBe(true);
-    expect(built('file:///opt/bioxen/out/renderer/other.html')).toBe(false);
-    expect(built('file://host/opt/bioxen/out/renderer/index.html')).toBe(false);
+    const built = rendererUrlMatcher({ dir: rendererDir });
+    expect(built('app://bioxen/index.html')).toBe(true);
+    expect(built('app://bioxen/other.html')).toBe(false);
+    expect(built('app://evil/index.html')).toBe(false);
+    expect(built('app://user@bioxen/index.html')).toBe(false);
+    // The old file:// load is no longer trusted: any local file could claim to be the renderer.
+    expect(built('file:///opt/bioxen/out/renderer/index.html')).toBe(false);
+    expect(built('https://bioxen/index.html')).toBe(false);
     expect(built('not a url')).toBe(false);
     expect(refuseSender({ sender: win as never, senderFrame: win.mainFrame as never }, { ...trust, windows: () => [] })).toMatch(/workbench windows/);
   });

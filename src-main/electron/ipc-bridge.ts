@@ -2,15 +2,15 @@
 // that are not the main frame of a workbench window showing our renderer; events are sent to every
 // workbench window on the channel named after the event.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { methodNames, type Envelope } from '../../src-preload/contract/index';
 import type { Api } from '../api/index';
+import { isAppRendererUrl } from './app-protocol';
 import type { WindowSource } from './secure-window';
 
 export interface TrustedSenders {
   /** The web contents of every open workbench window. */
   windows(): readonly WebContents[];
-  /** True for the URL our renderer is served from (dev server origin or the built index.html). */
+  /** True for the URL our renderer is served from (dev server origin or app://bioxen/index.html). */
   isRendererUrl(url: string): boolean;
 }
 
@@ -19,11 +19,7 @@ export function rendererUrlMatcher(renderer: WindowSource['renderer']): (url: st
     const origin = new URL(renderer.url).origin;
     return (url) => safeUrl(url)?.origin === origin;
   }
-  const file = pathToFileURL(renderer.file).href;
-  return (url) => {
-    const parsed = safeUrl(url);
-    return parsed !== null && parsed.protocol === 'file:' && parsed.host === '' && `file://${parsed.pathname}` === file;
-  };
+  return isAppRendererUrl;
 }
 
 /** Why a call is refused, or null when it comes from a trusted frame. */

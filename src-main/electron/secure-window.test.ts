@@ -30,10 +30,6 @@ class FakeWindow extends EventEmitter {
     this.loaded = url;
     return Promise.resolve();
   }
-  loadFile(file: string) {
-    this.loaded = file;
-    return Promise.resolve();
-  }
   isDestroyed() {
     return false;
   }
@@ -59,24 +55,28 @@ describe('secure window factory', () => {
   beforeEach(() => void created.splice(0));
 
   it('gives every workbench window the secure preferences, even when options try to override them', () => {
-    const windows = new WorkbenchWindows({ preload: '/app/out/preload/index.cjs', renderer: { file: '/app/out/renderer/index.html' } });
+    const windows = new WorkbenchWindows({ preload: '/app/out/preload/index.cjs', renderer: { dir: '/app/out/renderer' } });
     windows.create();
     windows.create();
     createSecureWindow({ preload: '/p.cjs', renderer: { url: 'http://localhost:5173' } }, { webPreferences: { nodeIntegration: true, sandbox: false } } as never);
     expect(created).toHaveLength(3);
     for (const win of created) expect(win.options.webPreferences).toMatchObject(SECURE);
     expect(created[0]!.options.webPreferences.preload).toBe('/app/out/preload/index.cjs');
-    expect(created[0]!.loaded).toBe('/app/out/renderer/index.html');
+    // The built renderer comes from the privileged app:// scheme, never file://.
+    expect(created[0]!.loaded).toBe('app://bioxen/index.html');
     expect(windows.windows()).toHaveLength(2);
   });
 
   it('denies navigation, pop-ups, webviews and every permission', () => {
-    const win = createSecureWindow({ preload: '/p.cjs', renderer: { file: '/r/index.html' } }) as unknown as FakeWindow;
+    const win = createSecureWindow({ preload: '/p.cjs', renderer: { dir: '/r' } }) as unknown as FakeWindow;
     const contents = win.webContents;
+    // The window stays on the page main loaded; the page itself can navigate nowhere, not even within app://.
     for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
-      const event = { preventDefault: vi.fn() };
-      contents.emit(name, event);
-      expect(event.preventDefault, name).toHaveBeenCalled();
+      for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://evil/index.html', 'app://bioxen/index.html']) {
+        const event = { preventDefault: vi.fn() };
+        contents.emit(name, event, url);
+        expect(event.preventDefault, `${name} ${url}`).toHaveBeenCalled();
+      }
     }
     expect(contents.windowOpenHandler?.()).toEqual({ action: 'deny' });
     const granted = vi.fn();
@@ -86,7 +86,7 @@ describe('secure window factory', () => {
   });
 
   it('adds the CSP header to every response, allowing only the dev server socket in dev', () => {
-    const built = createSecureWindow({ preload: '/p.cjs', renderer: { file: '/r/index.html' } }) as unknown as FakeWindow;
+    const built = createSecureWindow({ preload: '/p.cjs', renderer: { dir: '/r' } }) as unknown as FakeWindow;
     const dev = createSecureWindow({ preload: '/p.cjs', renderer: { url: 'http://localhost:5173/' } }) as unknown as FakeWindow;
     const headersOf = (win: FakeWindow) => {
       let out: Record<string, string[]> = {};

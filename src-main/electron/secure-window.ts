@@ -1,15 +1,17 @@
 // Every BrowserWindow of the workbench comes from here, with the same locked-down preferences:
 // isolated, sandboxed preload; no Node, no webviews; navigation, pop-ups and permissions denied;
-// the CSP sent as a header for every response of the window's session.
+// the built renderer loaded from app://bioxen/ (app-protocol.ts), whose responses carry the CSP header;
+// the dev server's responses get it added by the session.
 import type { App, BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, WebContents, WebPreferences } from 'electron';
 import { BrowserWindow } from 'electron';
 import { electronCsp } from '../host/content-security-policy';
+import { APP_INDEX_URL } from './app-protocol';
 
 export interface WindowSource {
   /** Absolute path of the sandboxed preload bundle (out/preload/index.cjs). */
   preload: string;
-  /** The renderer: the dev server URL (electron-vite dev) or the built index.html. */
-  renderer: { url: string } | { file: string };
+  /** The renderer: the dev server URL (electron-vite dev) or the built renderer's folder, served on app://bioxen/. */
+  renderer: { url: string } | { dir: string };
 }
 
 export function securePreferences(preload: string): WebPreferences {
@@ -43,7 +45,7 @@ export function createSecureWindow(source: WindowSource, options: BrowserWindowC
   });
   lockDown(win, 'url' in source.renderer ? source.renderer.url : undefined);
   win.once('ready-to-show', () => win.show());
-  void ('url' in source.renderer ? win.loadURL(source.renderer.url) : win.loadFile(source.renderer.file));
+  void win.loadURL('url' in source.renderer ? source.renderer.url : APP_INDEX_URL);
   return win;
 }
 

@@ -1,5 +1,6 @@
 // The renderer's Content-Security-Policy, sent as a header by both the browser host and the Electron
-// window. It matches the <meta> policy in src-renderer/index.html and adds what only a header can say.
+// window (app:// responses and the dev server's). It is stricter than the <meta> policy in
+// src-renderer/index.html: connect-src names only the page's own socket, and frame-ancestors is header-only.
 const BASE = [
   "default-src 'self'",
   "script-src 'self'",
@@ -16,7 +17,7 @@ const BASE = [
 /** Electron: the renderer talks over IPC; only the dev server's hot-reload socket is allowed in dev. */
 export function electronCsp(devServerUrl?: string): string {
   const hmr = devServerUrl ? ` ${new URL(devServerUrl).origin.replace(/^http/, 'ws')}` : '';
-  return [...BASE, `connect-src 'self'${hmr}`].join('; ');
+  return [...BASE, "frame-ancestors 'none'", `connect-src 'self'${hmr}`].join('; ');
 }
 
 /** Browser host: the page may open the contract WebSocket back to the host that served it, and nothing else. */
