@@ -124,6 +124,20 @@ describe('acquireEmbeddedRedis', () => {
     expect(await ping(lease.url)).not.toBe('PONG');
   });
 
+  it('gives up on a server that keeps stopping, and says why', async () => {
+    const lease = await acquire(dataDir());
+    const events: EmbeddedRedisEvent[] = [];
+    lease.supervise((event) => events.push(event));
+    for (let restarts = 1; restarts <= 5; restarts++) {
+      process.kill(lease.server!.info!.pid, 'SIGKILL');
+      await waitUntil(() => events.filter((e) => e.kind === 'restarted').length === restarts, `restart ${restarts}`);
+    }
+    process.kill(lease.server!.info!.pid, 'SIGKILL');
+    await waitUntil(() => events.some((e) => e.kind === 'restart-failed'), 'giving up');
+    expect(events.at(-1)).toMatchObject({ kind: 'restart-failed', error: expect.stringContaining('stopped 6 times within 60 s') });
+    expect(lease.server!.state).toBe('crashed');
+  });
+
   it('a supervised lease on a server another process started takes over when that server is gone: same port, same data', async () => {
     const dir = dataDir();
     const owner = await acquire(dir);
