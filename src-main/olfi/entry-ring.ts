@@ -1,14 +1,30 @@
-// Fixed-capacity ring of the newest stream entries; the oldest fall out and are counted as dropped.
+// Ring of the newest stream entries, bounded by count and by bytes; the oldest fall out and are counted as dropped.
+
+export interface RingBytes<T> {
+  /** Total bytes the ring may hold; the newest entry always stays, whatever its size. */
+  max: number;
+  sizeOf: (entry: T) => number;
+}
 
 export class EntryRing<T> {
   private readonly slots: (T | undefined)[];
   private start = 0;
   private size = 0;
   private droppedCount = 0;
+  private bytesHeld = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly bytes?: RingBytes<T>,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
+    if (bytes && !(bytes.max > 0)) throw new RangeError(`ring byte bound must be positive, got ${bytes.max}`);
     this.slots = new Array(capacity);
+  }
+
+  /** Bytes held, as the sizeOf given counts them (0 without a byte bound). */
+  get byteLength(): number {
+    return this.bytesHeld;
   }
 
   get length(): number {
@@ -21,13 +37,20 @@ export class EntryRing<T> {
   }
 
   push(entry: T): void {
-    if (this.size < this.capacity) {
-      this.slots[(this.start + this.size) % this.capacity] = entry;
-      this.size++;
-      return;
-    }
-    this.slots[this.start] = entry;
+    if (this.size === this.capacity) this.dropOldest();
+    this.slots[(this.start + this.size) % this.capacity] = entry;
+    this.size++;
+    if (!this.bytes) return;
+    this.bytesHeld += this.bytes.sizeOf(entry);
+    while (this.bytesHeld > this.bytes.max && this.size > 1) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.slots[this.start]!;
+    if (this.bytes) this.bytesHeld -= this.bytes.sizeOf(oldest);
+    this.slots[this.start] = undefined;
     this.start = (this.start + 1) % this.capacity;
+    this.size--;
     this.droppedCount++;
   }
 
@@ -52,5 +75,6 @@ export class EntryRing<T> {
     this.slots.fill(undefined);
     this.start = 0;
     this.size = 0;
+    this.bytesHeld = 0;
   }
 }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFrame } from './frame-codec';
 import { OlFiMirror, type MirrorState, type MirrorUpdate } from './olfi-mirror';
@@ -138,6 +140,42 @@ describe('OlFiMirror against a real redis-server', () => {
     expect(Math.max(...updates.map((u) => u.entries.length))).toBeLessThanOrEqual(10_000);
     expect(mirror.window(0, 1)[0]!.id).toBe((await client.call('XREVRANGE', 'olfi_stream', '+', '-', 'COUNT', '1') as [string, string[]][])[0]![0]);
   }, 300_000);
+
+  it('bounds its buffer by bytes: 251 entries of 1 MB are kept cut, with a visible marker, and do not hold their replies', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { url } = await env.server();
+    const client = env.client(url);
+    const big = 'x'.repeat(1024 * 1024);
+    // Alternately a 1 MB frame (too big to parse) and a valid frame with a 1 MB extra field.
+    const fields = (i: number) => (i % 2 ? ['mvoc', 'ACETOIN', 'frame', big] : [...validFields(i), 'note', big]);
+    const { mirror, seen, updates } = watch({ url, start: { from: '0-0' }, maxBytes: 256 * 1024 });
+    await waitFor(() => mirror.status.state === 'connected', 'connected');
+    // Large strings made from a socket's bytes live outside the JS heap ("external"): count both.
+    const held = () => {
+      gc();
+      const { heapUsed, external } = process.memoryUsage();
+      return heapUsed + external;
+    };
+    const heldBefore = held();
+    await addEntries(client, 'olfi_stream', 251, fields, 10);
+    await waitFor(async () => (await mirror.stats()).received === 251, '251 entries read', 60_000);
+    // Updates are bounded by bytes too: what does not fit is counted as skipped.
+    await waitFor(() => seen.length + updates.reduce((n, u) => n + u.skipped, 0) === 251, '251 entries delivered or counted as skipped');
+    seen.length = 0;
+    updates.length = 0;
+    // 251 MB went through; cut copies of 2 KB stay. A cut that kept its 1 MB reply alive held 400 MB here; what
+    // remains (30–80 MB depending on what ran before) is the clients' and decoder's reusable buffers, not entries.
+    expect(held() - heldBefore).toBeLessThan(128 * 1024 * 1024);
+    expect(mirror.bufferedBytes).toBeLessThanOrEqual(256 * 1024);
+    const stats = await mirror.stats();
+    expect(stats.buffered + stats.dropped).toBe(251);
+    expect(stats.buffered).toBeGreaterThan(10);
+    const [newest, older] = mirror.window(0, 2);
+    expect(older!.raw).toMatch(/^x{2048}… \[cut: 1048576 characters\]$/);
+    expect(newest!.extra!.note).toMatch(/^x{2048}… \[cut: 1048576 characters\]$/);
+    expect(newest!.status).toBe('valid');
+  }, 90_000);
 
   it('reads from the database the URL names', async () => {
     const { url } = await env.server();

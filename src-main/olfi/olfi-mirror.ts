@@ -57,6 +57,8 @@ export interface MirrorOptions {
   streamKey?: string;
   /** Ring buffer size (default 100k entries). */
   capacity?: number;
+  /** The buffer's byte bound (default 64 MiB): the oldest entries fall out past it, whatever their count. */
+  maxBytes?: number;
   /** Where to begin: only new entries, the last N entries of the stream first, or after a given id ('0-0' = all). */
   start?: { newest: true } | { last: number } | { from: string };
   /** Update batching interval (default 33 ms). */
@@ -85,6 +87,7 @@ export class OlFiMirrorError extends Error {
 
 const RATE_WINDOW_S = 5;
 const HISTORY_MAX = 1000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const STREAM_ID = /^\d+(-\d+)?$/;
 
 export class OlFiMirror extends EventEmitter<MirrorEvents> {
@@ -95,6 +98,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   private readonly batchMs: number;
   private readonly readCount: number;
   private readonly blockMs: number;
+  private readonly maxBytes: number;
   private readonly factory: RedisFactory;
   private reader: ReaderConnection | undefined;
   private wakeLoop: (() => void) | undefined;
@@ -104,6 +108,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   private lastId: string | undefined;
   /** Entries not yet delivered, compact; they are expanded when the update is sent. */
   private pending: BufferedEntry[] = [];
+  private pendingBytes = 0;
   private skipped = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private receivedCount = 0;
@@ -116,7 +121,8 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     this.url = options.url;
     this.redactedUrl = redactRedisUrl(options.url);
     this.streamKey = options.streamKey ?? 'olfi_stream';
-    this.ring = new EntryRing(options.capacity ?? 100_000);
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.ring = new EntryRing<BufferedEntry>(options.capacity ?? 100_000, { max: this.maxBytes, sizeOf: (entry) => entry.bytes });
     this.batchMs = options.batchMs ?? 33;
     this.readCount = options.readCount ?? 2_000;
     this.blockMs = options.blockMs ?? 2000;
@@ -166,6 +172,11 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
 
   get buffered(): number {
     return this.ring.length;
+  }
+
+  /** About how many bytes the buffered entries hold (bounded by maxBytes). */
+  get bufferedBytes(): number {
+    return this.ring.byteLength;
   }
 
   /** Entries older than `beforeId` straight from Redis (XREVRANGE), newest first: paging past the buffer. */
@@ -334,13 +345,15 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   }
 
   private queue(entry: BufferedEntry): void {
-    // Between two flushes at most one buffer's worth is worth delivering; older ones are only in the buffer.
-    if (this.pending.length >= this.ring.capacity) {
+    // Between two flushes at most one buffer's worth (by count and by bytes) is worth delivering; older ones
+    // are only in the buffer and in Redis, and the update says how many were skipped.
+    if (this.pending.length >= this.ring.capacity || this.pendingBytes > this.maxBytes) {
       const excess = Math.ceil(this.pending.length / 2);
-      this.pending.splice(0, excess);
+      for (const skipped of this.pending.splice(0, excess)) this.pendingBytes -= skipped.bytes;
       this.skipped += excess;
     }
     this.pending.push(entry);
+    this.pendingBytes += entry.bytes;
   }
 
   private countRate(second: number, mvoc: string | undefined): void {
@@ -372,6 +385,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
       dropped: this.ring.dropped,
     };
     this.pending = [];
+    this.pendingBytes = 0;
     this.skipped = 0;
     this.emit('update', update);
   }

@@ -46,6 +46,8 @@ export class BufferedEntry {
   /** The frame JSON (a frame with keys beyond v1) or the cut raw text (no frame). */
   text: string | undefined;
   framed: 'fields' | 'text' | 'none' = 'none';
+  /** About how much memory the entry holds (UTF-16 text plus object overhead): the mirror's byte bound counts it. */
+  bytes = 0;
 
   constructor(
     readonly id: string,
@@ -101,7 +103,7 @@ const names = new StringPool(8192);
 function bufferFrame(buffered: BufferedEntry, frame: OlFiFrame, rawFrame: string): void {
   if (!hasOnlyV1Keys(frame)) {
     buffered.framed = 'text';
-    buffered.text = rawFrame;
+    buffered.text = detach(rawFrame);
     return;
   }
   buffered.framed = 'fields';
@@ -127,7 +129,37 @@ function unbufferFrame(b: BufferedEntry): OlFiFrame {
   return frame;
 }
 
+/**
+ * What one entry may hold, whatever a producer wrote: an unparsed frame, each extra field's value, names.
+ * A longer value is kept cut, with a visible marker; the stream itself keeps the whole value.
+ */
 const RAW_KEEP_CHARS = 2048;
+const MAX_NAME_CHARS = 128;
+const MAX_EXTRA_FIELDS = 32;
+const CUT_FIELDS_KEY = '…';
+/** Object and field overhead of one buffered entry, bytes (measured order of magnitude, not exact). */
+const ENTRY_OVERHEAD_BYTES = 200;
+
+/**
+ * A value (cut to `limit` characters with a marker saying how long it was) copied so that it does not keep
+ * the whole Redis reply it was sliced from alive (V8 keeps a slice's parent string; a 2 KB cut of one
+ * 1 MB reply held the megabyte).
+ */
+function keep(value: string, limit: number): string {
+  if (value.length <= limit) return detach(value);
+  return detach(`${value.slice(0, limit)}… [cut: ${value.length} characters]`);
+}
+
+/** A flat copy of a string that may be a slice of a larger one (short strings are always copies already). */
+function detach(value: string): string {
+  return value.length <= 64 ? value : Buffer.from(value, 'utf16le').toString('utf16le');
+}
+
+function sizeOf(b: BufferedEntry): number {
+  let chars = b.id.length + (b.mvoc?.length ?? 0) + b.reason.length + (b.payload?.length ?? 0) + (b.text?.length ?? 0);
+  if (b.extra) for (const key in b.extra) chars += key.length + b.extra[key]!.length;
+  return ENTRY_OVERHEAD_BYTES + 2 * chars;
+}
 
 interface SplitFields {
   mvoc: string | undefined;
@@ -139,14 +171,16 @@ function splitFields(fields: readonly string[]): SplitFields {
   let mvoc: string | undefined;
   let rawFrame: string | undefined;
   let extra: Record<string, string> | undefined;
+  let extraCount = 0;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const name = fields[i]!;
     const value = fields[i + 1]!;
     if (name === 'mvoc' && mvoc === undefined) mvoc = value;
     else if (name === 'frame' && rawFrame === undefined) rawFrame = value;
-    else (extra ??= {})[name] = value;
+    else if (extraCount++ < MAX_EXTRA_FIELDS) (extra ??= {})[keep(name, MAX_NAME_CHARS)] = keep(value, RAW_KEEP_CHARS);
   }
-  return { mvoc, rawFrame, extra };
+  if (extraCount > MAX_EXTRA_FIELDS) extra![CUT_FIELDS_KEY] = `${extraCount - MAX_EXTRA_FIELDS} more fields not kept`;
+  return { mvoc: mvoc === undefined ? undefined : keep(mvoc, MAX_NAME_CHARS), rawFrame, extra };
 }
 
 const REQUIRED_V1_KEYS = ['preamble', 'address', 'control', 'payload', 'checksum', 'terminator'] as const;
@@ -168,7 +202,7 @@ function classify(mvoc: string | undefined, rawFrame: string | undefined): Frame
 }
 
 function cutRaw(rawFrame: string): string {
-  return rawFrame.length > RAW_KEEP_CHARS ? `${rawFrame.slice(0, RAW_KEEP_CHARS)}…` : rawFrame;
+  return keep(rawFrame, RAW_KEEP_CHARS);
 }
 
 /** Classifies the flat [field, value, field, value…] list Redis returns for an entry. */
@@ -200,6 +234,7 @@ export function bufferEntry(id: string, fields: readonly string[]): BufferedEntr
   } else if (rawFrame !== undefined) {
     buffered.text = cutRaw(rawFrame);
   }
+  buffered.bytes = sizeOf(buffered);
   return buffered;
 }
 
