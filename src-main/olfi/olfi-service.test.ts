@@ -198,6 +198,8 @@ describe('OlFiService', () => {
       expect(s.status().mirror?.reason).toMatch(/is not responding .* is redis-server stopped \(SIGSTOP/);
       // The panel's status call still answers (with the last counters) instead of waiting on the stopped server.
       expect(await s.stats()).toMatchObject({ streamLength: 3, received: 3 });
+      await expect(s.publish('acetoin', buildFrame({ address: '*', type: 'PING' }))).rejects.toThrow(/frame not published: Redis at .* is not responding/);
+      await expect(s.history(seen[2]!.id, 10)).rejects.toThrow(/older frames cannot be read now/);
     } finally {
       process.kill(pid, 'SIGCONT');
     }

@@ -146,6 +146,8 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   async publish(mvoc: string, frame: OlFiFrame | string, options?: PublishOptions): Promise<PublishResult> {
     await this.start();
     if (!this.publisher) throw new OlFiPublishError('unavailable', `Ol-Fi has no Redis: ${this.current.error ?? 'not connected'}`);
+    // A stopped server would hold the call until it answers; say why at once instead.
+    if (this.unresponsive) throw new OlFiPublishError('unavailable', `frame not published: ${this.unresponsive}`);
     return this.publisher.publish(mvoc, frame, options);
   }
 
@@ -159,6 +161,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
 
   async history(beforeId: string, count: number): Promise<OlFiEntry[]> {
     if (!this.mirror) throw new OlFiPublishError('unavailable', `Ol-Fi has no Redis: ${this.current.error ?? 'not connected'}`);
+    if (this.unresponsive) throw new OlFiPublishError('unavailable', `older frames cannot be read now: ${this.unresponsive}`);
     return this.mirror.history(beforeId, count);
   }
 
