@@ -16,6 +16,8 @@ if jit then jit.off() end
 local encode, encode_string, decode = json.encode, json.encode_string, json.decode
 local stdout, stdin = io.stdout, io.stdin
 local clock, time, format, concat, tostring, type = os.clock, os.time, string.format, table.concat, tostring, type
+-- While a script runs, the string metatable is the script's: runner code uses no string methods then.
+local sub, match = string.sub, string.match
 local pcall = pcall
 stdout:setvbuf('full', 65536)
 
@@ -73,7 +75,7 @@ local function capture(stream, s)
   if current == nil then return end
   local room = out.cap - out.total
   if #s > room then
-    if room > 0 then append(stream, s:sub(1, room)) end
+    if room > 0 then append(stream, sub(s, 1, room)) end
     out.total = out.cap
     out.dropped = out.dropped + #s - math.max(room, 0)
     sandbox.raise_limit('outputBytes', format('output limit exceeded (outputBytes = %d bytes); the rest of the '
@@ -100,7 +102,7 @@ local function parent_pid()
   if not f then return nil end
   local stat = f:read('*l')
   f:close()
-  return stat and stat:match('^%d+ %b() %S+ (%d+)')
+  return stat and match(stat, '^%d+ %b() %S+ (%d+)')
 end
 local original_parent, parent_checked = parent_pid(), time()
 
@@ -191,16 +193,16 @@ local function render(r)
   local values = {}
   for i = 1, r.n do
     local s = tostring(r[i])
-    if #s > MAX_VALUE_BYTES then s = s:sub(1, MAX_VALUE_BYTES) .. format('… %d bytes dropped', #s - MAX_VALUE_BYTES) end
+    if #s > MAX_VALUE_BYTES then s = sub(s, 1, MAX_VALUE_BYTES) .. format('… %d bytes dropped', #s - MAX_VALUE_BYTES) end
     values[i] = s
   end
   return values
 end
 
-local function run_function(f, req)
+local function run_function(f, req, env)
   local limits = run_limits(req)
   reset_output(limits.outputBytes)
-  local ok, result = sandbox.execute(f, limits, render)
+  local ok, result = sandbox.execute(f, limits, render, env)
   if ok then return reply_done(result) end
   if result.limit == 'memoryMb' then collectgarbage('collect') end
   reply_error(result.msg, result.tb, result.limit, result.interrupted)
@@ -217,7 +219,8 @@ local function run_chunk(req, env)
   if type(req.code) ~= 'string' then return reply_error('request needs a "code" string') end
   local f, err = sandbox.load_text(req.code, req.name or '=stdin', env)
   if not f then return reply_error(err) end
-  run_function(f, req)
+  if type(req.name) == 'string' and req.name:sub(1, 1) == '@' then env.arg = { [0] = req.name:sub(2) } end
+  run_function(f, req, env)
 end
 
 local ops = {}
@@ -254,7 +257,7 @@ function ops.repl(req)
   local kind, f = repl.feed(repl_state, req.line, session(), sandbox.load_text)
   if kind == 'more' then return reply({ t = 'more' }) end
   if kind == 'error' then return reply_error(f) end
-  run_function(f, req)
+  run_function(f, req, session())
 end
 
 function ops.check(req)
@@ -268,11 +271,12 @@ function ops.require(req)
   if type(req.name) ~= 'string' then return reply_error('request needs a module "name"') end
   local env = session()
   local name = req.name
+  local short_name = name:match('([^%.]+)$')
   run_function(function()
     local module = env.require(name)
-    env[name:match('([^%.]+)$')] = module
+    env[short_name] = module
     return module
-  end, req)
+  end, req, env)
 end
 
 -- Names and types in the session environment (or in a table reached by a dotted prefix), for

@@ -12,13 +12,17 @@ local sethook, gethook, traceback = real_debug.sethook, real_debug.gethook, real
 local real_require, real_io_open, real_collectgarbage = require, io.open, collectgarbage
 local real_pcall, real_xpcall, real_error, real_select = pcall, xpcall, error, select
 local real_getmetatable, real_type, real_tostring = getmetatable, type, tostring
-local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
-local unpack = table.unpack or unpack
 local format, find, gsub, sub = string.format, string.find, string.gsub, string.sub
 local match, gmatch = string.match, string.gmatch
 local IS_51 = _VERSION == 'Lua 5.1'
 local RUNTIME_DIR = real_debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or './'
-local HOOK_EVERY = 1000
+local SELF_SRC = real_debug.getinfo(1, 'S').short_src
+-- The count hook's cost is mostly not its calls: on PUC Lua any count hook makes the VM take its
+-- slow path (a luaG_traceexec call) on every instruction, about 2x on a tight loop whatever the
+-- count. Calling the hook every 10,000 instructions rather than 1,000 cuts the rest (the hook's
+-- own work, ~15% of a tight loop) to ~1.5%, and costs at most 10,000 instructions of quota
+-- overshoot and of allocation between memory checks.
+local HOOK_EVERY = 10000
 
 -- A limit, once hit, stays hit for the rest of the run: the hook raises it again every
 -- HOOK_EVERY instructions and the wrapped pcall/xpcall/coroutine functions re-raise it, so no
@@ -62,7 +66,7 @@ end
 
 -- Called every TICK_EVERY hooks (tens of thousands of instructions): cheap enough to poll the
 -- host's interrupt request and flush buffered output from there.
-local TICK_EVERY = 32
+local TICK_EVERY = 4
 local on_tick = function() end
 function sandbox.set_tick(fn) on_tick = fn end
 sandbox.interrupt = interrupted
@@ -96,12 +100,6 @@ hook = function()
   end
 end
 
--- Hooks are per coroutine on PUC Lua; every coroutine the sandbox creates gets ours.
-local function hook_thread(co)
-  if run.running then sethook(co, hook, '', HOOK_EVERY) end
-  return co
-end
-
 function sandbox.begin_run(limits)
   run.running, run.count, run.ticks, run.limit, run.limit_msg, run.interrupted = true, 0, 0, nil, nil, false
   run.quota = limits.instructionQuota or 0
@@ -110,9 +108,32 @@ function sandbox.begin_run(limits)
   sethook(hook, '', HOOK_EVERY)
 end
 
+-- The collector's settings as the runner started; a run that changed them gets them back.
+local IS_54 = _VERSION == 'Lua 5.4'
+local GC_PAUSE, GC_STEPMUL
+if not IS_54 then
+  GC_PAUSE = real_collectgarbage('setpause', 200)
+  GC_STEPMUL = real_collectgarbage('setstepmul', 200)
+  real_collectgarbage('setpause', GC_PAUSE)
+  real_collectgarbage('setstepmul', GC_STEPMUL)
+end
+
+local function restore_gc()
+  run.gc_touched = false
+  if IS_54 then
+    real_collectgarbage('incremental', 200, 100, 13)
+  else
+    if _VERSION == 'Lua 5.2' then real_collectgarbage('incremental') end
+    real_collectgarbage('setpause', GC_PAUSE)
+    real_collectgarbage('setstepmul', GC_STEPMUL)
+  end
+  real_collectgarbage('restart')
+end
+
 function sandbox.end_run()
   sethook()
   run.running = false
+  if run.gc_touched then restore_gc() end
 end
 
 -- Was this failure a limit or an interrupt rather than the script's own error?
@@ -137,64 +158,6 @@ local function guard(ok, ...)
   return ok, ...
 end
 
-local function pack(...) return { n = real_select('#', ...), ... } end
-
-local function safe_pcall(f, ...) return guard(real_pcall(f, ...)) end
-
-local function safe_xpcall(f, handler, ...)
-  local args = pack(...)
-  return guard(real_xpcall(function() return f(unpack(args, 1, args.n)) end, handler))
-end
-
-local function make_coroutine_lib()
-  local lib = {}
-  for k, v in pairs(coroutine) do lib[k] = v end
-  lib.create = function(f) return hook_thread(co_create(f)) end
-  lib.resume = function(co, ...) return guard(co_resume(co, ...)) end
-  lib.wrap = function(f)
-    local co = hook_thread(co_create(f))
-    return function(...)
-      local r = pack(guard(co_resume(co, ...)))
-      if not r[1] then real_error(r[2], 0) end
-      return unpack(r, 2, r.n)
-    end
-  end
-  if coroutine.close then lib.close = function(co) return guard(coroutine.close(co)) end end
-  lib.status = co_status
-  return lib
-end
-
--- Memory bombs that allocate in one C call never reach the hook: check their size first.
-local function check_alloc(bytes)
-  if run.running and run.mem_kb > 0 and bytes / 1024 + real_collectgarbage('count') > run.mem_kb then
-    raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB): a %d-byte string was requested; '
-      .. 'raise the limit or build less data', run.mem_kb / 1024, bytes))
-  end
-end
-
-local raw_rep, raw_concat = string.rep, table.concat
-local function checked_rep(s, n, sep)
-  n = tonumber(n) or 0
-  if n > 0 then check_alloc(#tostring(s) * n + (sep and #tostring(sep) * (n - 1) or 0)) end
-  if sep == nil then return raw_rep(s, n) end
-  return raw_rep(s, n, sep)
-end
-local function checked_concat(t, sep, i, j)
-  if run.running and run.mem_kb > 0 and real_type(t) == 'table' then
-    local total, first, last = 0, i or 1, j or #t
-    local sep_len = sep and #tostring(sep) or 0
-    for k = first, last do
-      local v = t[k]
-      total = total + (real_type(v) == 'string' and #v or 24) + sep_len
-    end
-    check_alloc(total)
-  end
-  return raw_concat(t, sep, i, j)
-end
--- The string metatable's __index is the real string table, so method calls (`s:rep(n)`) would
--- bypass a sandbox copy: patch the real table. string.dump goes for the same reason.
-string.rep = checked_rep -- luacheck: ignore 122
-string.dump = nil -- luacheck: ignore 122
 
 -- Raises msg at the position of the user code `level` frames up, like error(msg, level), but never
 -- at a runtime frame: a tail call (`return require "socket"`) would otherwise blame sandbox.lua.
@@ -207,6 +170,197 @@ local function user_error(msg, level)
   real_error(msg, 0)
 end
 sandbox.user_error = user_error
+
+-- Raises msg as the error of the nearest non-runtime frame: at its line if it is Lua code, bare
+-- if it is a C function (pcall(string.rep)), as plain Lua positions a C function's error.
+local function raise_at_user(msg)
+  local level = 2
+  while true do
+    local info = real_debug.getinfo(level, 'Sl')
+    if not info then real_error(msg, 0) end
+    if find(info.source, '@' .. RUNTIME_DIR, 1, true) ~= 1 then
+      if info.currentline > 0 then real_error(format('%s:%d: %s', info.short_src, info.currentline, msg), 0) end
+      real_error(msg, 0)
+    end
+    level = level + 1
+  end
+end
+
+-- A wrapper calls its C function through relay: an error the C function raises itself (it has no
+-- position yet: its caller is pcall) is raised again at the user's line, not the wrapper's.
+local function relay(ok, ...)
+  if ok then return ... end
+  local msg = ...
+  guard(false, msg)
+  if real_type(msg) == 'string' then
+    -- Raised by a C function that the wrapper called from Lua: it names this file's line.
+    if sub(msg, 1, #SELF_SRC + 1) == SELF_SRC .. ':' then msg = gsub(msg, '^[^:]*:%d+: ', '', 1) end
+    if not find(msg, '^[^\n]-:%d+: ') then raise_at_user(msg) end
+  end
+  real_error(msg, 0)
+end
+
+-- A wrapper's "bad argument" error reads as plain Lua's for the C function it stands for: the
+-- function named as its caller named it (`rep`, or `string.rep` when the call has no name), at
+-- the caller's line. Called by the wrapper itself.
+local function arg_error(arg, qualified, extramsg)
+  local info = real_debug.getinfo(2, 'n')
+  local name = info and info.name or qualified
+  if info and info.namewhat == 'method' then
+    arg = arg - 1
+    if arg == 0 then user_error(format("calling '%s' on bad self (%s)", name, extramsg), 3) end
+  end
+  user_error(format("bad argument #%d to '%s' (%s)", arg, name, extramsg), 3)
+end
+
+local function got(v, present)
+  return 'got ' .. (present and real_type(v) or 'no value')
+end
+
+local math_type, tointeger = math.type, math.tointeger
+-- What luaL_checkinteger accepts: on 5.3+ an integral number or numeric string, earlier any number.
+local function to_int(v)
+  local t = real_type(v)
+  local n = (t == 'number' or t == 'string') and tonumber(v) or nil
+  if n == nil then return nil, 'number expected, ' end
+  if tointeger then
+    local i = tointeger(n)
+    if i == nil then return nil, 'number has no integer representation' end
+    return i
+  end
+  return n
+end
+
+local function safe_pcall(...)
+  if real_select('#', ...) == 0 then arg_error(1, 'pcall', 'value expected') end
+  return guard(real_pcall(...))
+end
+
+local XPCALL_TAKES_ARGS = not IS_51 or jit ~= nil
+local function safe_xpcall(f, handler, ...)
+  if tointeger and real_type(handler) ~= 'function' then
+    arg_error(2, 'xpcall', format('function expected, %s', got(handler, real_select('#', ...) > 0 or handler ~= nil)))
+  elseif handler == nil then
+    arg_error(2, 'xpcall', 'value expected')
+  end
+  if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, handler, ...)) end
+  return guard(real_xpcall(f, handler))
+end
+
+-- The debug library's hooks are per thread (a new thread inherits only a hook that calls
+-- nothing), so every coroutine gets ours: create sets it, wrap's body sets it as it starts (the
+-- real wrap keeps its semantics: closing on error, the caller's position in the message). A
+-- coroutine that swallows a limit error meets it again at the main thread's next hook.
+local co_create, co_wrap = coroutine.create, coroutine.wrap
+local function make_coroutine_lib()
+  local lib = {}
+  for k, v in pairs(coroutine) do lib[k] = v end
+  lib.create = function(...)
+    local f = ...
+    if real_type(f) ~= 'function' then
+      arg_error(1, 'coroutine.create', format('function expected, %s', got(f, real_select('#', ...) >= 1)))
+    end
+    local co = co_create(f)
+    sethook(co, hook, '', HOOK_EVERY)
+    return co
+  end
+  lib.wrap = function(...)
+    local f = ...
+    if real_type(f) ~= 'function' then
+      arg_error(1, 'coroutine.wrap', format('function expected, %s', got(f, real_select('#', ...) >= 1)))
+    end
+    return co_wrap(function(...)
+      sethook(hook, '', HOOK_EVERY)
+      return f(...)
+    end)
+  end
+  return lib
+end
+
+-- Memory bombs that allocate in one C call never reach the hook: check their size first.
+local function check_alloc(bytes)
+  if run.running and run.mem_kb > 0 and bytes / 1024 + real_collectgarbage('count') > run.mem_kb
+      and (real_collectgarbage('collect') or true) and bytes / 1024 + real_collectgarbage('count') > run.mem_kb then
+    raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB): a %d-byte string was requested; '
+      .. 'raise the limit or build less data', run.mem_kb / 1024, bytes))
+  end
+end
+
+local raw_rep, raw_concat = string.rep, table.concat
+
+-- table.concat under a memory limit. Summing the items' sizes in Lua first cost more than the
+-- concat itself (3.7x on 300k items); instead the items are joined in C a batch at a time and the
+-- heap is checked after each batch. Batches start at 16 items and grow (to 4,096) only while the
+-- next one, at the sizes seen so far, fits a quarter of the room left, so a concat that outgrows
+-- memoryMb stops within about one batch of the limit. A batch whose items suddenly grow huge can
+-- overshoot further: the address-space cap set by the host bounds it, and the allocation failure
+-- it causes is reported as the memoryMb limit.
+local function batched_concat(t, sep, first, last)
+  local parts, n, total, a, size = {}, 0, 0, first, 16
+  while a <= last do
+    local b = (last - a < size) and last or a + size - 1
+    local part = raw_concat(t, sep, a, b)
+    n, total = n + 1, total + #part
+    parts[n] = part
+    -- Joining the parts needs `total` bytes more, unless this one part is the whole result.
+    check_alloc((n == 1 and b == last) and 0 or total)
+    if b == last then break end
+    local room = run.mem_kb * 1024 - real_collectgarbage('count') * 1024 - total
+    local per_item = #part / (b - a + 1) + 1
+    size = math.max(1, math.min(4096, size * 2, math.floor(room / 4 / per_item)))
+    a = b + 1
+  end
+  if n <= 1 then return parts[1] or '' end
+  return raw_concat(parts, sep)
+end
+
+-- Argument errors are raised here, worded as the C function's; the C function is called through
+-- relay, so its own errors are plain Lua's, at the caller's line.
+local function checked_rep(...)
+  local s, n, sep = ...
+  local ts = real_type(s)
+  if ts ~= 'string' and ts ~= 'number' then
+    arg_error(1, 'string.rep', format('string expected, %s', got(s, real_select('#', ...) >= 1)))
+  end
+  local count, why = to_int(n)
+  if count == nil then
+    if why == 'number expected, ' then why = why .. got(n, real_select('#', ...) >= 2) end
+    arg_error(2, 'string.rep', why)
+  end
+  local tsep = real_type(sep)
+  if sep ~= nil and tsep ~= 'string' and tsep ~= 'number' then
+    arg_error(3, 'string.rep', format('string expected, %s', got(sep, true)))
+  end
+  if count > 0 then check_alloc(#real_tostring(s) * count + (sep and #real_tostring(sep) * (count - 1) or 0)) end
+  if sep == nil then return relay(real_pcall(raw_rep, s, count)) end
+  return relay(real_pcall(raw_rep, s, count, sep))
+end
+
+local function checked_concat(...)
+  local t, sep, i, j = ...
+  if real_type(t) ~= 'table' then
+    arg_error(1, 'table.concat', format('table expected, %s', got(t, real_select('#', ...) >= 1)))
+  end
+  local tsep = real_type(sep)
+  if sep ~= nil and tsep ~= 'string' and tsep ~= 'number' then
+    arg_error(2, 'table.concat', format('string expected, %s', got(sep, true)))
+  end
+  local first, last, why = 1, nil, nil
+  if i ~= nil then
+    first, why = to_int(i)
+    if first == nil then arg_error(3, 'table.concat', why == 'number expected, ' and why .. got(i, true) or why) end
+  end
+  if j ~= nil then
+    last, why = to_int(j)
+    if last == nil then arg_error(4, 'table.concat', why == 'number expected, ' and why .. got(j, true) or why) end
+  else
+    last = #t
+  end
+  if run.running and run.mem_kb > 0 then return relay(real_pcall(batched_concat, t, sep, first, last)) end
+  return relay(real_pcall(raw_concat, t, sep, first, last))
+end
+string.dump = nil -- luacheck: ignore 122
+
 
 local function blocked(name, hint)
   return function()
@@ -295,10 +449,13 @@ sandbox.traceback = user_traceback
 
 local function is_binary(code) return sub(code, 1, 1) == '\27' end
 
+local BINARY_BLOCKED = 'binary (bytecode) chunks are blocked in the sandbox; load Lua source text'
+local LOAD_TAKES_ENV = not IS_51 or jit ~= nil
+
 local function load_text(code, name, env)
   if real_type(code) ~= 'string' then return nil, 'chunk must be a string or a reader function' end
-  if is_binary(code) then return nil, 'binary (bytecode) chunks are blocked in the sandbox; load Lua source text' end
-  if IS_51 then
+  if is_binary(code) then return nil, BINARY_BLOCKED end
+  if not LOAD_TAKES_ENV then
     local f, err = loadstring(code, name)
     if f then setfenv(f, env) end
     return f, err
@@ -307,16 +464,28 @@ local function load_text(code, name, env)
 end
 sandbox.load_text = load_text
 
-local function read_reader(reader)
-  local parts, n = {}, 0
-  while true do
-    local piece = reader()
-    if piece == nil or piece == '' then break end
-    if real_type(piece) ~= 'string' then return nil end
-    n = n + 1
-    parts[n] = piece
+-- The script's load: plain load, except that binary chunks are refused whatever the mode. A reader
+-- is called by the real load through a wrapper that checks the first piece, so its errors become
+-- load's `nil, message` as in plain Lua. nargs tells an explicit nil env from none.
+local function user_load(env, nargs, chunk, name, mode, chunk_env)
+  if real_type(chunk) == 'string' and is_binary(chunk) then return nil, BINARY_BLOCKED end
+  if real_type(chunk) == 'function' then
+    local reader, started = chunk, false
+    chunk = function()
+      local piece = reader()
+      if not started and real_type(piece) == 'string' and piece ~= '' then
+        started = true
+        if is_binary(piece) then real_error(BINARY_BLOCKED, 0) end
+      end
+      return piece
+    end
   end
-  return raw_concat(parts)
+  if nargs < 4 then chunk_env = env end
+  if LOAD_TAKES_ENV then return load(chunk, name, mode, chunk_env) end
+  local f, err
+  if real_type(chunk) == 'string' then f, err = loadstring(chunk, name) else f, err = load(chunk, name) end
+  if f then setfenv(f, env) end
+  return f, err
 end
 
 -- Paths ---------------------------------------------------------------------------------------
@@ -370,17 +539,36 @@ local NEEDS_FS = " (needs the 'fs' capability)"
 local BASE = {}
 for _, name in ipairs(SAFE_GLOBALS) do BASE[name] = _G[name] end
 BASE.pcall, BASE.xpcall = safe_pcall, safe_xpcall
-BASE.collectgarbage = function(opt)
-  if opt == 'count' then return real_collectgarbage('count') end
-  real_error(format("collectgarbage('%s') is blocked in the sandbox; only collectgarbage('count') is allowed",
-    real_tostring(opt or 'collect')), 2)
+-- The collector's work is not counted by the hook, so each call is charged by heap size (100
+-- instructions per KiB, about what a full collection takes, at least one hook's worth) and polls the interrupt: a loop of full
+-- collections stays under the quota and stops promptly. 'stop' and mode changes are undone at
+-- the end of the run (end_run), so they never outlive it.
+local GC_ALLOWED = { collect = true, step = true, count = true, isrunning = true, incremental = true,
+  generational = true, stop = true, restart = true, setpause = true, setstepmul = true }
+BASE.collectgarbage = function(...)
+  local opt = ...
+  if opt == nil or opt == 'count' then
+    if opt == nil then opt = 'collect' else return real_collectgarbage('count') end
+  end
+  if not GC_ALLOWED[opt] then return relay(real_pcall(real_collectgarbage, ...)) end
+  run.gc_touched = run.gc_touched or (opt ~= 'collect' and opt ~= 'step' and opt ~= 'isrunning')
+  local kb = real_collectgarbage('count')
+  if opt == 'collect' or opt == 'step' then
+    run.count = run.count + math.max(HOOK_EVERY, math.floor(kb * 100))
+    if run.running then on_tick() end
+  end
+  return relay(real_pcall(real_collectgarbage, ...))
 end
 -- A finalizer runs whenever the collector decides, possibly outside any run and its limits.
-BASE.setmetatable = function(t, mt)
+BASE.setmetatable = function(...)
+  local t, mt = ...
   if real_type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
-    real_error('__gc metamethods are blocked in the sandbox (finalizers would run outside the VM limits)', 2)
+    user_error('__gc metamethods are blocked in the sandbox (finalizers would run outside the VM limits)', 2)
   end
-  return setmetatable(t, mt)
+  if real_type(t) ~= 'table' then
+    arg_error(1, 'setmetatable', format('table expected, %s', got(t, real_select('#', ...) >= 1)))
+  end
+  return relay(real_pcall(setmetatable, t, mt))
 end
 if IS_51 then BASE.setfenv, BASE.getfenv = blocked('setfenv'), blocked('getfenv') end
 BASE.dofile = blocked('dofile', NEEDS_FS)
@@ -411,15 +599,36 @@ LIBS.table.concat = checked_concat
 local IO_BASE = { read = blocked('io.read', ' (scripts have no stdin)'), popen = blocked('io.popen'),
   open = blocked('io.open', NEEDS_FS), lines = blocked('io.lines', NEEDS_FS), type = io.type }
 
+-- io.write's text for each value, as C Lua's g_write formats it: numbers with LUA_NUMBER_FMT
+-- (integers as integers on 5.3+), strings as they are. Returns the index of a bad value.
+local function write_values(write, first, ...)
+  for i = first, real_select('#', ...) do
+    local v = real_select(i, ...)
+    local t = real_type(v)
+    if t == 'string' then write(v)
+    elseif t == 'number' then write(math_type and math_type(v) == 'integer' and format('%d', v) or format('%.14g', v))
+    else return i end
+  end
+  return nil
+end
+
+-- The script's io.stdout and io.stderr: file-like (io.type says 'file'), writing to the host.
+local HAS_P = pcall(format, '%p', {})
+local function file_tostring(f) return HAS_P and format('file (%p)', f) or 'file (0x0)' end
 local function stream_proxy(write)
   local proxy = {}
   proxy.write = function(self, ...)
-    for i = 1, real_select('#', ...) do write(real_tostring((real_select(i, ...)))) end
+    local bad = write_values(write, 1, ...)
+    if bad then arg_error(bad + 1, 'write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
     return self
   end
   proxy.flush = function(self) return self end
-  proxy.close = function() return true end
-  return proxy
+  proxy.setvbuf = function() return true end
+  proxy.close = function() return nil, 'cannot close standard file' end
+  proxy.lines = blocked('reading from a standard stream', ' (scripts have no stdin)')
+  proxy.read = proxy.lines
+  proxy.seek = function() return nil, 'Illegal seek', 29 end
+  return setmetatable(proxy, { __name = 'FILE*', __tostring = file_tostring })
 end
 
 -- Copying a table key by key rehashes it as it grows; a generated table constructor is sized
@@ -434,13 +643,18 @@ local function make_copier(template)
 end
 
 -- Slots new_env fills per environment, reserved so the constructor sizes the table once.
-local PER_ENV = { '_G', 'getmetatable', 'print', 'io', 'load', 'package', 'require', IS_51 and 'loadstring' or nil }
+local PER_ENV = { '_G', 'getmetatable', 'print', 'io', 'load', 'package', 'require', 'arg' }
+if warn then PER_ENV[#PER_ENV + 1] = 'warn' end
+if IS_51 then PER_ENV[#PER_ENV + 1] = 'loadstring' end
 for _, name in ipairs(PER_ENV) do BASE[name] = false end
 for name in pairs(LIBS) do BASE[name] = false end
 local copy_base = make_copier(BASE)
 local copy_libs = {}
 for name, lib in pairs(LIBS) do copy_libs[name] = make_copier(lib) end
 local copy_io = make_copier(IO_BASE)
+
+local string_mts = setmetatable({}, { __mode = 'k' })
+local RUNNER_STRING_MT = real_getmetatable('')
 
 -- cfg: caps {networked, remoteNetwork, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
 -- host: out(s), err(s), emit(kind, data), call(kind, data).
@@ -449,12 +663,18 @@ function sandbox.new_env(cfg, host)
   env._G = env
   for name, copy_lib in pairs(copy_libs) do env[name] = copy_lib() end
 
-  local string_mt = { __index = env.string }
-  env.getmetatable = function(v)
-    local t = real_type(v)
-    if t == 'string' then return string_mt end
-    if t ~= 'table' then return nil end
-    return real_getmetatable(v)
+  -- The string metatable is per environment: sandbox.execute installs this one for the run, so
+  -- functions added to this `string` work as methods and changes stay in this environment.
+  local string_mt = {}
+  for k, v in pairs(RUNNER_STRING_MT) do string_mt[k] = v end
+  string_mt.__index = env.string
+  string_mts[env] = string_mt
+  env.getmetatable = function(...)
+    local t = real_type((...))
+    if real_select('#', ...) == 0 then arg_error(1, 'getmetatable', 'value expected') end
+    -- Userdata (files, sockets) keep their metatables to themselves: the runner uses them too.
+    if t == 'table' or t == 'string' then return real_getmetatable((...)) end
+    return nil
   end
 
   env.print = function(...)
@@ -463,21 +683,41 @@ function sandbox.new_env(cfg, host)
     host.out(raw_concat(parts, '\t') .. '\n')
   end
   local io_lib = copy_io()
-  io_lib.stdout, io_lib.stderr = stream_proxy(host.out), stream_proxy(host.err)
+  local stdout = stream_proxy(host.out)
+  io_lib.stdout, io_lib.stderr = stdout, stream_proxy(host.err)
   io_lib.write = function(...)
-    io_lib.stdout.write(io_lib.stdout, ...)
-    return io_lib
+    local bad = write_values(host.out, 1, ...)
+    if bad then arg_error(bad, 'io.write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
+    return stdout
+  end
+  io_lib.type = function(...)
+    local f = ...
+    if f == stdout or f == io_lib.stderr then return 'file' end
+    return relay(real_pcall(io.type, ...))
   end
   env.io = io_lib
 
-  env.load = function(chunk, name, mode, load_env)
-    if real_type(chunk) == 'function' then chunk = read_reader(chunk) end
-    if mode ~= nil and not find(real_tostring(mode), 't', 1, true) then
-      return nil, 'binary (bytecode) chunks are blocked in the sandbox; load Lua source text'
+  env.load = function(...) return user_load(env, real_select('#', ...), ...) end
+  if IS_51 then env.loadstring = function(s, name) return user_load(env, 2, s, name) end end
+  if warn then
+    local warnings_on = false
+    env.warn = function(...)
+      local n = real_select('#', ...)
+      for i = 1, math.max(n, 1) do
+        local piece = real_select(i, ...)
+        if real_type(piece) ~= 'string' and real_type(piece) ~= 'number' then
+          arg_error(i, 'warn', format('string expected, %s', got(piece, i <= n)))
+        end
+      end
+      local first = ...
+      if n == 1 and sub(first, 1, 1) == '@' then
+        if first == '@on' then warnings_on = true elseif first == '@off' then warnings_on = false end
+        return
+      end
+      if warnings_on then host.err('Lua warning: ' .. raw_concat({ ... }) .. '\n') end
     end
-    return load_text(chunk, name or '=(load)', load_env or env)
   end
-  if IS_51 then env.loadstring = function(s, name) return load_text(s, name or '=(load)', env) end end
+  env.arg = {}
 
   if cfg.caps.fs then sandbox.grant_fs(env, cfg) end
   sandbox.install_require(env, cfg, host)
@@ -532,36 +772,15 @@ local function host_module(host, caps)
   }
 end
 
-local function builtin_module(name, env, cfg, host)
-  local caps = cfg.caps
-  if name == 'bioxen.host' then
-    if not (caps.olfi or caps.metrics) then
-      user_error("module 'bioxen.host' needs the 'olfi' or 'metrics' capability — create the VM with one of them", 3)
-    end
-    return host_module(host, caps)
-  end
-  -- The metrics package is only a client of the host's metrics calls: say which capability is missing.
-  if name == 'bioxen.metrics' and not caps.metrics then
-    user_error("module 'bioxen.metrics' needs the 'metrics' capability — create the VM with "
-      .. 'capabilities { metrics = true }', 3)
-  end
-  local lib = env[name]
-  if (name == 'string' or name == 'table' or name == 'math' or name == 'coroutine' or name == 'os'
-      or name == 'io' or name == 'utf8' or name == 'bit32' or name == 'bit') and lib then
-    return lib
-  end
-  return nil
-end
-
 local function is_network_module(name)
-  return NETWORK_MODULES[name] or NETWORK_MODULES[(name:match('^([^%.]+)%.'))] or false
+  return NETWORK_MODULES[name] or NETWORK_MODULES[(match(name, '^([^%.]+)%.'))] or false
 end
 
 -- LuaSocket as a networked VM gets it: narrowed by socket_policy.lua before any script sees it.
 local socket_policy
 local function require_network_module(name, cfg)
   if not cfg.caps.networked then
-    user_error(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name), 3)
+    raise_at_user(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name))
   end
   if not socket_policy then
     local policy = dofile(RUNTIME_DIR .. 'socket_policy.lua')
@@ -569,41 +788,152 @@ local function require_network_module(name, cfg)
     socket_policy = policy
   end
   if socket_policy.BLOCKED_MODULES[name] then
-    user_error(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name), 3)
+    raise_at_user(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name))
   end
   return real_require(name)
 end
 
+local function builtin_module(name, env, cfg, host)
+  local caps = cfg.caps
+  if name == 'bioxen.host' then
+    if not (caps.olfi or caps.metrics) then
+      raise_at_user("module 'bioxen.host' needs the 'olfi' or 'metrics' capability — create the VM with one of them")
+    end
+    return host_module(host, caps)
+  end
+  -- The metrics package is only a client of the host's metrics calls: say which capability is missing.
+  if name == 'bioxen.metrics' and not caps.metrics then
+    raise_at_user("module 'bioxen.metrics' needs the 'metrics' capability — create the VM with "
+      .. 'capabilities { metrics = true }')
+  end
+  if is_network_module(name) then return require_network_module(name, cfg) end
+  return nil
+end
+
+-- Which files require may read: candidates from the configured search path (the runner's
+-- package.path, the bundled packages, the bound environment) for well-formed module names, and
+-- with the 'fs' capability anything inside the work dir.
+local configured_templates = {}
+local function may_read(cfg, configured, template, name, candidate)
+  local templates = configured_templates[configured]
+  if not templates then
+    templates = {}
+    for t in gmatch(configured, '[^;]+') do templates[t] = true end
+    configured_templates = { [configured] = templates }
+  end
+  if templates[template] and find(name, '^[%w_][%w_%.%-]*$') and not find(name, '%.%.') then return true end
+  return cfg.caps.fs and real_pcall(confine, cfg, candidate) or false
+end
+
+local function readable(path)
+  local f = real_io_open(path, 'r')
+  if f then f:close() end
+  return f ~= nil
+end
+
+-- package.searchpath, reading only what may_read allows; the message is the running version's.
+local function search_path(cfg, configured, name, path, sep, rep)
+  local file = name
+  if sep ~= '' then file = gsub(name, gsub(sep, '%p', '%%%0'), (gsub(rep, '%%', '%%%%'))) end
+  local tried, n = {}, 0
+  for template in gmatch(path, '[^;]+') do
+    local candidate = gsub(template, '%?', (gsub(file, '%%', '%%%%')))
+    if may_read(cfg, configured, template, name, candidate) and readable(candidate) then return candidate end
+    n = n + 1
+    tried[n] = "no file '" .. candidate .. "'"
+  end
+  if IS_54 then return nil, raw_concat(tried, '\n\t') end
+  return nil, n > 0 and '\n\t' .. raw_concat(tried, '\n\t') or ''
+end
+
 function sandbox.install_require(env, cfg, host)
   local loaded, preload = {}, {}
-  env.package = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or '' }
-  env.package.loadlib = blocked('package.loadlib')
-  env.require = function(name)
-    if real_type(name) ~= 'string' or not find(name, '^[%w_][%w_%.%-]*$') then
-      user_error(format("require: bad module name '%s'", real_tostring(name)), 2)
-    end
-    local cached = loaded[name]
-    if cached ~= nil then return cached end
-    local result = builtin_module(name, env, cfg, host)
-    if result == nil and preload[name] then result = preload[name](name) end
-    if result == nil and is_network_module(name) then result = require_network_module(name, cfg) end
-    if result == nil then
-      local path, tried = searchpath(name, cfg.lua_path)
-      if path then
-        local text, err = read_file(path)
-        if not text then real_error(err, 2) end
-        local f, lerr = load_text(text, '@' .. path, env)
-        if not f then real_error(format("error loading module '%s' from file '%s':\n\t%s", name, path, lerr), 2) end
-        result = f(name, path)
-      elseif cfg.caps.native and cfg.native_cpath and searchpath(name, cfg.native_cpath) then
-        result = real_require(name)
-      else
-        local hint = cfg.caps.native and '' or '\n\t(C modules load only in VMs with the native capability)'
-        user_error(format("module '%s' not found:%s%s", name, tried, hint), 2)
+  local pkg = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or '',
+    config = package.config, loadlib = blocked('package.loadlib') }
+  env.package = pkg
+  for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'os', 'io', 'debug', 'utf8', 'bit32', 'bit' }) do
+    loaded[name] = env[name]
+  end
+  loaded._G, loaded.package = env, pkg
+
+  -- A searcher's "not found" text: on 5.4 require puts "\n\t" before each, earlier they carry it.
+  local function not_found(text) return IS_54 and text or '\n\t' .. text end
+  local function searchpath(...)
+    local name, path, sep, rep = ...
+    for i, v in ipairs({ name, path }) do
+      if real_type(v) ~= 'string' and real_type(v) ~= 'number' then
+        arg_error(i, 'package.searchpath', format('string expected, %s', got(v, real_select('#', ...) >= i)))
       end
     end
-    if result == nil then result = true end
-    if loaded[name] == nil then loaded[name] = result end
+    local configured = cfg.lua_path .. ';' .. (cfg.caps.native and cfg.native_cpath or '')
+    return search_path(cfg, configured, real_tostring(name), real_tostring(path), sep or '.', rep or '/')
+  end
+  if not IS_51 or jit then pkg.searchpath = searchpath end
+
+  local searchers = {
+    function(name)
+      local loader = preload[name]
+      if loader == nil then return not_found(format("no field package.preload['%s']", name)) end
+      return loader, ':preload:'
+    end,
+    function(name)
+      local path = pkg.path
+      if real_type(path) ~= 'string' then raise_at_user("'package.path' must be a string") end
+      local filename, tried = search_path(cfg, cfg.lua_path, name, path, '.', '/')
+      if not filename then return tried end
+      local text, err = read_file(filename)
+      local f = text and load_text(text, '@' .. filename, env)
+      if not f then
+        local _, lerr = load_text(text or '', '@' .. filename, env)
+        raise_at_user(format("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr or err))
+      end
+      return f, filename
+    end,
+    function(name)
+      if not cfg.caps.native or not cfg.native_cpath then
+        return not_found('(C modules load only in VMs with the native capability)')
+      end
+      local filename, tried = search_path(cfg, cfg.native_cpath, name, cfg.native_cpath, '.', '/')
+      if not filename then return tried end
+      return function() return real_require(name) end, filename
+    end,
+  }
+  if IS_51 and not IS_54 then pkg.loaders = searchers end
+  if not IS_51 then pkg.searchers = searchers end
+
+  env.require = function(...)
+    local name = ...
+    if real_type(name) ~= 'string' and real_type(name) ~= 'number' then
+      arg_error(1, 'require', format('string expected, %s', got(name, real_select('#', ...) >= 1)))
+    end
+    name = real_tostring(name)
+    local cached = loaded[name]
+    if cached then return cached end
+    local builtin = builtin_module(name, env, cfg, host)
+    if builtin ~= nil then
+      loaded[name] = builtin
+      return builtin
+    end
+    local list = IS_51 and pkg.loaders or pkg.searchers
+    if real_type(list) ~= 'table' then
+      raise_at_user(format("'package.%s' must be a table", IS_51 and 'loaders' or 'searchers'))
+    end
+    local messages, loader, data = {}, nil, nil
+    for i = 1, math.huge do
+      local searcher = rawget(list, i)
+      if searcher == nil then raise_at_user(format("module '%s' not found:%s", name, raw_concat(messages))) end
+      local found, extra = searcher(name)
+      if real_type(found) == 'function' then
+        loader, data = found, extra
+        break
+      elseif real_type(found) == 'string' or real_type(found) == 'number' then
+        messages[#messages + 1] = IS_54 and '\n\t' .. found or found
+      end
+    end
+    local result = loader(name, data)
+    if result ~= nil then loaded[name] = result
+    elseif loaded[name] == nil then loaded[name] = true end
+    if IS_54 then return loaded[name], data end
     return loaded[name]
   end
 end
@@ -612,7 +942,8 @@ end
 
 -- What lua.c's message handler makes of an error object: its text, and the traceback below it.
 local function describe(e)
-  if real_type(e) == 'string' or real_type(e) == 'number' then return real_tostring(e) end
+  if real_type(e) == 'string' then return e end
+  if real_type(e) == 'number' then return real_tostring(e) end
   local mt = real_getmetatable(e)
   if real_type(mt) == 'table' and rawget(mt, '__tostring') ~= nil then
     local ok, s = real_pcall(real_tostring, e)
@@ -647,14 +978,16 @@ function sandbox.settle(finish, ok, ...)
   return ok, rendered
 end
 
--- Runs f under the limits; returns true, values... or false, {msg, tb}. `finish` turns the
+-- Runs f (of environment env) under the limits; returns true, values... or false, {msg, tb}. `finish` turns the
 -- returned values into strings while the limits still apply (a __tostring may loop forever).
 -- f is called by xpcall itself so that tracebacks name it "main chunk", as lua.c's do.
-function sandbox.execute(f, limits, finish)
+function sandbox.execute(f, limits, finish, env)
+  real_debug.setmetatable('', string_mts[env] or RUNNER_STRING_MT)
   sandbox.begin_run(limits)
   run.base_depth, run.script_done = top_level() + 1, false
   last_report.msg, last_report.tb = nil, nil
   local ok, result = sandbox.settle(finish, real_xpcall(f, error_handler))
+  real_debug.setmetatable('', RUNNER_STRING_MT)
   if not ok and gethook() == nil then run.interrupted = true end
   sandbox.end_run()
   run.base_depth = nil
