@@ -163,6 +163,19 @@ describe('acquireEmbeddedRedis', () => {
     expect(await ping(owner.url)).not.toBe('PONG');
   });
 
+  it('refuses to start a second server on the same data while the recorded one is stopped (SIGSTOP)', async () => {
+    const dir = dataDir();
+    await acquire(dir);
+    const { pid } = record(dir);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await expect(acquireEmbeddedRedis(dir)).rejects.toThrow(`(pid ${pid}, port ${record(dir).port}) does not answer — it may be stopped (kill -CONT ${pid})`);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(await acquire(dir)).toMatchObject({ owned: false });
+  });
+
   it('starts one server per data dir and lets a second user share it without owning it', async () => {
     const dir = dataDir();
     const first = await acquire(dir);

@@ -63,6 +63,11 @@ export async function acquireEmbeddedRedis(dataDir: string, executable?: string,
   if (running && isAlive(running.pid)) {
     const answer = await answersPing(running.port, secret);
     if (answer === 'ok') return sharedLease(dataDir, executable, secret, running);
+    if (answer === 'no' && isRedisServer(running.pid)) {
+      throw new EmbeddedRedisError(
+        `the embedded redis-server of ${dataDir} (pid ${running.pid}, port ${running.port}) does not answer — it may be stopped (kill -CONT ${running.pid}) or overloaded; a second server on the same data would damage it, so try again once it answers`,
+      );
+    }
     if (answer === 'refused') {
       throw new EmbeddedRedisError(
         `the embedded redis-server of ${dataDir} (pid ${running.pid}, port ${running.port}) refuses this data dir's secret — it was started by an older version without one; stop it (kill ${running.pid}) and try again`,
@@ -271,6 +276,15 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `pid` runs redis-server (Linux; elsewhere unknown, so false: a pid reused by another program is likelier). */
+function isRedisServer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server';
   } catch {
     return false;
   }
