@@ -13,6 +13,8 @@ export interface AppInfo {
   dataDir: string;
   electronAvailable: boolean;
   platform: string;
+  /** Problems met at start, e.g. a data-dir file that could not be read and was moved aside. */
+  warnings: string[];
 }
 
 /** The folder holding the workbench's package.json, from source (tsx) or from the built out/main. */
@@ -31,6 +33,7 @@ export class AppInfoService {
     private readonly appRoot: string,
     private readonly dataDir: string,
     private readonly discoverLua: () => Promise<LuaExecutable[]>,
+    private readonly warnings: readonly string[] = [],
   ) {
     this.version = (JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
   }
@@ -44,6 +47,7 @@ export class AppInfoService {
       dataDir: this.dataDir,
       electronAvailable: electronAvailable(this.appRoot),
       platform: process.platform,
+      warnings: [...this.warnings],
     };
   }
 }

@@ -2,10 +2,11 @@
 // tests all start here; nothing in here imports electron.
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
+import { readOrMoveAside } from './config/data-file';
 import { MetricsService } from './hypervisor/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
-import { SettingsStore } from './settings/settings-store';
+import { SettingsError, SettingsStore } from './settings/settings-store';
 import { VisualizerProcess } from './visualizer/visualizer-process';
 import { LuaInterpreters } from './vm/lua-discovery';
 import { VMManager } from './vm/vm-manager';
@@ -29,6 +30,8 @@ export interface Services {
   readonly vm: VMManager;
   readonly workspace: Workspace;
   readonly settings: SettingsStore;
+  /** Problems met at start (a data-dir file that could not be read was moved aside), for the UI to show. */
+  readonly warnings: readonly string[];
   /** The Lua interpreters a window may choose, by id: PATH's and the ones added by a trusted act. */
   readonly lua: LuaInterpreters;
   readonly app: AppInfoService;
@@ -49,8 +52,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const appRoot = options.appRoot ?? findAppRoot();
   const { dataDir } = options;
   const log = options.log ?? ((m) => console.error(m));
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    log(`warning: ${message}`);
+  };
   const lua = new LuaInterpreters({ dataDir, log, ...(options.chooseLuaExecutable ? { chooseExecutable: options.chooseLuaExecutable } : {}) });
-  const settings = await SettingsStore.open(join(dataDir, 'settings.json'), { lua, log });
+  const settingsFile = join(dataDir, 'settings.json');
+  const openSettings = () => SettingsStore.open(settingsFile, { lua, log });
+  const settings = await readOrMoveAside(settingsFile, openSettings, openSettings, warn, (err) => err instanceof SettingsError);
   const packages = new Curator({ dataDir, bundledDir: join(appRoot, 'resources', 'rocks'), catalogPath: join(appRoot, 'resources', 'catalog', 'packages.json') });
   const vm = new VMManager({
     dataDir,
@@ -61,7 +71,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     defaultLimits: settings.get().limits,
   });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
-  const app = new AppInfoService(appRoot, dataDir, () => lua.list());
+  const app = new AppInfoService(appRoot, dataDir, () => lua.list(), warnings);
   // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
   const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.clientUrl() : undefined);
   const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined, stream: () => settings.get().metricsStream });
@@ -81,6 +91,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     vm,
     workspace,
     settings,
+    warnings,
     lua,
     app,
     luacheck: new Luacheck(),
@@ -91,8 +102,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
     dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose(), packages.dispose()]).then(() => undefined)),
   };
   if (options.restoreSessions ?? true) {
-    const { failed } = await vm.restorePersistent();
-    for (const f of failed) log(`could not restore persistent session "${f.id}": ${f.error}`);
+    try {
+      const restore = () => vm.restorePersistent();
+      const { failed } = await readOrMoveAside(join(dataDir, 'vms.json'), restore, restore, warn);
+      for (const f of failed) log(`could not restore persistent session "${f.id}": ${f.error}`);
+    } catch (err) {
+      // Children (redis-server, runners) have started by now: a failed start must not leave them running.
+      await services.dispose();
+      throw err;
+    }
   }
   return services;
 }

@@ -1,5 +1,5 @@
 // Process trees from /proc (Linux), for tests that check nothing outlives its host.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 interface ProcStat {
   pid: number;
@@ -53,4 +53,19 @@ export function running(pid: number): boolean {
 
 export function cpuTicks(pid: number): number {
   return readStat(pid)?.cpuTicks ?? 0;
+}
+
+/** Live processes whose working directory is `dir` or inside it (runners work in <data>/vms/<id>, redis-server in <data>/redis). */
+export function processesWorkingIn(dir: string): number[] {
+  const found: number[] = [];
+  for (const s of allStats()) {
+    if (s.state === 'Z') continue;
+    try {
+      const cwd = readlinkSync(`/proc/${s.pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(s.pid);
+    } catch {
+      // Gone, or not ours to inspect.
+    }
+  }
+  return found;
 }

@@ -1,8 +1,9 @@
-// Definitions of persistent VMs in <dataDir>/vms.json: written atomically, validated on read.
+// Definitions of persistent VMs in <dataDir>/vms.json: written atomically, validated on read. Content that
+// cannot be read is a DataFileError, so the workbench can move the file aside and start (config/data-file.ts).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { VMManagerError } from './errors';
+import { DataFileError } from '../config/data-file';
 
 const definitionSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
@@ -30,18 +31,20 @@ export class PersistentStore {
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
-    } catch {
-      return [];
+    } catch (err) {
+      // Any other read error must stop the caller: the next save would replace a file nobody could read.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new Error(`cannot read ${this.file} (${(err as Error).message}) — check its permissions, or move it away to reset the saved VMs`);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch {
-      throw new VMManagerError(`${this.file} is not valid JSON — fix or delete it to reset the saved VMs`, 'internal');
+    } catch (err) {
+      throw new DataFileError(this.file, `is not valid JSON (${(err as Error).message})`, 'fix or delete it to reset the saved VMs');
     }
     const parsed = fileSchema.safeParse(json);
     if (!parsed.success) {
-      throw new VMManagerError(`${this.file} has an unexpected shape (${parsed.error.issues[0]?.message}) — fix or delete it`, 'internal');
+      throw new DataFileError(this.file, `has an unexpected shape (${parsed.error.issues[0]?.message})`, 'fix or delete it to reset the saved VMs');
     }
     return parsed.data.vms;
   }

@@ -30,6 +30,8 @@ export const appInfoSchema = z.object({
   dataDir: z.string(),
   electronAvailable: z.boolean(),
   platform: z.string(),
+  /** Problems met at start the user should see, e.g. "settings.json is not valid JSON …; it was moved aside to …". */
+  warnings: z.array(z.string()),
 });
 
 export const appMethods = {

@@ -1,0 +1,83 @@
+// `bioxen serve` on a bad data dir: an unreadable file is moved aside with a warning and the rest starts; a
+// start that fails anyway exits non-zero and leaves no child behind (it used to hang with redis-server running).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectContractClient } from '../../host/contract-client';
+import { processesWorkingIn } from '../../testing/process-tree';
+import { scratchDir, waitFor } from '../../testing/test-helpers';
+
+const bin = join(import.meta.dirname, '../../../bin/bioxen.mjs');
+const scratch = scratchDir('bioxen-serve-startup-');
+const renderer = join(scratch.path, 'renderer');
+mkdirSync(renderer);
+writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>served</title>');
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function serve(dataDir: string): Run {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, BIOXEN_RENDERER_DIR: renderer },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  return { child, stdout: () => out, stderr: () => err, exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+}
+
+describe.concurrent('bioxen serve on a bad data dir', () => {
+  afterAll(() => scratch.remove());
+
+  it('moves a truncated vms.json and a garbage settings.json aside, warns, and starts', async () => {
+    const dataDir = join(scratch.path, 'corrupt');
+    mkdirSync(dataDir);
+    const vms = '{"version":1,"vms":[{"id":"lab","luaExecu';
+    writeFileSync(join(dataDir, 'vms.json'), vms);
+    writeFileSync(join(dataDir, 'settings.json'), '\u0000\u0007 not json');
+    const run = serve(dataDir);
+    try {
+      const url = new URL(await waitFor('the URL', () => /serving at (\S+)/.exec(run.stdout())?.[1], 60_000));
+      expect(run.stderr()).toMatch(/warning: vms\.json is not valid JSON .*moved aside to .*vms\.json\.corrupt-/);
+      expect(run.stderr()).toMatch(/warning: settings\.json .*moved aside to .*settings\.json\.corrupt-/);
+      const files = readdirSync(dataDir);
+      const asideVms = files.find((f) => f.startsWith('vms.json.corrupt-'));
+      expect(asideVms).toBeDefined();
+      expect(readFileSync(join(dataDir, asideVms!), 'utf8')).toBe(vms);
+      expect(files.some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
+      expect(existsSync(join(dataDir, 'vms.json'))).toBe(false);
+
+      // The window hears it too: app:info carries the warnings.
+      const token = url.searchParams.get('token') ?? new URLSearchParams(url.hash.slice(1)).get('token');
+      const client = await connectContractClient(url.origin, token!);
+      try {
+        const info = await client.invoke('app:info', {});
+        if (!info.ok) throw new Error(info.error.message);
+        expect(info.value.warnings).toHaveLength(2);
+        expect(info.value.warnings.join('\n')).toMatch(/vms\.json.*moved aside/);
+      } finally {
+        client.close();
+      }
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exit;
+    }
+  }, 120_000);
+
+  it('a start that fails exits non-zero with every child stopped', async () => {
+    const dataDir = join(scratch.path, 'failing');
+    // vms.json that cannot be read at all (a directory): nothing to move aside, so the start fails.
+    mkdirSync(join(dataDir, 'vms.json'), { recursive: true });
+    const run = serve(dataDir);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(/cannot read .*vms\.json/);
+    expect(processesWorkingIn(dataDir)).toEqual([]);
+  }, 120_000);
+});
