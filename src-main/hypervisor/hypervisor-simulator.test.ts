@@ -35,6 +35,28 @@ describe('HypervisorSimulator', () => {
     expect(sim.stats().clients).toBe(1);
   });
 
+  it('per-connection style: each connection gets one sample with no newline, then the close', async () => {
+    const sim = new HypervisorSimulator({ port: 0, vms: 2, rateHz: 50, style: 'per-connection' });
+    cleanups.push(() => sim.stop());
+    const port = await sim.start();
+    const documents: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const socket = connect(port, '127.0.0.1');
+      cleanups.push(() => socket.destroy());
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      await new Promise((resolve) => socket.once('end', resolve));
+      documents.push(text);
+    }
+    expect(documents.every((d) => !d.includes('\n'))).toBe(true);
+    const vms = documents.map((d) => {
+      const result = parseMetricLine(d);
+      if (!result.ok) throw new Error(result.detail);
+      return result.message.vm;
+    });
+    expect(vms).toEqual(['cell-01', 'cell-02', 'cell-01', 'cell-02']);
+  });
+
   it('refuses bad settings with messages that name the flag', () => {
     expect(() => new HypervisorSimulator({ vms: 0 })).toThrow(/--vms 0: use a whole number from 1 to 1000/);
     expect(() => new HypervisorSimulator({ rateHz: 5000 })).toThrow(/--rate 5000/);

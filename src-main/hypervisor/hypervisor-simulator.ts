@@ -1,9 +1,16 @@
-// A stand-in BioXen hypervisor for demos and tests: a TCP server that sends one newline-delimited
-// JSON sample per cellular VM per tick to every connected client. Slow clients are skipped (and
-// counted) instead of buffered without bound. States: idle → listening → stopped.
+// A stand-in BioXen hypervisor for demos and tests: a TCP server that sends one JSON sample per
+// cellular VM per tick, in either connection style of docs/hypervisor-messages.md:
+// - stream: every sample, newline-terminated, to every connected client. Slow clients are skipped
+//   (and counted) instead of buffered without bound.
+// - per-connection: each sample to one connection, with no newline, then closed (BioXen's Python
+//   `send_to_lua`); samples wait for the next connection in a queue of about a second's worth.
+// States: idle → listening → stopped.
 import { createServer, type Server, type Socket } from 'node:net';
 import { CellModel, defaultParameters, seededRandom } from './cell-model';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, isLoopback, validateHost, validatePort, EndpointError } from './endpoint';
+import type { ConnectionStyle } from './hypervisor-bridge';
+
+export const CONNECTION_STYLES: readonly ConnectionStyle[] = ['stream', 'per-connection'];
 
 export interface SimulatorOptions {
   host: string;
@@ -19,6 +26,7 @@ export interface SimulatorOptions {
   maxBufferedBytes: number;
   /** Listening on a non-loopback address must be asked for. */
   allowRemote: boolean;
+  style: ConnectionStyle;
 }
 
 export const DEFAULT_SIMULATOR_OPTIONS: SimulatorOptions = {
@@ -30,6 +38,7 @@ export const DEFAULT_SIMULATOR_OPTIONS: SimulatorOptions = {
   seed: 1,
   maxBufferedBytes: 1024 * 1024,
   allowRemote: false,
+  style: 'stream',
 };
 
 export const SIMULATOR_LIMITS = { maxVms: 1000, maxRateHz: 1000 } as const;
@@ -39,10 +48,11 @@ export type SimulatorState = 'idle' | 'listening' | 'stopped';
 export interface SimulatorStats {
   state: SimulatorState;
   port: number;
+  /** Connected clients (per-connection style: connections waiting for a sample). */
   clients: number;
   ticks: number;
   linesSent: number;
-  /** Lines not sent to a client whose buffer was full. */
+  /** Lines not sent to a client whose buffer was full (per-connection style: samples no connection came for in time). */
   linesSkipped: number;
 }
 
@@ -54,6 +64,8 @@ export class HypervisorSimulator {
   private readonly cells: { id: string; model: CellModel }[];
   private readonly random: () => number;
   private readonly clients = new Set<Socket>();
+  /** Per-connection style: samples waiting for a connection, oldest first. */
+  private documents: string[] = [];
   private server: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
   private current: SimulatorState = 'idle';
@@ -120,13 +132,16 @@ export class HypervisorSimulator {
 
   /** One tick's lines (every VM advanced by one sample period); exposed for benchmarks. */
   nextLines(now = Date.now()): string {
+    return this.nextDocuments(now).join('\n') + '\n';
+  }
+
+  /** One tick's samples as JSON documents, one per VM. */
+  nextDocuments(now = Date.now()): string[] {
     const dt = this.options.speed / this.options.rateHz;
-    let out = '';
-    for (const { id, model } of this.cells) {
+    return this.cells.map(({ id, model }) => {
       model.advance(dt);
-      out += JSON.stringify(this.sample(id, model, now)) + '\n';
-    }
-    return out;
+      return JSON.stringify(this.sample(id, model, now));
+    });
   }
 
   private sample(id: string, model: CellModel, now: number): Record<string, unknown> {
@@ -150,7 +165,33 @@ export class HypervisorSimulator {
   private tickDue(): void {
     const due = Math.floor(((Date.now() - this.startedAt) * this.options.rateHz) / 1000) - this.ticks;
     if (due > MAX_CATCH_UP_TICKS) this.ticks += due - MAX_CATCH_UP_TICKS;
-    for (let i = 0; i < Math.min(due, MAX_CATCH_UP_TICKS); i++) this.broadcast(this.nextLines());
+    for (let i = 0; i < Math.min(due, MAX_CATCH_UP_TICKS); i++) {
+      if (this.options.style === 'stream') this.broadcast(this.nextLines());
+      else this.queueDocuments(this.nextDocuments());
+    }
+  }
+
+  private queueDocuments(documents: string[]): void {
+    this.ticks++;
+    this.documents.push(...documents);
+    // About a second of samples: a reader that stays away gets fresh ones when it returns, not a backlog.
+    const limit = Math.min(10_000, Math.max(this.cells.length, Math.ceil(this.cells.length * this.options.rateHz)));
+    if (this.documents.length > limit) {
+      this.linesSkipped += this.documents.length - limit;
+      this.documents = this.documents.slice(-limit);
+    }
+    this.serveWaiting();
+  }
+
+  /** Per-connection style: the oldest sample to each waiting connection, which is then closed. */
+  private serveWaiting(): void {
+    for (const socket of this.clients) {
+      const document = this.documents.shift();
+      if (document === undefined) return;
+      this.clients.delete(socket);
+      socket.end(document);
+      this.linesSent++;
+    }
   }
 
   private broadcast(lines: string): void {
@@ -176,10 +217,12 @@ export class HypervisorSimulator {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.clients.delete(socket));
     socket.on('data', () => {});
+    if (this.options.style === 'per-connection') this.serveWaiting();
   }
 
   private validate(): void {
-    const { host, port, vms, rateHz, speed, allowRemote } = this.options;
+    const { host, port, vms, rateHz, speed, allowRemote, style } = this.options;
+    if (!CONNECTION_STYLES.includes(style)) throw new RangeError(`--style ${style}: use stream or per-connection`);
     validateHost(host, 'simulator host');
     if (port !== 0) validatePort(port, 'simulator port', 1024);
     if (!allowRemote && !isLoopback(host)) {

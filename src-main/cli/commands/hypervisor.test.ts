@@ -15,8 +15,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startSimulator(port: number) {
-  const child = spawn(process.execPath, [BIN, 'hypervisor', 'simulate', '--port', String(port), '--vms', '2', '--rate', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startSimulator(port: number, ...extra: string[]) {
+  const child = spawn(process.execPath, [BIN, 'hypervisor', 'simulate', '--port', String(port), '--vms', '2', '--rate', '20', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -61,10 +61,26 @@ describe('bioxen hypervisor', () => {
     expect(sim.output()).toMatch(/stopped: \d+ ticks, \d+ lines sent/);
   });
 
+  it('simulate --style per-connection sends one sample per connection, and watch reads them', async () => {
+    const port = await freePort();
+    const sim = startSimulator(port, '--style', 'per-connection');
+    await waitFor('the simulator to listen', () => sim.output().includes(`listening on 127.0.0.1:${port}`));
+    expect(sim.output()).toContain('one sample per connection');
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', `127.0.0.1:${port}`, '--duration', '1.5'], { timeout: 60_000 });
+    expect(stdout).toMatch(/^cell-01 t=\d+\.\d{2} atp=/m);
+    expect(stdout).toMatch(/^cell-02 /m);
+    expect(stderr).toContain(`[bridge] connected 127.0.0.1:${port} (per-connection)`);
+    expect(stderr).not.toContain('backoff');
+    expect(Number(/accepted (\d+) lines, rejected 0/.exec(stderr)?.[1])).toBeGreaterThan(4);
+  });
+
   it('rejects bad options with the usage and exit code 2', async () => {
     const failure = await run(process.execPath, [BIN, 'hypervisor', 'simulate', '--rate', '0']).catch((err: { code: number; stderr: string }) => err);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toMatch(/--rate 0: use a number of samples per second above 0/);
+    const badStyle = await run(process.execPath, [BIN, 'hypervisor', 'simulate', '--style', 'pigeon']).catch((err: { code: number; stderr: string }) => err);
+    expect(badStyle).toMatchObject({ code: 2 });
+    expect((badStyle as { stderr: string }).stderr).toMatch(/--style pigeon: use stream or per-connection/);
     const badEndpoint = await run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', 'nohost']).catch((err: { code: number; stderr: string }) => err);
     expect((badEndpoint as { stderr: string }).stderr).toMatch(/"nohost" is not host:port/);
   });

@@ -1,6 +1,6 @@
 // `bioxen hypervisor simulate|watch`: a stand-in hypervisor and a terminal view of a real one.
 import { numberFlag, parseArgs, untilStopped, UsageError, type CliCommand } from '../command';
-import { HypervisorBridge } from '../../hypervisor/hypervisor-bridge';
+import { HypervisorBridge, type ConnectionStyle } from '../../hypervisor/hypervisor-bridge';
 import { HypervisorSimulator } from '../../hypervisor/hypervisor-simulator';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, parseEndpoint } from '../../hypervisor/endpoint';
 import { DEFAULT_STREAM } from '../../hypervisor/metrics-stream-publisher';
@@ -10,13 +10,16 @@ import type { StoredMetric } from '../../hypervisor/metrics-store';
 
 const simulate: CliCommand = {
   path: ['hypervisor', 'simulate'],
-  usage: 'hypervisor simulate [--port N] [--vms K] [--rate HZ] [--speed X] [--seed S] [--host H] [--allow-remote] [--duration S]',
-  summary: 'Serve realistic cellular-VM metrics (ATP, growth, repressilator gene expression) as newline-delimited JSON over TCP.',
+  usage: 'hypervisor simulate [--port N] [--vms K] [--rate HZ] [--speed X] [--seed S] [--style stream|per-connection] [--host H] [--allow-remote] [--duration S]',
+  summary:
+    'Serve realistic cellular-VM metrics (ATP, growth, repressilator gene expression) as JSON over TCP: newline-delimited on a long-lived connection (--style stream, the default), or one sample per connection, closed after it (--style per-connection, as BioXen\'s Python send_to_lua).',
   async run(args) {
-    const { flags } = parseArgs(args, { string: ['port', 'vms', 'rate', 'speed', 'seed', 'host', 'duration'], boolean: ['allow-remote'] });
+    const { flags } = parseArgs(args, { string: ['port', 'vms', 'rate', 'speed', 'seed', 'host', 'duration', 'style'], boolean: ['allow-remote'] });
+    const style = typeof flags.style === 'string' ? flags.style : 'stream';
     let sim: HypervisorSimulator;
     try {
       sim = new HypervisorSimulator({
+        style: style as ConnectionStyle,
         host: typeof flags.host === 'string' ? flags.host : DEFAULT_HYPERVISOR_HOST,
         port: numberFlag(flags, 'port', DEFAULT_HYPERVISOR_PORT),
         vms: numberFlag(flags, 'vms', 3),
@@ -30,7 +33,8 @@ const simulate: CliCommand = {
     }
     const duration = numberFlag(flags, 'duration', undefined, { above: 0 });
     const port = await sim.start();
-    process.stdout.write(`hypervisor simulator listening on ${typeof flags.host === 'string' ? flags.host : DEFAULT_HYPERVISOR_HOST}:${port} — VMs ${sim.vmIds.join(', ')} at ${numberFlag(flags, 'rate', 10)} Hz (Ctrl-C to stop)\n`);
+    const how = style === 'per-connection' ? 'one sample per connection' : 'newline-delimited stream';
+    process.stdout.write(`hypervisor simulator listening on ${typeof flags.host === 'string' ? flags.host : DEFAULT_HYPERVISOR_HOST}:${port} — VMs ${sim.vmIds.join(', ')} at ${numberFlag(flags, 'rate', 10)} Hz, ${how} (Ctrl-C to stop)\n`);
     await untilStopped(duration);
     const stats = sim.stats();
     await sim.stop();
@@ -78,7 +82,8 @@ const watch: CliCommand = {
     bridge.on('invalid', (bad) => process.stderr.write(`rejected line (${bad.reason}): ${bad.detail}\n`));
     bridge.on('state', (status) => {
       const why = status.state === 'backoff' && status.lastError ? ` — ${status.lastError}; retrying` : '';
-      process.stderr.write(`[bridge] ${status.state} ${status.host}:${status.port}${why}\n`);
+      const style = status.style && status.state === 'connected' ? ` (${status.style})` : '';
+      process.stderr.write(`[bridge] ${status.state} ${status.host}:${status.port}${style}${why}\n`);
     });
     bridge.start();
     await untilStopped(duration);
