@@ -65,7 +65,7 @@ export class BrowserHost {
     server.headersTimeout = 5_000;
     server.keepAliveTimeout = 2_000;
     // A client that stops reading a response is cut off; an accepted WebSocket turns this off (ws does).
-    server.timeout = 30_000;
+    server.timeout = 10_000;
     const guard = new ConnectionGuard(options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS);
     guard.attach(server);
     await new Promise<void>((resolve, reject) => {
