@@ -1,6 +1,8 @@
 // The metrics view against a simulated BioXen hypervisor, acting as a user: connect, watch the
 // charts grow live, pause, switch VM, export CSV.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HypervisorSimulator } from '../src-main/hypervisor/hypervisor-simulator';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
 
@@ -47,5 +49,36 @@ test('metrics charts update live from a hypervisor, pause, switch VM and export 
     await expect(page.getByRole('status', { name: 'Hypervisor status' })).toContainText('not connected');
   } finally {
     await simulator.stop();
+  }
+});
+
+test("charts a Python hypervisor that sends one sample per connection, as BioXen's design does", async ({ page, host }) => {
+  // The stand-in of src-main/hypervisor/fixtures: accept, send json.dumps(sample) with no newline, close; 60 times.
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const peer = spawn(python, [join(import.meta.dirname, '../src-main/hypervisor/fixtures/python_hypervisor.py'), 'per-connection', '60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  peer.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => peer.once('exit', resolve));
+  try {
+    await expect.poll(() => /listening (\d+)/.exec(output)?.[1], { timeout: 20_000 }).toBeTruthy();
+    const port = /listening (\d+)/.exec(output)![1];
+    await openWorkbench(page, host);
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByLabel('Hypervisor endpoint').fill(`127.0.0.1:${port}`);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    const status = page.getByRole('status', { name: 'Hypervisor status' });
+    await expect(status).toContainText('60 samples received', { timeout: 30_000 });
+    await expect(status).not.toContainText('rejected');
+    const atpChart = page.getByRole('img', { name: 'ATP of py-cell-1' });
+    await expect(atpChart.locator('canvas')).toHaveCount(1);
+    await expect(atpChart).toHaveAttribute('data-points', '30');
+    await expect(page.getByRole('img', { name: 'Gene expression of py-cell-1' })).toContainText('lacI');
+    // py-cell-2's samples carry no time: they are charted at the time they arrived.
+    await page.getByLabel('Cellular VM').selectOption('py-cell-2');
+    await expect(page.getByRole('img', { name: 'ATP of py-cell-2' })).toHaveAttribute('data-points', '30');
+  } finally {
+    if (peer.exitCode === null && peer.pid) process.kill(peer.pid, 'SIGKILL');
+    await exited;
   }
 });
