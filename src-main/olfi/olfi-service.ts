@@ -2,7 +2,7 @@
 // the publisher, and the bridge from Lua VMs' `olfi` emits to XADD.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import { acquireEmbeddedRedis, EmbeddedRedisError, type EmbeddedRedisEvent, type EmbeddedRedisLease } from '../redis/embedded-redis';
+import { acquireEmbeddedRedis, describeEmbeddedRedisEvent, EmbeddedRedisError, type EmbeddedRedisEvent, type EmbeddedRedisLease } from '../redis/embedded-redis';
 import { RedisServerError } from '../redis/redis-server-process';
 import type { OlFiFrame } from './frame-codec';
 import { OlFiMirror, type MirrorStats, type MirrorStatus, type MirrorUpdate } from './olfi-mirror';
@@ -371,16 +371,13 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   }
 
   private embeddedRedisChanged(event: EmbeddedRedisEvent): void {
-    const at = new Date().toTimeString().slice(0, 8);
-    if (event.kind === 'stopped') this.current.notice = `embedded Redis stopped at ${at} (${event.why}) — restarting it on the same port with the same data`;
-    else if (event.kind === 'restarted') this.current.notice = `embedded Redis stopped (${event.why}) — restarted at ${at} on port ${event.port} with the same data; the stream resumes where it was`;
-    else if (event.kind === 'moved') {
-      this.current.notice = `embedded Redis stopped (${event.why}) — another bioxen process restarted it on port ${event.port}; reconnecting there`;
-      void this.restart();
-    } else {
+    const text = describeEmbeddedRedisEvent(event);
+    if (event.kind === 'restart-failed') {
       this.current.notice = undefined;
-      this.current.error = `embedded Redis stopped (${event.why}) and could not be restarted: ${event.error}`;
-    }
+      this.current.error = text;
+    } else this.current.notice = text;
+    // Back elsewhere: connect again to wherever the data dir's server is now.
+    if (event.kind === 'moved') void this.restart();
     this.emitStatus();
   }
 

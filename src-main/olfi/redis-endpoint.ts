@@ -2,7 +2,7 @@
 // else the data dir's embedded server (found running, or started for the duration of the command); and the
 // stream keys the workbench of that data dir uses, so the terminal and the panel meet on the same streams.
 import { join } from 'node:path';
-import { acquireEmbeddedRedis } from '../redis/embedded-redis';
+import { acquireEmbeddedRedis, describeEmbeddedRedisEvent } from '../redis/embedded-redis';
 import { DEFAULT_SETTINGS, SettingsStore } from '../settings/settings-store';
 
 export interface ResolvedRedis {
@@ -19,7 +19,11 @@ export class RedisUrlError extends Error {
   override readonly name = 'RedisUrlError';
 }
 
-export async function resolveRedis(dataDir: string, explicitUrl?: string): Promise<ResolvedRedis> {
+/**
+ * With `log`, an embedded server this command started, or shares with a process that ends first, is kept running
+ * for as long as the command runs (restarted on the same port after a SHUTDOWN or crash), and `log` hears about it.
+ */
+export async function resolveRedis(dataDir: string, explicitUrl?: string, log?: (message: string) => void): Promise<ResolvedRedis> {
   if (explicitUrl !== undefined && !REDIS_URL.test(explicitUrl)) throw new RedisUrlError(`"${explicitUrl}" is not a Redis URL — use redis://host:port[/db] or rediss://…`);
   // With an explicit URL a broken settings file only costs the stream defaults; without one it is the answer.
   const settings = await SettingsStore.open(join(dataDir, 'settings.json')).then(
@@ -34,5 +38,6 @@ export async function resolveRedis(dataDir: string, explicitUrl?: string): Promi
   if (explicitUrl !== undefined) return { url: explicitUrl, source: 'flag', streams, release: nothingToRelease };
   if (settings.redisUrl) return { url: settings.redisUrl, source: 'configured', streams, release: nothingToRelease };
   const lease = await acquireEmbeddedRedis(dataDir);
+  if (log) lease.supervise((event) => log(describeEmbeddedRedisEvent(event)));
   return { url: lease.url, source: 'embedded', streams, release: () => lease.release() };
 }

@@ -29,6 +29,21 @@ export type EmbeddedRedisEvent =
   | { kind: 'moved'; why: string; port: number }
   | { kind: 'restart-failed'; why: string; error: string };
 
+/** What to tell the user about an event: the Ol-Fi panel's notice, a command's stderr. */
+export function describeEmbeddedRedisEvent(event: EmbeddedRedisEvent, at = new Date()): string {
+  const time = at.toTimeString().slice(0, 8);
+  switch (event.kind) {
+    case 'stopped':
+      return `embedded Redis stopped at ${time} (${event.why}) — restarting it on the same port with the same data`;
+    case 'restarted':
+      return `embedded Redis stopped (${event.why}) — restarted at ${time} on port ${event.port} with the same data; the stream resumes where it was`;
+    case 'moved':
+      return `embedded Redis stopped (${event.why}) — another bioxen process started it again, on port ${event.port}`;
+    case 'restart-failed':
+      return `embedded Redis stopped (${event.why}) and could not be restarted: ${event.error}`;
+  }
+}
+
 export class EmbeddedRedisError extends Error {
   override readonly name = 'EmbeddedRedisError';
 }

@@ -1,0 +1,34 @@
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveRedis, type ResolvedRedis } from './redis-endpoint';
+import { TestRedis, shutdownNoSave, waitFor } from './test-redis';
+
+const env = new TestRedis();
+const resolved: ResolvedRedis[] = [];
+
+afterEach(async () => {
+  for (const r of resolved.splice(0)) await r.release();
+  await env.cleanup();
+});
+
+describe('resolveRedis (the CLI and the bench)', () => {
+  it("keeps a command's embedded Redis running through a SHUTDOWN, on the same port, and says so", async () => {
+    const messages: string[] = [];
+    const redis = await resolveRedis(env.tempDir(), undefined, (message) => messages.push(message));
+    resolved.push(redis);
+    expect(redis.source).toBe('embedded');
+    const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    try {
+      await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{}');
+      await shutdownNoSave(redis.url);
+      await waitFor(() => messages.some((m) => m.includes('restarted')), 'the restart message');
+      expect(messages[0]).toMatch(/^embedded Redis stopped at .* \(it exited normally \(SHUTDOWN\?\)\) — restarting it/);
+      expect(messages[1]).toMatch(/— restarted at .* on port \d+ with the same data/);
+      expect(messages.join('\n')).not.toContain(new URL(redis.url).password);
+      expect(await client.call('XLEN', 'olfi_stream')).toBe(1);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
