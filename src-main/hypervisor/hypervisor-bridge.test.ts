@@ -257,6 +257,19 @@ describe('republishing to Redis', () => {
     expect(ts).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => 900 + i)]);
   });
 
+  it('publishes as plain XADDs to a server whose ACL refuses scripts', async () => {
+    const { info, client } = await redis();
+    await client.call('ACL', 'SETUSER', 'noscripts', 'on', '>pw', '~*', '&*', '+@all', '-@scripting');
+    const publisher = new MetricsStreamPublisher({ url: `redis://noscripts:pw@127.0.0.1:${info.port}`, stream: 'plain' });
+    cleanups.push(() => publisher.dispose());
+    await waitFor('publisher connected', () => publisher.stats().connected);
+    for (let i = 0; i < 50; i++) publisher.publish({ vm: 'a', t: i, geneExpression: {}, series: {}, receivedAt: i });
+    await waitFor('all published', () => publisher.stats().published === 50);
+    expect(publisher.stats()).toMatchObject({ dropped: 0, queued: 0 });
+    expect(publisher.stats().lastError).toBeUndefined();
+    expect((await client.xrange('plain', '-', '+')).map(([, fields]) => Number(fields[3]))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
   it('rejects a bad stream name', () => {
     expect(() => new MetricsStreamPublisher({ url: 'redis://127.0.0.1:1', stream: 'has space' })).toThrow(/invalid Redis stream name "has space"/);
   });
