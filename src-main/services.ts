@@ -71,6 +71,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     defaultLimits: settings.get().limits,
   });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
+  await workspace.removeStaleTempFiles();
   const app = new AppInfoService(appRoot, dataDir, () => lua.list(), warnings);
   // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
   const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.clientUrl() : undefined);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,26 @@ describe('SettingsStore', () => {
     file = join(dir, 'settings.json');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps keys it does not know (a newer version\'s, or the user\'s own) on the next save', async () => {
+    const saved = { theme: 'light', fromNewerVersion: { colour: 'teal' }, myNote: 'keep me', limits: { memoryMb: 64, gpuMb: 3 }, editor: { fontSize: 16, ligatures: true } };
+    await writeFile(file, JSON.stringify(saved));
+    const store = await SettingsStore.open(file);
+    expect(store.get()).not.toHaveProperty('myNote');
+    await store.update({ theme: 'dark', limits: { memoryMb: 128 } });
+    await store.update({ editor: { fontSize: 18 } });
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    expect(written).toMatchObject({ theme: 'dark', fromNewerVersion: { colour: 'teal' }, myNote: 'keep me', limits: { memoryMb: 128, gpuMb: 3 }, editor: { fontSize: 18, ligatures: true } });
+    expect((await SettingsStore.open(file)).get().limits.memoryMb).toBe(128);
+  });
+
+  it('writes settings.json 0600 (it may hold a Redis password) in a 0700 folder', async () => {
+    const nested = join(dir, 'fresh-data', 'settings.json');
+    const store = await SettingsStore.open(nested);
+    await store.update({ redisUrl: 'redis://lab:s3cret@10.0.0.5:6380/2' });
+    expect((await stat(nested)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'fresh-data'))).mode & 0o777).toBe(0o700);
+  });
 
   it('starts from the defaults when the file is missing', async () => {
     expect((await SettingsStore.open(file)).get()).toEqual(DEFAULT_SETTINGS);

@@ -56,6 +56,8 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
     readonly file: string,
     private current: Settings,
     private readonly lua: LuaChoices | undefined,
+    /** The file as last read or written, so keys this version does not know survive every save. */
+    private saved: Record<string, unknown> = {},
   ) {
     super();
   }
@@ -69,7 +71,8 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new SettingsStore(file, structuredClone(DEFAULT_SETTINGS), options.lua);
       throw err;
     }
-    return new SettingsStore(file, await parseSettingsFile(file, text, options), options.lua);
+    const { settings, raw } = await parseSettingsFile(file, text, options);
+    return new SettingsStore(file, settings, options.lua, raw);
   }
 
   get(): Settings {
@@ -103,14 +106,16 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
     const merged = settingsSchema.safeParse(merge(this.current, checked.data));
     if (!merged.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(merged.error.issues[0])}`);
     const next = merged.data;
-    await writeAtomically(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    const saved = withUnknownKeysKept(next, this.saved);
+    await writeAtomically(this.file, `${JSON.stringify(saved, null, 2)}\n`);
     this.current = next;
+    this.saved = saved;
     this.emit('changed', this.get());
     return this.get();
   }
 }
 
-async function parseSettingsFile(file: string, text: string, options: SettingsStoreOptions): Promise<Settings> {
+async function parseSettingsFile(file: string, text: string, options: SettingsStoreOptions): Promise<{ settings: Settings; raw: Record<string, unknown> }> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -125,7 +130,22 @@ async function parseSettingsFile(file: string, text: string, options: SettingsSt
   if (!settings.success) {
     throw new SettingsError('invalid_input', `${file}: ${describeIssue(settings.error.issues[0])} — fix it or delete the file to start from the defaults`);
   }
-  return settings.data;
+  return { settings: settings.data, raw: raw as Record<string, unknown> };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What a save writes: the settings, plus every key of the saved file this version does not know (a newer
+ * version's, or the user's own), at the top level and inside objects such as `limits` and `editor`.
+ */
+function withUnknownKeysKept(settings: Settings, saved: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...saved, ...settings };
+  for (const [key, value] of Object.entries(settings)) {
+    const before = saved[key];
+    if (isPlainObject(value) && isPlainObject(before)) out[key] = { ...before, ...value };
+  }
+  return out;
 }
 
 /**
@@ -165,11 +185,12 @@ function describeIssue(issue: { path: PropertyKey[]; message: string } | undefin
   return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
+/** settings.json may hold a Redis password: it is 0600 from the moment it exists, in a 0700 folder. */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = join(dirname(file), `.settings.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, text, 'utf8');
+    await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });

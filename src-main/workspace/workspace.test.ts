@@ -27,6 +27,16 @@ describe('Workspace', () => {
     expect(changed.map((m) => m.name)).toEqual(['b.lua', 'a.lua', 'a.lua']);
   });
 
+  it('at start removes the temp files of interrupted saves, and only those', async () => {
+    const scripts = join(dir, 'scripts');
+    await mkdir(scripts);
+    const stale = ['.growth.lua.0123456789ab.tmp', '.model v2.lua.deadbeef0000.tmp'];
+    const userFiles = ['growth.lua', '.hidden-notes.tmp', '.growth.lua.tmp', '.growth.lua.0123456789ab.tmp.bak', 'x.0123456789ab.tmp', '.notes.txt.0123456789ab.tmp'];
+    for (const f of [...stale, ...userFiles]) await writeFile(join(scripts, f), 'kept?');
+    expect((await ws.removeStaleTempFiles()).sort()).toEqual(stale.sort());
+    expect((await readdir(scripts)).sort()).toEqual(userFiles.sort());
+  });
+
   it('keeps the bytes of a script: one that is not UTF-8 is read escaped and written back unchanged', async () => {
     const bytes = Buffer.concat([Buffer.from('local s = "'), Buffer.of(0xe1, 0xff), Buffer.from('" -- é\n')]);
     await mkdir(join(dir, 'scripts'));

@@ -70,7 +70,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     const bytes = textToBytes(content);
     checkSize(name, bytes.length);
     await mkdir(this.scriptsDir, { recursive: true });
-    const tmp = join(this.scriptsDir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = join(this.scriptsDir, tempFileName(name));
     try {
       await writeFile(tmp, bytes);
       await rename(tmp, path);
@@ -81,6 +81,23 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     const meta = await this.metaOf(name);
     this.emit('changed', meta);
     return meta;
+  }
+
+  /**
+   * Removes the hidden temp files of saves a kill interrupted (`.NAME.<12 hex>.tmp` of a valid script name);
+   * run at start, before any save. Nothing else in the folder is touched. Returns the names removed.
+   */
+  async removeStaleTempFiles(): Promise<string[]> {
+    let files: string[];
+    try {
+      files = await readdir(this.scriptsDir);
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+    const stale = files.filter(isTempFileName);
+    await Promise.all(stale.map((f) => rm(join(this.scriptsDir, f), { force: true })));
+    return stale;
   }
 
   async saveAs(name: string, content: string, overwrite = false): Promise<ScriptMeta> {
@@ -153,6 +170,16 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       throw err;
     }
   }
+}
+
+/** The hidden file a save writes before renaming it over the script. */
+function tempFileName(script: string): string {
+  return `.${script}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+function isTempFileName(file: string): boolean {
+  const m = /^\.(.+)\.[0-9a-f]{12}\.tmp$/.exec(file);
+  return m !== null && scriptNameSchema.safeParse(m[1]).success;
 }
 
 /** Title from the first `--` comment line, description from the comment lines after it. */

@@ -36,9 +36,11 @@ function serve(dataDir: string): Run {
 describe.concurrent('bioxen serve on a bad data dir', () => {
   afterAll(() => scratch.remove());
 
-  it('moves a truncated vms.json and a garbage settings.json aside, warns, and starts', async () => {
+  it('moves a truncated vms.json and a garbage settings.json aside, warns, and starts; an interrupted save\'s temp file goes', async () => {
     const dataDir = join(scratch.path, 'corrupt');
-    mkdirSync(dataDir);
+    mkdirSync(join(dataDir, 'scripts'), { recursive: true });
+    writeFileSync(join(dataDir, 'scripts', '.growth.lua.0123456789ab.tmp'), 'half a save');
+    writeFileSync(join(dataDir, 'scripts', 'growth.lua'), 'print(1)');
     const vms = '{"version":1,"vms":[{"id":"lab","luaExecu';
     writeFileSync(join(dataDir, 'vms.json'), vms);
     writeFileSync(join(dataDir, 'settings.json'), '\u0000\u0007 not json');
@@ -53,6 +55,7 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
       expect(readFileSync(join(dataDir, asideVms!), 'utf8')).toBe(vms);
       expect(files.some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
       expect(existsSync(join(dataDir, 'vms.json'))).toBe(false);
+      expect(readdirSync(join(dataDir, 'scripts'))).toEqual(['growth.lua']);
 
       // The window hears it too: app:info carries the warnings.
       const token = url.searchParams.get('token') ?? new URLSearchParams(url.hash.slice(1)).get('token');
