@@ -42,6 +42,16 @@ describe('access token in the page', () => {
     expect(page.address()).toBe('http://127.0.0.1:4000/?view=olfi');
   });
 
+  it('still uses a fresh token when sessionStorage refuses it', () => {
+    const page = tab('http://127.0.0.1:4000/#token=only-in-memory');
+    const refuse = () => {
+      throw new DOMException('storage is disabled', 'SecurityError');
+    };
+    page.sessionStorage = { getItem: refuse, setItem: refuse };
+    expect(takeAccessToken(page)).toBe('only-in-memory');
+    expect(page.address()).toBe('http://127.0.0.1:4000/');
+  });
+
   it('has no token when the page was opened without one', () => {
     expect(takeAccessToken(tab('http://127.0.0.1:4000/'))).toBeNull();
   });

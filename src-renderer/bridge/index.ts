@@ -30,9 +30,20 @@ export function takeAccessToken({ location, history, sessionStorage }: TokenSour
     fragment.delete(TOKEN_PARAM);
     const rest = fragment.toString();
     history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
-    if (fresh) sessionStorage.setItem(TOKEN_STORAGE_KEY, fresh);
+    if (fresh) {
+      try {
+        sessionStorage.setItem(TOKEN_STORAGE_KEY, fresh);
+      } catch {
+        // Storage disabled or full: this load still connects; a reload will need the URL again.
+        return fresh;
+      }
+    }
   }
-  return sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  try {
+    return sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? (fresh || null);
+  } catch {
+    return fresh || null;
+  }
 }
 
 /** The contract socket's URL: the page's own host, no secret in it. */
