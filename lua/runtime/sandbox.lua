@@ -295,7 +295,14 @@ local raw_rep, raw_concat = string.rep, table.concat
 -- memoryMb stops within about one batch of the limit. A batch whose items suddenly grow huge can
 -- overshoot further: the address-space cap set by the host bounds it, and the allocation failure
 -- it causes is reported as the memoryMb limit.
+local SMALL_RESULT = 4096
 local function batched_concat(t, sep, first, last)
+  -- Most concats are one small batch: no parts table, and a result too small to matter unchecked.
+  if last - first < 16 then
+    local s = raw_concat(t, sep, first, last)
+    if #s > SMALL_RESULT then check_alloc(0) end
+    return s
+  end
   local parts, n, total, a, size = {}, 0, 0, first, 16
   while a <= last do
     local b = (last - a < size) and last or a + size - 1
@@ -318,6 +325,13 @@ end
 -- relay, so its own errors are plain Lua's, at the caller's line.
 local function checked_rep(...)
   local s, n, sep = ...
+  -- The common call (a string, an integer count, a result of at most SMALL_RESULT bytes) goes
+  -- straight to the C function: its arguments are valid, so it raises nothing to reposition, and
+  -- so little memory needs no check (the hook's check catches a loop of such calls).
+  if sep == nil and real_type(s) == 'string' and (math_type and math_type(n) == 'integer' or not math_type and real_type(n) == 'number')
+      and n * #s <= SMALL_RESULT then
+    return raw_rep(s, n)
+  end
   local ts = real_type(s)
   if ts ~= 'string' and ts ~= 'number' then
     arg_error(1, 'string.rep', format('string expected, %s', got(s, real_select('#', ...) >= 1)))
