@@ -171,6 +171,17 @@ local function user_error(msg, level)
 end
 sandbox.user_error = user_error
 
+-- The nearest frame above `level` (as the caller counts) that is neither the runtime's nor a
+-- 5.1 "(tail call)" placeholder.
+local function user_frame(level)
+  level = level + 1
+  while true do
+    local info = real_debug.getinfo(level, 'Sl')
+    if not info or (find(info.source, '@' .. RUNTIME_DIR, 1, true) ~= 1 and info.what ~= 'tail') then return info end
+    level = level + 1
+  end
+end
+
 -- Raises msg as the error of the nearest non-runtime frame: at its line if it is Lua code, bare
 -- if it is a C function (pcall(string.rep)), as plain Lua positions a C function's error.
 local function raise_at_user(msg)
@@ -178,7 +189,8 @@ local function raise_at_user(msg)
   while true do
     local info = real_debug.getinfo(level, 'Sl')
     if not info then real_error(msg, 0) end
-    if find(info.source, '@' .. RUNTIME_DIR, 1, true) ~= 1 then
+    -- (5.1 keeps a "(tail call)" frame where a runtime wrapper tail-called.)
+    if find(info.source, '@' .. RUNTIME_DIR, 1, true) ~= 1 and info.what ~= 'tail' then
       if info.currentline > 0 then real_error(format('%s:%d: %s', info.short_src, info.currentline, msg), 0) end
       real_error(msg, 0)
     end
@@ -203,9 +215,16 @@ end
 -- A wrapper's "bad argument" error reads as plain Lua's for the C function it stands for: the
 -- function named as its caller named it (`rep`, or `string.rep` when the call has no name), at
 -- the caller's line. Called by the wrapper itself.
+-- lauxlib names a function the call does not name by where it is in package.loaded (`string.rep`,
+-- `pcall`; 5.2 sometimes says `_G.pcall`, by hash order); 5.1 and LuaJIT say '?'.
+local function unnamed(qualified)
+  if IS_51 then return '?' end
+  return qualified
+end
+
 local function arg_error(arg, qualified, extramsg)
   local info = real_debug.getinfo(2, 'n')
-  local name = info and info.name or qualified
+  local name = info and info.name or unnamed(qualified)
   if info and info.namewhat == 'method' then
     arg = arg - 1
     if arg == 0 then user_error(format("calling '%s' on bad self (%s)", name, extramsg), 3) end
@@ -413,6 +432,27 @@ local function top_level(thread)
   return lo
 end
 
+local GLOBAL_NAMES = _VERSION == 'Lua 5.3' or _VERSION == 'Lua 5.4'
+-- lua.c's own frame under the main chunk, as each version's traceback shows it (LuaJIT gives an
+-- address, which differs from run to run anyway).
+local BOTTOM_ENTRY = (jit and '\t[C]: at 0x00000000') or (IS_51 and '\t[C]: ?') or '\t[C]: in ?'
+-- lauxlib's pushglobalfuncname: "mod.name" for a function found two levels into loaded, "_G." dropped.
+local function global_name(loaded, f)
+  for k, v in next, loaded do
+    if real_type(k) == 'string' then
+      if rawequal(v, f) then return k end
+      if real_type(v) == 'table' then
+        for k2, v2 in next, v do
+          if real_type(k2) == 'string' and rawequal(v2, f) then
+            return k == '_G' and k2 or k .. '.' .. k2
+          end
+        end
+      end
+    end
+  end
+  return nil
+end
+
 local function user_traceback(thread, msg, level)
   local text, first, last, cutoff
   if thread then
@@ -447,14 +487,25 @@ local function user_traceback(thread, msg, level)
   for i, line in ipairs(entries) do
     local lv = levels[i]
     if lv then
-      local info = thread and real_debug.getinfo(thread, lv, 'S') or real_debug.getinfo(lv, 'S')
+      local info = thread and real_debug.getinfo(thread, lv, 'Sf') or real_debug.getinfo(lv, 'Sf')
       keep = not (is_runtime(info) or (cutoff and lv > cutoff))
+      -- 5.1's "(tail call)" placeholder under a runtime function that was tail-called.
+      if keep and info.what == 'tail' and lv > 1 then
+        keep = not is_runtime(thread and real_debug.getinfo(thread, lv - 1, 'S') or real_debug.getinfo(lv - 1, 'S'))
+      end
+      -- The runtime's own error() calls are not the user's either.
+      if keep and info.func == real_error then
+        keep = not is_runtime(thread and real_debug.getinfo(thread, lv + 1, 'S') or real_debug.getinfo(lv + 1, 'S'))
+      end
+      -- 5.3+ name a function by where package.loaded holds it: the script's package.loaded.
+      local name = keep and GLOBAL_NAMES and run.loaded and global_name(run.loaded, info.func)
+      if name then line = match(line, '^(.-: in )') .. format("function '%s'", name) end
     elseif i == cut then
       keep = true
     end
     if keep then n = n + 1; kept[n] = line end
   end
-  if cutoff then n = n + 1; kept[n] = '\t[C]: in ?' end
+  if cutoff then n = n + 1; kept[n] = BOTTOM_ENTRY end
   return head .. (n > 0 and '\n' or '') .. raw_concat(kept, '\n', 1, n)
 end
 sandbox.traceback = user_traceback
@@ -484,9 +535,13 @@ sandbox.load_text = load_text
 local function user_load(env, nargs, chunk, name, mode, chunk_env)
   if real_type(chunk) == 'string' and is_binary(chunk) then return nil, BINARY_BLOCKED end
   if real_type(chunk) == 'function' then
+    -- A reader's bad piece is blamed on load's caller, as lua_load's reader does.
+    local caller = user_frame(2)
+    local where = caller and caller.currentline > 0 and format('%s:%d: ', caller.short_src, caller.currentline) or ''
     local reader, started = chunk, false
     chunk = function()
       local piece = reader()
+      if piece ~= nil and real_type(piece) ~= 'string' then real_error(where .. 'reader function must return a string', 0) end
       if not started and real_type(piece) == 'string' and piece ~= '' then
         started = true
         if is_binary(piece) then real_error(BINARY_BLOCKED, 0) end
@@ -628,12 +683,15 @@ end
 
 -- The script's io.stdout and io.stderr: file-like (io.type says 'file'), writing to the host.
 local HAS_P = pcall(format, '%p', {})
+-- 5.1's and LuaJIT's write return true; 5.2+ return the file.
+local WRITE_RETURNS_TRUE = IS_51
 local function file_tostring(f) return HAS_P and format('file (%p)', f) or 'file (0x0)' end
 local function stream_proxy(write)
   local proxy = {}
   proxy.write = function(self, ...)
     local bad = write_values(write, 1, ...)
     if bad then arg_error(bad + 1, 'write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
+    if WRITE_RETURNS_TRUE then return true end
     return self
   end
   proxy.flush = function(self) return self end
@@ -668,6 +726,7 @@ for name, lib in pairs(LIBS) do copy_libs[name] = make_copier(lib) end
 local copy_io = make_copier(IO_BASE)
 
 local string_mts = setmetatable({}, { __mode = 'k' })
+local loaded_tables = setmetatable({}, { __mode = 'k' })
 local RUNNER_STRING_MT = real_getmetatable('')
 
 -- cfg: caps {networked, remoteNetwork, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
@@ -702,6 +761,7 @@ function sandbox.new_env(cfg, host)
   io_lib.write = function(...)
     local bad = write_values(host.out, 1, ...)
     if bad then arg_error(bad, 'io.write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
+    if WRITE_RETURNS_TRUE then return true end
     return stdout
   end
   io_lib.type = function(...)
@@ -711,7 +771,11 @@ function sandbox.new_env(cfg, host)
   end
   env.io = io_lib
 
-  env.load = function(...) return user_load(env, real_select('#', ...), ...) end
+  env.load = function(...)
+    -- PUC 5.1's load takes only reader functions (loadstring takes strings).
+    if not LOAD_TAKES_ENV and real_type((...)) == 'string' then arg_error(1, 'load', 'function expected, got string') end
+    return user_load(env, real_select('#', ...), ...)
+  end
   if IS_51 then env.loadstring = function(s, name) return user_load(env, 2, s, name) end end
   if warn then
     local warnings_on = false
@@ -869,6 +933,7 @@ function sandbox.install_require(env, cfg, host)
     loaded[name] = env[name]
   end
   loaded._G, loaded.package = env, pkg
+  loaded_tables[env] = loaded
 
   -- A searcher's "not found" text: on 5.4 require puts "\n\t" before each, earlier they carry it.
   local function not_found(text) return IS_54 and text or '\n\t' .. text end
@@ -912,7 +977,7 @@ function sandbox.install_require(env, cfg, host)
       return function() return real_require(name) end, filename
     end,
   }
-  if IS_51 and not IS_54 then pkg.loaders = searchers end
+  if IS_51 or _VERSION == 'Lua 5.2' then pkg.loaders = searchers end
   if not IS_51 then pkg.searchers = searchers end
 
   env.require = function(...)
@@ -954,16 +1019,30 @@ end
 
 -- Running ---------------------------------------------------------------------------------------
 
--- What lua.c's message handler makes of an error object: its text, and the traceback below it.
-local function describe(e)
-  if real_type(e) == 'string' then return e end
-  if real_type(e) == 'number' then return real_tostring(e) end
+-- What the running version's lua.c makes of an error object: its text, and whether a traceback
+-- follows it. Strings and numbers always get one; other objects differ by version.
+local function own_text(e)
   local mt = real_getmetatable(e)
   if real_type(mt) == 'table' and rawget(mt, '__tostring') ~= nil then
     local ok, s = real_pcall(real_tostring, e)
     if ok and real_type(s) == 'string' then return s end
   end
-  return format('(error object is a %s value)', real_type(e))
+  return nil
+end
+
+local function describe(e)
+  if real_type(e) == 'string' then return e, true end
+  if real_type(e) == 'number' then return real_tostring(e), true end
+  if jit then
+    local text = own_text(e)
+    if text then return text, true end
+    return '(error object is not a string)', false
+  end
+  if IS_51 then return '(error object is not a string)', false end
+  local text = own_text(e)
+  if text then return text, false end
+  if _VERSION == 'Lua 5.2' then return '(no error message)', false end
+  return format('(error object is a %s value)', real_type(e)), true
 end
 
 -- The message handler of a run. It is also called for errors that end up caught elsewhere (a
@@ -971,8 +1050,8 @@ end
 -- error, as lua.c's does, and never changes the run's state: the limits stay on whatever it meets.
 local last_report = { msg = nil, tb = nil }
 local function error_handler(e)
-  local msg = describe(e)
-  local tb = user_traceback(nil, msg, 2)
+  local msg, with_traceback = describe(e)
+  local tb = with_traceback and user_traceback(nil, msg, 2) or msg
   last_report.msg, last_report.tb = msg, tb
   return tb
 end
@@ -997,6 +1076,7 @@ end
 -- f is called by xpcall itself so that tracebacks name it "main chunk", as lua.c's do.
 function sandbox.execute(f, limits, finish, env)
   real_debug.setmetatable('', string_mts[env] or RUNNER_STRING_MT)
+  run.loaded = env and loaded_tables[env]
   sandbox.begin_run(limits)
   run.base_depth, run.script_done = top_level() + 1, false
   last_report.msg, last_report.tb = nil, nil
@@ -1008,7 +1088,7 @@ function sandbox.execute(f, limits, finish, env)
   if ok then return true, result end
   local err
   if real_type(result) == 'string' and result == last_report.tb then err = { msg = last_report.msg, tb = last_report.tb }
-  else err = { msg = describe(result), tb = nil } end
+  else err = { msg = (describe(result)), tb = nil } end
   local abort = run.limit and run.limit_msg or (run.interrupted and 'interrupted!') or nil
   if abort then err.msg = abort end
   if err.msg == 'not enough memory' and not run.limit then

@@ -1,0 +1,103 @@
+// The sandbox is transparent to legitimate Lua: each snippet runs as a script under the plain
+// interpreter and in a session of the same version, and the two outputs (stdout, and the error
+// report with its traceback) must be the same. Plain Lua is the oracle; nothing here is hard-coded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../testing/test-helpers';
+import { which } from './lua-discovery';
+import { runInSession, runPlain } from './plain-lua-oracle';
+import { VMManager } from './vm-manager';
+
+const versions = ['lua5.4', 'lua5.3', 'lua5.2', 'lua5.1', 'luajit'].filter((name) => which(name));
+const at = (...names: string[]) => (lua: string) => names.includes(lua);
+const all = () => true;
+// Addresses (`table: 0x…`, LuaJIT's `[C]: at 0x…`) differ between any two runs.
+const withoutAddresses = (o: { stdout: string; error: string }) => ({
+  stdout: o.stdout.replace(/0x[0-9a-f]+/g, '0x…'),
+  error: o.error.replace(/0x[0-9a-f]+/g, '0x…'),
+});
+
+// [what, code, versions it applies to]
+const snippets: [string, string, (lua: string) => boolean][] = [
+  // Difference 1: a C stack overflow inside a protected load reaches the message handler.
+  ['load of a too-deep expression returns a message', 'local f, e = (loadstring or load)("return " .. string.rep("(", 500)) print(f, type(e))', all],
+  // Difference 4: load.
+  // PUC 5.1's load takes only functions; its loadstring names chunks the same way.
+  ['load names a string chunk [string "..."]', 'print(load("x = = 1")) print(load("x = = 1", "=named")) print(pcall(load("error(\'e\')")))', (lua) => lua !== 'lua5.1'],
+  ['loadstring names a string chunk [string "..."]', 'print(loadstring("x = = 1")) print(pcall(loadstring("error(\'e\')")))', at('lua5.1', 'luajit')],
+  ['an error in a load reader stays inside load', 'print(pcall(load, function() error("reader failed") end))', all],
+  ['a reader returning a non-string', 'print(load(function() return {} end))', all],
+  ['load with an explicit nil env', 'local f = load("return x", "=c", "t", nil) print(pcall(f))', at('lua5.4', 'lua5.3', 'lua5.2', 'luajit')],
+  ['load with an env table', 'local f = load("y = 1 return y", "=c", "t", {}) print(f(), y)', at('lua5.4', 'lua5.3', 'lua5.2', 'luajit')],
+  // Difference 5: coroutine.wrap.
+  ['coroutine.wrap adds the caller position', 'local co = coroutine.wrap(function() error("boom") end)\nprint(pcall(function() co() end))', all],
+  [
+    'coroutine.wrap closes to-be-closed variables on error',
+    'local co = coroutine.wrap(function()\n  local x <close> = setmetatable({}, { __close = function() print("closed") end })\n  error("w")\nend)\nprint(pcall(co))',
+    at('lua5.4'),
+  ],
+  ['error(msg, 2) in a coroutine body has no position', 'print(coroutine.resume(coroutine.create(function() error("lvl2", 2) end)))', all],
+  // Difference 6: package, require, warn, arg.
+  [
+    'package.loaded holds the standard libraries',
+    'print(package.loaded.string == string, package.loaded.table == table, package.loaded._G == _G, package.loaded.package == package, package.loaded.coroutine == coroutine, package.loaded.math == math)',
+    all,
+  ],
+  ['package fields and arg exist', 'print(type(package.config), type(package.searchers), type(package.loaders), type(package.searchpath), type(arg), arg[0])', all],
+  ['warn exists and is off by default', 'print(type(warn)) warn("@on") warn("hello ", "world") warn("@off") warn("hidden")', at('lua5.4')],
+  [
+    'require passes the loader data and counts a loader returning nothing as found',
+    'package.preload.m = function(...) print(select("#", ...), ...) end\nprint(require("m"))\nprint(package.loaded.m)\nprint((select(2, pcall(require, "no.such.module.here")):match("^[^\\n]*\\n[^\\n]*")))',
+    at('lua5.4'),
+  ],
+  ['require of a preloaded module', 'package.preload.m = function(name) return { name = name } end\nprint(require("m").name, require("m") == package.loaded.m)', all],
+  ['require of a standard library', 'print(require("string") == string, require("table") == table)', all],
+  // Difference 7: the string metatable.
+  ['functions added to string work as methods', 'function string.trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end\nprint(("  y "):trim(), ("x"):rep(3))', all],
+  ['string metamethods set through getmetatable("")', 'getmetatable("").__index = function(s, k) return k end\nprint(("abc").anything)', all],
+  ['string arithmetic', 'print("10" + 1, "3" * "4", 10 .. "")', all],
+  // Difference 8: io.write.
+  ['io.write formats numbers as C Lua', 'io.write(1.0, " ", -0.0, " ", 2^53, " ", 1/3, " ", 100, " ", 1e100, "\\n")', all],
+  ['io.write returns io.stdout', 'print(io.write("") == io.stdout, io.type(io.stdout))', all],
+  [
+    'io.write rejects tables, nil and booleans',
+    'print(pcall(function() io.write({}) end))\nprint(pcall(function() io.write("a", nil) end))\nprint(pcall(function() io.stdout:write(true) end))',
+    all,
+  ],
+  // Difference 9: string.rep and table.concat argument errors.
+  [
+    'string.rep argument errors',
+    'print(pcall(function() local s = string.rep("x") end))\nprint(pcall(function() local s = string.rep("x", "abc") end))\nprint(pcall(function() local s = string.rep("x", 2.5) end))\nprint(pcall(function() local s = ("x"):rep({}) end))',
+    all,
+  ],
+  ['table.concat of a huge range stops at the first bad item', 'print(pcall(function() local s = table.concat({}, "", 1, 2^40) end))', at('lua5.4', 'lua5.3')],
+  ['table.concat of a bad item', 'print(pcall(function() local s = table.concat({1, {}, 3}) end))', all],
+  // Difference 10: errors and tracebacks.
+  // 5.2 itself names the inner pcall 'pcall' or '_G.pcall' depending on hash order.
+  ['pcall(pcall) raises', 'print(pcall(pcall))', (lua) => lua !== 'lua5.2'],
+  ['xpcall(nil, h)', 'print(xpcall(nil, function(m) return "H:" .. m end))', all],
+  ['error(msg, 2) at top level', 'error("top", 2)', all],
+  ['a traceback through local, field and global functions', 'local function f() error("boom") end\nlocal t = {}\nfunction t.g() f() end\nfunction gg() t.g() end\ngg()', all],
+  ['debug.traceback in the main chunk', 'print(debug.traceback("msg"))\nlocal function f() print(debug.traceback("in f", 1)) end\nf()', all],
+  ['an error object that is a table', 'error({ code = 1 })', all],
+  ['an error object with __tostring', 'error(setmetatable({}, { __tostring = function() return "custom" end }))', all],
+];
+
+describe.each(versions)('the sandbox on %s is transparent to', (lua) => {
+  let manager: VMManager;
+  const dir = scratchDir('bioxen-oracle-');
+
+  beforeAll(async () => {
+    manager = new VMManager({ luaExecutable: lua });
+    await manager.createVM('oracle');
+  });
+  afterAll(async () => {
+    await manager.dispose();
+    dir.remove();
+  });
+
+  it.each(snippets.filter(([, , applies]) => applies(lua)))('%s', async (_what, code) => {
+    const plain = await runPlain(lua, dir.path, code);
+    const session = await runInSession(manager, 'oracle', code);
+    expect(withoutAddresses(session)).toEqual(withoutAddresses(plain));
+  });
+});
