@@ -45,5 +45,8 @@ describe('buffered entries', () => {
     expect(compareStreamIds('9-0', '10-0')).toBeLessThan(0);
     expect(compareStreamIds('10-2', '10-10')).toBeLessThan(0);
     expect(compareStreamIds('5-1', '5-1')).toBe(0);
+    // Past 2^53 a Number cannot tell these apart; Redis accepts ids up to 2^64-1.
+    expect(compareStreamIds('18446744073709551615-0', '18446744073709551614-0')).toBeGreaterThan(0);
+    expect(compareStreamIds('9007199254740993-0', '9007199254740992-5')).toBeGreaterThan(0);
   });
 });

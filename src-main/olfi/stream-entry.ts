@@ -252,19 +252,24 @@ export function expandEntry(buffered: BufferedEntry): OlFiEntry {
   return entry;
 }
 
-/** Stream ids compare as (ms, seq) pairs of integers; string order is wrong ("9-0" > "10-0"). */
+/**
+ * Stream ids compare as (ms, seq) pairs of integers; string order is wrong ("9-0" > "10-0"), and so is Number
+ * order past 2^53 (Redis ids go to 2^64-1). Both parts are digit strings without leading zeros: compared by
+ * length, then by text.
+ */
 export function compareStreamIds(a: string, b: string): number {
   const [aMs, aSeq] = splitId(a);
   const [bMs, bSeq] = splitId(b);
-  return aMs !== bMs ? aMs - bMs : aSeq - bSeq;
+  return compareDigits(aMs, bMs) || compareDigits(aSeq, bSeq);
 }
 
-function splitId(id: string): [number, number] {
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function splitId(id: string): [string, string] {
   const dash = id.indexOf('-');
-  if (dash < 0) return [Number(id), 0];
-  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
-}
-
-export function entryTimeMs(id: string): number {
-  return splitId(id)[0];
+  if (dash < 0) return [id, '0'];
+  return [id.slice(0, dash), id.slice(dash + 1)];
 }

@@ -9,7 +9,8 @@ import { OlFiScenario } from '../../olfi/olfi-scenario';
 import { OlFiStreamFollower } from '../../olfi/stream-follower';
 import { redactRedisUrl } from '../../olfi/redis-connection';
 import { resolveRedis, RedisUrlError, type ResolvedRedis } from '../../olfi/redis-endpoint';
-import { entryTimeMs, type OlFiEntry } from '../../olfi/stream-entry';
+import type { OlFiEntry } from '../../olfi/stream-entry';
+import { isoTime, streamIdTimeMs, visibleText } from '../../../src-preload/contract/outside-values';
 
 const CONNECTION = ['redis', 'stream', 'data-dir'] as const;
 
@@ -66,14 +67,15 @@ const publish: CliCommand = {
   },
 };
 
+/** One line per entry; text from the stream is shown with control and bidi characters escaped, so a frame cannot rewrite the terminal. */
 function formatEntry(entry: OlFiEntry): string {
-  const time = new Date(entryTimeMs(entry.id)).toISOString();
+  const time = isoTime(streamIdTimeMs(entry.id));
   const mark = entry.status === 'valid' ? '✓' : '✗';
   const f = entry.frame;
   const body = f ? `${f.source ?? '?'} → ${f.address} ${f.control.type} #${f.control.sequence} ${f.control.priority} "${f.payload.slice(0, 60)}"` : (entry.raw ?? '').slice(0, 60);
   const reason = entry.status === 'valid' ? '' : ` [${entry.status}: ${entry.reason}]`;
   const extra = entry.extra ? ` ${Object.entries(entry.extra).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
-  return `${time} ${entry.id} ${entry.mvoc ?? '(no mvoc)'} ${mark} ${body}${reason}${extra}\n`;
+  return `${time} ${entry.id} ${visibleText(`${entry.mvoc ?? '(no mvoc)'} ${mark} ${body}${reason}${extra}`)}\n`;
 }
 
 const tail: CliCommand = {

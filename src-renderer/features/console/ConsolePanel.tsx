@@ -2,6 +2,7 @@
 // prompt, clear and copy. Ctrl+C with no text selected interrupts the running code.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPending, sessionsStore, useSessions } from '../../stores/sessions';
+import { visibleText } from '../../../src-preload/contract/outside-values';
 import { useFixedRows } from '../common/fixed-rows';
 import { buildLines, emptyLineBuffer, linesAsText, promptOf, showBytes } from './console-lines';
 
@@ -106,7 +107,7 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
         <div style={{ height: drawn.totalHeight, position: 'relative' }}>
           {lines.slice(drawn.start, drawn.end).map((line, i) => (
             <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
-              {line.stream === 'input' ? promptOf(line) + showBytes(line.text) : showBytes(line.text) || '\u00a0'}
+              {line.stream === 'input' ? promptOf(line) + visibleText(showBytes(line.text)) : visibleText(showBytes(line.text)) || '\u00a0'}
             </div>
           ))}
         </div>

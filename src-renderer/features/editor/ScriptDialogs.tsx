@@ -2,6 +2,7 @@
 // the session's editor to the chosen file.
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../src-preload/contract';
+import { formatTime } from '../../../src-preload/contract/outside-values';
 import { bridge, errorMessage } from '../../bridge';
 import { scriptDocuments } from '../../monaco';
 import { editorStore, selectDialog, useEditor } from '../../stores/editor';
@@ -80,7 +81,7 @@ function OpenDialog({ sessionId, onClose }: { sessionId: string; onClose(): void
         {value?.scripts.map((script) => (
           <li key={script.name}>
             <button type="button" onClick={() => void open(script.name)}>
-              {script.name} <small>{(script.size / 1024).toFixed(1)} KB · {new Date(script.modifiedAt).toLocaleString()}</small>
+              {script.name} <small>{(script.size / 1024).toFixed(1)} KB · {formatTime(script.modifiedAt, (date) => date.toLocaleString())}</small>
             </button>
           </li>
         ))}

@@ -2,6 +2,7 @@
 // expression live, with pause, a time window and CSV export of what is on screen.
 import { useEffect, useMemo } from 'react';
 import type { MetricsStatus } from '../../../src-preload/contract/metrics';
+import { isAxisValue, visibleText } from '../../../src-preload/contract/outside-values';
 import { metricsBuffer, metricsStore, useMetrics } from './index';
 import { atpColumns, expressionColumns } from './metrics-buffer';
 import { MetricChart } from './MetricChart';
@@ -92,7 +93,7 @@ function Controls() {
         Cellular VM
         <select value={selectedVm ?? ''} onChange={(event) => selectVm(event.target.value)} disabled={!vmIds.length}>
           {vmIds.map((vm) => (
-            <option key={vm}>{vm}</option>
+            <option key={vm} value={vm}>{visibleText(vm)}</option>
           ))}
         </select>
       </label>
@@ -134,15 +135,18 @@ function Charts() {
   const expression = useMemo(() => expressionColumns(samples), [samples]);
   if (!selectedVm) return <p className="empty">No samples yet: connect to a hypervisor (try `bioxen hypervisor simulate`).</p>;
   const latest = samples.at(-1);
+  const vm = visibleText(selectedVm);
+  const invalid = metricsBuffer.invalidSamples;
   return (
-    <section className="metrics-charts" aria-label={`Metrics of ${selectedVm}`}>
+    <section className="metrics-charts" aria-label={`Metrics of ${vm}`}>
       <h2>ATP and growth</h2>
       <p className="metrics-latest" aria-label="Latest ATP">
-        {latest?.atp === undefined ? 'ATP —' : `ATP ${latest.atp.toFixed(3)} mM`} · {samples.length} points
+        {latest?.atp === undefined ? 'ATP —' : isAxisValue(latest.atp) ? `ATP ${latest.atp.toFixed(3)} mM` : 'ATP invalid'} · {samples.length} points
+        {invalid > 0 && <span className="metrics-rejected"> · {invalid} samples with an invalid time not drawn</span>}
       </p>
-      <MetricChart label={`ATP of ${selectedVm}`} columns={atp} rightAxisSeries={['growth']} />
+      <MetricChart label={`ATP of ${vm}`} columns={atp} rightAxisSeries={['growth']} />
       <h2>Gene expression</h2>
-      <MetricChart label={`Gene expression of ${selectedVm}`} columns={expression} />
+      <MetricChart label={`Gene expression of ${vm}`} columns={expression} />
     </section>
   );
 }

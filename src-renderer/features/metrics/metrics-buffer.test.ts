@@ -13,6 +13,18 @@ const sample = (vm: string, t: number, extra: Partial<MetricSample> = {}): Metri
 });
 
 describe('MetricsBuffer', () => {
+  it('leaves out samples whose time cannot be drawn and counts them; values beyond an axis are gaps', () => {
+    const buffer = new MetricsBuffer();
+    buffer.append([sample('a', 1), sample('a', 1e300), sample('a', Number.NaN), sample('a', 2, { atp: 1e300, geneExpression: { lacI: -1e300 } })]);
+    expect(buffer.invalidSamples).toBe(2);
+    const window = buffer.window('a', 60);
+    expect(window.map((s) => s.t)).toEqual([1, 2]);
+    expect(atpColumns(window).data).toEqual([[1, 2], [0.1, null], [null, null]]);
+    expect(expressionColumns(window).data).toEqual([[1, 2], [1, null]]);
+    buffer.clear();
+    expect(buffer.invalidSamples).toBe(0);
+  });
+
   it('returns the samples inside a time window of the newest one', () => {
     const buffer = new MetricsBuffer();
     buffer.append([1, 2, 3, 4, 5].map((t) => sample('a', t)));

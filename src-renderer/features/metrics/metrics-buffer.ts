@@ -2,6 +2,7 @@
 // `capacity` samples (oldest dropped), at most `maxVms` VMs (least recently updated dropped).
 // Charts read time windows from it; the store only holds a version number that says "redraw".
 import type { MetricSample } from '../../../src-preload/contract/metrics';
+import { isAxisValue } from '../../../src-preload/contract/outside-values';
 
 export interface BufferLimits {
   capacity: number;
@@ -18,11 +19,22 @@ export interface ChartColumns {
 
 export class MetricsBuffer {
   private readonly vms = new Map<string, MetricSample[]>();
+  private invalidCount = 0;
 
   constructor(private readonly limits: BufferLimits = DEFAULT_BUFFER_LIMITS) {}
 
+  /** Samples left out because their time cannot be drawn (not finite, or beyond a date's range, e.g. t = 1e300). */
+  get invalidSamples(): number {
+    return this.invalidCount;
+  }
+
   append(samples: readonly MetricSample[]): void {
     for (const sample of samples) {
+      // A time axis is built from the samples' range: one impossible time would make every chart of the view fail.
+      if (!isAxisValue(sample.t)) {
+        this.invalidCount++;
+        continue;
+      }
       let ring = this.vms.get(sample.vm);
       if (ring) this.vms.delete(sample.vm);
       else {
@@ -42,6 +54,7 @@ export class MetricsBuffer {
 
   clear(): void {
     this.vms.clear();
+    this.invalidCount = 0;
   }
 
   /** Samples of `vm` whose time is within `seconds` of its newest sample. */
@@ -59,7 +72,7 @@ export class MetricsBuffer {
 export function atpColumns(samples: readonly MetricSample[]): ChartColumns {
   return {
     names: ['ATP (mM)', 'growth'],
-    data: [samples.map((s) => s.t), samples.map((s) => s.atp ?? null), samples.map((s) => s.growth ?? null)],
+    data: [samples.map((s) => s.t), samples.map((s) => plotted(s.atp)), samples.map((s) => plotted(s.growth))],
   };
 }
 
@@ -73,8 +86,13 @@ export function expressionColumns(samples: readonly MetricSample[]): ChartColumn
   const names = geneNames(samples);
   return {
     names,
-    data: [samples.map((s) => s.t), ...names.map((gene) => samples.map((s) => s.geneExpression[gene] ?? null))],
+    data: [samples.map((s) => s.t), ...names.map((gene) => samples.map((s) => plotted(s.geneExpression[gene])))],
   };
+}
+
+/** A value as a chart point: one outside an axis's range is a gap, not an axis spanning 1e300. */
+function plotted(value: number | undefined): number | null {
+  return isAxisValue(value) ? value : null;
 }
 
 function csvField(value: string | number | undefined): string {

@@ -1,5 +1,6 @@
 // The selected frame's fields in RFC order, as a chemical timeline: each field carried by its compounds.
 import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
+import { isoTime, visibleText } from '../../../src-preload/contract/outside-values';
 import { entryTime, selectSelected, useOlFi } from '../../stores/olfi';
 import { CompoundChip } from './FrameTable';
 
@@ -19,14 +20,14 @@ function Timeline({ entry }: { entry: OlFiEntryView }) {
     <ol className="olfi-timeline" aria-label="Frame fields in RFC order">
       <Field label="Preamble">{frame.preamble.map((n, i) => <CompoundChip key={i} name={n} />)}</Field>
       <Field label="Address">
-        {frame.address}
-        {frame.source && <span className="pkg-dim"> from {frame.source}</span>}
+        {visibleText(frame.address)}
+        {frame.source && <span className="pkg-dim"> from {visibleText(frame.source)}</span>}
       </Field>
       <Field label="Control">
         {frame.control.type} · #{frame.control.sequence} · {frame.control.priority}
       </Field>
       <Field label="Payload">
-        <CompoundChip name={entry.mvoc} /> <code>{frame.payload}</code>
+        <CompoundChip name={entry.mvoc} /> <code>{visibleText(frame.payload)}</code>
       </Field>
       <Field label="Checksum">
         <span className={valid || entry.status !== 'checksum-mismatch' ? 'olfi-ok' : 'olfi-bad'}>
@@ -44,15 +45,15 @@ export function FrameInspector() {
   return (
     <section className="olfi-inspector" aria-label="Frame inspector">
       <div>
-        <strong>{entry.mvoc ?? '(no mvoc)'}</strong> <span className="pkg-dim">{entry.id} · {new Date(entryTime(entry.id)).toISOString()}</span>
+        <strong>{visibleText(entry.mvoc ?? '(no mvoc)')}</strong> <span className="pkg-dim">{entry.id} · {isoTime(entryTime(entry.id))}</span>
       </div>
-      <div className={entry.status === 'valid' ? 'olfi-ok' : 'olfi-bad'}>{entry.status === 'valid' ? 'valid frame' : `${entry.status}: ${entry.reason}`}</div>
-      {entry.frame ? <Timeline entry={entry} /> : <pre className="olfi-raw">{entry.raw ?? '(no frame field)'}</pre>}
+      <div className={entry.status === 'valid' ? 'olfi-ok' : 'olfi-bad'}>{entry.status === 'valid' ? 'valid frame' : `${entry.status}: ${visibleText(entry.reason)}`}</div>
+      {entry.frame ? <Timeline entry={entry} /> : <pre className="olfi-raw">{entry.raw === undefined ? '(no frame field)' : visibleText(entry.raw)}</pre>}
       {entry.extra && (
         <ul className="olfi-extra" aria-label="Extra fields">
           {Object.entries(entry.extra).map(([k, v]) => (
             <li key={k}>
-              {k} = {v}
+              {visibleText(k)} = {visibleText(v)}
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 // The live frame table: windowed rows of one height (time, compound chip, address, type, payload, checksum ✓/✗).
 import { memo, useRef } from 'react';
 import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
+import { formatTime, visibleText } from '../../../src-preload/contract/outside-values';
 import { entryTime, olfiStore, useOlFi } from '../../stores/olfi';
 import { useFixedRows } from '../common/fixed-rows';
 
@@ -10,15 +11,14 @@ const ROW_HEIGHT = 24;
 const clock = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 function timeOf(id: string): string {
-  const t = entryTime(id);
-  return `${clock.format(t)}.${String(t % 1000).padStart(3, '0')}`;
+  return formatTime(entryTime(id), (t) => `${clock.format(t)}.${String(t.getTime() % 1000).padStart(3, '0')}`);
 }
 
 export function CompoundChip({ name }: { name: string | undefined }) {
   const colour = useOlFi((s) => (name ? s.colours[name.toUpperCase().replace(/[-\s]/g, '_')] : undefined));
   return (
     <span className="olfi-chip" style={{ background: colour ?? 'var(--fg-dim)' }} title={colour ? name : `${name ?? '(no mvoc)'} is not in the MVOC library`}>
-      {name ?? '—'}
+      {name === undefined ? '—' : visibleText(name)}
     </span>
   );
 }
@@ -31,17 +31,17 @@ const Row = memo(function Row({ entry, selected }: { entry: OlFiEntryView; selec
     <div
       role="listitem"
       aria-selected={selected}
-      aria-label={`${entry.mvoc ?? 'no mvoc'} ${frame?.control.type ?? entry.status} ${valid ? 'valid' : entry.status}`}
+      aria-label={visibleText(`${entry.mvoc ?? 'no mvoc'} ${frame?.control.type ?? entry.status} ${valid ? 'valid' : entry.status}`)}
       className={`olfi-row${selected ? ' selected' : ''}${valid ? '' : ' invalid'}`}
       onClick={() => olfiStore.getState().select(entry.id)}
     >
       <span className="olfi-time">{timeOf(entry.id)}</span>
       <CompoundChip name={entry.mvoc} />
-      <span className="olfi-addr">{frame ? `${frame.source ? `${frame.source}→` : ''}${frame.address}` : ''}</span>
+      <span className="olfi-addr">{frame ? visibleText(`${frame.source ? `${frame.source}→` : ''}${frame.address}`) : ''}</span>
       <span className="olfi-type">{frame?.control.type ?? ''}</span>
-      <span className="olfi-payload">{frame?.payload ?? entry.raw ?? ''}</span>
-      <span className={valid ? 'olfi-ok' : 'olfi-bad'} title={entry.reason || 'checksum matches the payload'}>
-        {valid ? '✓' : `✗ ${entry.reason}`}
+      <span className="olfi-payload">{visibleText(frame?.payload ?? entry.raw ?? '')}</span>
+      <span className={valid ? 'olfi-ok' : 'olfi-bad'} title={visibleText(entry.reason) || 'checksum matches the payload'}>
+        {valid ? '✓' : `✗ ${visibleText(entry.reason)}`}
       </span>
     </div>
   );

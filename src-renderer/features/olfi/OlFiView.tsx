@@ -1,6 +1,7 @@
 // Sidebar view: the Ol-Fi stream live — connection bar, filters, per-compound rate sparklines, the
 // virtualized frame table with pause and older-history paging, the inspector, a send form, the visualizer.
 import { useEffect } from 'react';
+import { visibleText } from '../../../src-preload/contract/outside-values';
 import { olfiBuffer, olfiStore, RATE_SECONDS, useOlFi } from '../../stores/olfi';
 import { FrameInspector } from './FrameInspector';
 import { FrameTable } from './FrameTable';
@@ -73,11 +74,11 @@ function Sparklines() {
         const max = Math.max(1, ...values);
         const points = values.map((v, i) => `${(i / (RATE_SECONDS - 1)) * 100},${20 - (v / max) * 18}`).join(' ');
         return (
-          <figure key={name} className="olfi-spark" aria-label={`${name} rate`} role="img">
+          <figure key={name} className="olfi-spark" aria-label={`${visibleText(name)} rate`} role="img">
             <svg viewBox="0 0 100 20" preserveAspectRatio="none">
               <polyline points={points} fill="none" stroke={colours[name] ?? 'currentColor'} strokeWidth="1.5" />
             </svg>
-            <figcaption>{name} {values.at(-2) ?? 0}/s</figcaption>
+            <figcaption>{visibleText(name)} {values.at(-2) ?? 0}/s</figcaption>
           </figure>
         );
       })}

@@ -1,6 +1,7 @@
 // The Sessions sidebar: the list with live state and memory, the actions on each, and "New session".
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionInfo } from '../../../src-main/vm/types';
+import { visibleText } from '../../../src-preload/contract/outside-values';
 import { selectActiveId, selectSessionList, sessionsStore, useSessions } from '../../stores/sessions';
 import { formatMemory, StateBadge } from './StateBadge';
 
@@ -30,17 +31,17 @@ function SessionItem({ info, active }: { info: SessionInfo; active: boolean }) {
   const alive = info.state !== 'exited' && info.state !== 'crashed';
   return (
     <li className={`session-item${active ? ' active' : ''}`} aria-label={`Session ${info.id}`} aria-current={active ? 'true' : undefined}>
-      <button className="session-open" onClick={() => actions.setActive(info.id)} title={info.reason ?? info.luaExecutable}>
+      <button className="session-open" onClick={() => actions.setActive(info.id)} title={visibleText(info.reason ?? info.luaExecutable)}>
         <span className="session-id">{info.id}</span>
         <StateBadge state={info.state} />
       </button>
       <div className="session-meta">
-        <span>{info.luaVersion}</span>
+        <span>{visibleText(info.luaVersion)}</span>
         <span aria-label="memory">{formatMemory(info.memoryKb)}</span>
         {info.persistent && <span>persistent</span>}
-        {info.environment && <span>env {info.environment}</span>}
+        {info.environment && <span>env {visibleText(info.environment)}</span>}
       </div>
-      {info.reason && <p className="session-reason">{info.reason}</p>}
+      {info.reason && <p className="session-reason">{visibleText(info.reason)}</p>}
       <div className="session-actions">
         {info.attached ? (
           <button onClick={() => void actions.detach(info.id)} aria-label={`Detach ${info.id}`}>Detach</button>

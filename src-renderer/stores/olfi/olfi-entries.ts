@@ -1,6 +1,7 @@
 // The window's copy of the Ol-Fi stream: a bounded buffer of entries (outside zustand: it holds up to
 // 100k), filtering into newest-first rows, per-compound rates for sparklines, and the frame checksum.
 import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
+import { streamIdTimeMs } from '../../../src-preload/contract/outside-values';
 
 export interface OlFiFilters {
   compound: string;
@@ -13,8 +14,9 @@ export interface OlFiFilters {
 export const NO_FILTERS: OlFiFilters = { compound: '', type: '', address: '', validity: 'all', text: '' };
 export const RATE_SECONDS = 60;
 
-export function entryTime(id: string): number {
-  return Number(id.slice(0, id.indexOf('-') >>> 0 || id.length));
+/** When Redis accepted the entry (its id's time part), or undefined when that is not a time a Date can hold. */
+export function entryTime(id: string): number | undefined {
+  return streamIdTimeMs(id);
 }
 
 /** Sum of the payload's UTF-8 bytes mod 65536: the frame checksum (docs/olfi-frame-v1.md). */
@@ -114,8 +116,10 @@ export class OlFiEntryBuffer {
   }
 
   private countRate(entry: OlFiEntryView): void {
+    const time = entryTime(entry.id);
+    if (time === undefined) return;
     const compound = (entry.mvoc ?? '?').toUpperCase();
-    const second = Math.floor(entryTime(entry.id) / 1000);
+    const second = Math.floor(time / 1000);
     let seconds = this.rates.get(compound);
     if (!seconds) {
       // Compound names come from producers: cap how many distinct ones are tracked.
