@@ -1,4 +1,5 @@
 // Lua VM engine figures, measured through the public VMManager on lua5.4.
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { VMLogger } from '../../src-main/vm/logger';
 import { VMManager } from '../../src-main/vm/vm-manager';
@@ -72,11 +73,50 @@ async function createBurst(): Promise<Record<string, number>> {
   return { create_200_sessions_max_loop_block_ms: round(maxBlock, 1), create_200_sessions_s: round(seconds) };
 }
 
+// CPU-bound scripts, timed inside Lua with os.clock() (CPU time, so other load on the machine
+// skews both sides alike). The sandbox's cost on them is mostly its count hook, in two parts: the
+// hook function's own work, now run every 10,000 instructions (~1.5% of a tight loop), and PUC
+// Lua's slow instruction path, which any count hook switches on for every instruction whatever the
+// count (a luaG_traceexec call per instruction: about 2x on a tight numeric loop, nothing on time
+// spent inside C functions). Only a hook set asynchronously (a signal handler or a native timer,
+// as lua.c does for Ctrl-C) avoids the second part. The rest is the size checks of string.rep and
+// table.concat (a Lua call before the C one; a large concat is checked in batches, not item by
+// item). See README "Sandbox".
+const CPU_SCRIPTS: Record<string, string> = {
+  numeric_loop: 'local x = 0 for i = 1, 3e7 do x = x + i % 7 end',
+  concat_300k: 'local t = {} for i = 1, 300000 do t[i] = tostring(i) end local s for r = 1, 20 do s = table.concat(t, ",") end',
+  string_ops: 'local n = 0 for i = 1, 2e5 do local s = string.format("%d:%s", i, ("x"):rep(i % 10)) n = n + #(s:upper():gsub("X", "y")) end',
+};
+
+/** Session CPU time / plain lua5.4 CPU time per script (best of 3 each), and their maximum. */
+async function sandboxCpuOverhead(manager: VMManager): Promise<Record<string, number>> {
+  await manager.createVM('bench-cpu');
+  const figures: Record<string, number> = {};
+  let worst = 0;
+  for (const [name, body] of Object.entries(CPU_SCRIPTS)) {
+    const timed = `local t0 = os.clock() ${body} return os.clock() - t0`;
+    let plain = Infinity;
+    let session = Infinity;
+    for (let i = 0; i < 3; i++) {
+      plain = Math.min(plain, Number(execFileSync('lua5.4', ['-e', `print((function() ${timed} end)())`], { encoding: 'utf8' })));
+      const r = await manager.executeVMSync('bench-cpu', timed);
+      if (!r.success) throw new Error(`${name} failed in the sandbox: ${r.stderr}`);
+      session = Math.min(session, Number(r.values[0]));
+    }
+    const ratio = session / plain;
+    figures[`sandbox_cpu_overhead_ratio_${name}`] = round(ratio, 2);
+    worst = Math.max(worst, ratio);
+  }
+  // The maximum over the scripts, not a mean: the figure is a bound on what a user's code pays.
+  figures.sandbox_cpu_overhead_ratio = round(worst, 2);
+  return figures;
+}
+
 export async function bench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   {
     await using manager = new VMManager({ luaExecutable: 'lua5.4', logger: quiet });
-    Object.assign(figures, await syncExec(manager), await interactiveRtt(manager));
+    Object.assign(figures, await syncExec(manager), await interactiveRtt(manager), await sandboxCpuOverhead(manager));
   }
   Object.assign(figures, await sessions(), await createBurst());
   return figures;
