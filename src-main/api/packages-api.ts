@@ -9,6 +9,7 @@ export const packagesApi = defineApi(
     'packages:search': async ({ query, category, limit }) => ({
       hits: await packages.search(query, { ...(category ? { category } : {}), limit }),
       unreachable: packages.registry.unreachable,
+      warnings: packages.registry.warnings,
     }),
     'packages:info': async ({ name }) => ({ entry: await packages.info(name), installedIn: await packages.installedWhere(name) }),
     'packages:preview': ({ env, spec }) => packages.preview(env, spec),

@@ -2,9 +2,11 @@
 // to an environment get its package.path/cpath (luaPaths / resolveEnvironment for the VM engine).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveInside } from '../config/resolve-inside';
 import { readLuaData } from './lua-data';
 import { anyLua, isLuaVersion, LUA_VERSIONS, luaFor, type LuaVersion } from './lua-executables';
 import { PackageError } from './package-error';
+import { isRockName, isRockVersion } from './rock-version';
 import { runTool } from './tool-process';
 
 export interface EnvironmentInfo {
@@ -55,8 +57,13 @@ const HEALTH_TIMEOUT_MS = 60_000;
 export class EnvironmentManager {
   readonly root: string;
 
-  constructor(dataDir: string) {
+  constructor(readonly dataDir: string) {
     this.root = join(dataDir, 'envs');
+  }
+
+  /** A path under the data dir for something the package manager writes or deletes; refuses one that leads out (symlinks included). */
+  inside(...parts: string[]): string {
+    return resolveInside(this.dataDir, ...parts);
   }
 
   create(name: string, options: { luaVersion?: string } = {}): EnvironmentInfo {
@@ -106,7 +113,7 @@ export class EnvironmentManager {
   }
 
   treePath(name: string): string {
-    return join(this.root, name);
+    return this.inside('envs', name);
   }
 
   luaPaths(name: string): LuaPaths {
@@ -125,7 +132,7 @@ export class EnvironmentManager {
     const { path, luaVersion } = this.get(name);
     const manifest = join(path, 'lib', 'luarocks', `rocks-${luaVersion}`, 'manifest');
     if (!existsSync(manifest)) return [];
-    const [result] = await readLuaData(requireLua(), [manifest]);
+    const [result] = await readLuaData(requireLua(), [manifest], { what: `LuaRocks manifest of environment "${name}"` });
     if (!result?.data) throw new PackageError('internal', `the LuaRocks manifest of environment "${name}" does not load (${result?.error}) — reinstall its packages`);
     return installedFromManifest(result.data);
   }
@@ -172,7 +179,7 @@ export class EnvironmentManager {
 
   private writeInfo(info: EnvironmentInfo): void {
     const { path: _path, name: _name, ...stored } = info;
-    writeFileSync(join(info.path, META), JSON.stringify(stored, null, 2));
+    writeFileSync(this.inside('envs', info.name, META), JSON.stringify(stored, null, 2));
   }
 }
 
@@ -184,10 +191,11 @@ export function requireLua(): string {
 
 type ManifestEntry = { modules?: Record<string, string>; dependencies?: Record<string, string> };
 
+// The tree's manifest lists what rockspecs from repositories named: only LuaRocks names and versions count.
 function installedFromManifest(data: Record<string, unknown>): InstalledRock[] {
   const repository = (data.repository ?? {}) as Record<string, Record<string, ManifestEntry[]>>;
-  return Object.entries(repository).flatMap(([name, versions]) =>
-    Object.entries(versions).map(([version, entries]) => {
+  return Object.entries(repository).filter(([name]) => isRockName(name)).flatMap(([name, versions]) =>
+    Object.entries(versions).filter(([version]) => isRockVersion(version)).map(([version, entries]) => {
       const entry = entries[0] ?? {};
       return { name, version, modules: Object.keys(entry.modules ?? {}).sort(), dependencies: entry.dependencies ?? {} };
     }),

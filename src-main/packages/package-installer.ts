@@ -4,8 +4,7 @@
 // works on the live tree after taking a snapshot, and a failure puts the snapshot back, so the tree
 // ends exactly as it was.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { EnvironmentInfo, EnvironmentManager, InstalledRock } from './environment-manager';
 import { withEnvironmentLock } from './environment-lock';
 import { PackageError } from './package-error';
@@ -96,7 +95,7 @@ export class PackageInstaller {
 
   // The live tree is copied first; any failure (exit code, timeout, kill, exception) puts the copy back.
   private async withSnapshot(env: EnvironmentInfo, name: string, total: number, onProgress: (p: InstallProgress) => void, work: () => Promise<void>): Promise<void> {
-    const snapshot = snapshotPath(env);
+    const snapshot = this.snapshotPath(env);
     cpSync(env.path, snapshot, { recursive: true, verbatimSymlinks: true });
     try {
       await work();
@@ -171,7 +170,7 @@ export class PackageInstaller {
 
   // In-process queue first (so one process never polls its own lock), then the cross-process lock.
   private serialized<T>(env: string, task: () => Promise<T>): Promise<T> {
-    const lockDir = join(this.environments.root, `.${env}.lock`);
+    const lockDir = this.environments.inside('envs', `.${env}.lock`);
     const previous = this.queues.get(env) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => withEnvironmentLock(lockDir, env, this.timeoutMs, task));
     this.queues.set(env, next);
@@ -183,10 +182,14 @@ export class PackageInstaller {
 
   // Under the lock, a snapshot left behind means a previous install died mid-way: it is the good tree.
   private recover(env: EnvironmentInfo): void {
-    const snapshot = snapshotPath(env);
+    const snapshot = this.snapshotPath(env);
     if (!existsSync(snapshot)) return;
     rmSync(env.path, { recursive: true, force: true });
     renameSync(snapshot, env.path);
+  }
+
+  private snapshotPath(env: EnvironmentInfo): string {
+    return this.environments.inside('envs', `.${env.name}.snapshot`);
   }
 
   /** Kill every running luarocks (and its build children) and refuse new work; interrupted installs are rolled back. */
@@ -199,8 +202,10 @@ export class PackageInstaller {
     if (this.disposed) throw new PackageError('unavailable', 'the package installer has been shut down — restart the workbench');
     const servers = this.registry.reachable;
     if (servers.length === 0) throw new PackageError('unavailable', 'no package repository is reachable — build the bundled one (node scripts/build-rocks.mjs) or check the network');
-    mkdirSync(this.options.homeDir, { recursive: true });
-    const scratch = mkdtempSync(join(tmpdir(), 'bioxen-luarocks-'));
+    mkdirSync(this.environments.inside(this.options.homeDir), { recursive: true });
+    const scratchRoot = this.environments.inside('cache', 'tmp');
+    mkdirSync(scratchRoot, { recursive: true });
+    const scratch = mkdtempSync(join(scratchRoot, 'luarocks-'));
     try {
       const config = join(scratch, 'config.lua');
       writeFileSync(config, luarocksConfig(env.path, servers));
@@ -215,9 +220,6 @@ export class PackageInstaller {
   }
 }
 
-function snapshotPath(env: EnvironmentInfo): string {
-  return join(dirname(env.path), `.${env.name}.snapshot`);
-}
 
 function luaString(s: string): string {
   return JSON.stringify(s);

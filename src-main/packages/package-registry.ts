@@ -4,7 +4,7 @@
 import { readLuaData } from './lua-data';
 import { requireLua } from './environment-manager';
 import type { CuratedCatalog, CuratedPackage } from './curated-catalog';
-import { compareVersions } from './rock-version';
+import { compareVersions, isRockName } from './rock-version';
 import type { Repository, RepositoryManager, RepositoryManifest, RepositoryStatus } from './repository-manager';
 
 export interface AvailableVersion {
@@ -54,6 +54,8 @@ export class PackageRegistry {
   /** Repositories whose manifests loaded at the last refresh, in priority order. */
   reachable: Repository[] = [];
   unreachable: RepositoryStatus[] = [];
+  /** Entries of the repositories' manifests and rockspecs left out since the last refresh, each naming its repository. */
+  warnings: string[] = [];
   private dependencyCache = new Map<string, string[]>();
 
   constructor(
@@ -68,6 +70,7 @@ export class PackageRegistry {
     const { manifests, unreachable } = await this.repositories.manifests(luaVersion, statuses);
     this.unreachable = unreachable;
     this.reachable = manifests.map((m) => m.repository);
+    this.warnings = manifests.flatMap((m) => m.skipped);
     this.rebuild(manifests);
   }
 
@@ -121,7 +124,10 @@ export class PackageRegistry {
       .slice(0, 5);
   }
 
-  /** Dependencies ("name constraint") of one version, read from the rockspec its repository serves. */
+  /**
+   * Dependencies ("name constraint") of one version, read from the rockspec its repository serves.
+   * One whose name is not a LuaRocks name is left out (and reported): it could become a path.
+   */
   async dependencies(name: string, version: string): Promise<string[] | undefined> {
     const key = `${name}@${version}`;
     const cached = this.dependencyCache.get(key);
@@ -129,8 +135,14 @@ export class PackageRegistry {
     const available = this.get(name)?.versions.find((v) => v.version === version);
     const path = available && (await this.repositories.rockspecPath(available.repository, name, version));
     if (!path) return undefined;
-    const [result] = await readLuaData(requireLua(), [path]);
-    const deps = Array.isArray(result?.data?.dependencies) ? (result.data.dependencies as unknown[]).map(String) : [];
+    const [result] = await readLuaData(requireLua(), [path], { what: `rockspec of ${name} ${version} from ${available.repository.location}` });
+    const listed = Array.isArray(result?.data?.dependencies) ? (result.data.dependencies as unknown[]).map(String) : [];
+    const deps = listed.filter((dep) => {
+      const depName = /^\s*([^\s<>=~!]+)/.exec(dep)?.[1] ?? '';
+      if (isRockName(depName.toLowerCase())) return true;
+      this.warnings.push(`${name} ${version} from ${available.repository.location}: skipped dependency ${JSON.stringify(dep.slice(0, 120))}: not a LuaRocks package name`);
+      return false;
+    });
     this.dependencyCache.set(key, deps);
     return deps;
   }
@@ -139,9 +151,9 @@ export class PackageRegistry {
     const entries = new Map<string, CatalogEntry>();
     for (const p of this.curated.packages) entries.set(p.name, fromCurated(p));
     for (const manifest of manifests) {
-      for (const [name, versions] of Object.entries(manifest.packages)) {
+      for (const [name, versions] of manifest.packages) {
         const entry = entries.get(name) ?? uncurated(name);
-        for (const [version, arches] of Object.entries(versions)) {
+        for (const [version, arches] of versions) {
           if (entry.versions.some((v) => v.version === version)) continue;
           entry.versions.push({ version, repository: manifest.repository, arches });
         }

@@ -2,11 +2,12 @@
 // directories and URLs the user adds (persisted in <dataDir>/repositories.json), then the public
 // LuaRocks server. An unreachable server is reported as such; installs and the catalog use the rest.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { resolveInside } from '../config/resolve-inside';
 import { readLuaData } from './lua-data';
 import { requireLua } from './environment-manager';
 import { PackageError } from './package-error';
+import { isRockName, isRockVersion } from './rock-version';
 
 export type RepositoryKind = 'bundled' | 'directory' | 'url' | 'public';
 
@@ -21,10 +22,15 @@ export interface RepositoryStatus extends Repository {
   error?: string;
 }
 
-/** One repository's manifest: package name → versions it serves (with arch: all, src, rockspec, …). */
+/** Package name → versions it serves (with arch: all, src, rockspec, …); only names and versions in LuaRocks' grammar. */
+export type ManifestPackages = Map<string, Map<string, string[]>>;
+
+/** One repository's manifest, and why entries of it were left out. */
 export interface RepositoryManifest {
   repository: Repository;
-  packages: Record<string, Record<string, string[]>>;
+  packages: ManifestPackages;
+  /** "<repository>: skipped package "../x": …" — entries whose name or version could become a path. */
+  skipped: string[];
 }
 
 export const PUBLIC_LUAROCKS = 'https://luarocks.org';
@@ -47,7 +53,7 @@ export interface RepositoryManagerOptions {
 export class RepositoryManager {
   private readonly file: string;
   private readonly timeoutMs: number;
-  private readonly remoteManifests = new Map<string, { at: number; packages: Record<string, Record<string, string[]>> }>();
+  private readonly remoteManifests = new Map<string, { at: number; manifest: ParsedManifest }>();
 
   constructor(private readonly options: RepositoryManagerOptions) {
     this.file = join(options.dataDir, FILE);
@@ -96,7 +102,7 @@ export class RepositoryManager {
     const manifests: RepositoryManifest[] = [];
     for (const status of checked.filter((s) => s.reachable)) {
       try {
-        manifests.push({ repository: { kind: status.kind, location: status.location }, packages: await this.readManifest(status, luaVersion) });
+        manifests.push({ repository: { kind: status.kind, location: status.location }, ...(await this.readManifest(status, luaVersion)) });
       } catch (err) {
         unreachable.push({ ...status, reachable: false, error: err instanceof Error ? err.message : String(err) });
       }
@@ -109,12 +115,13 @@ export class RepositoryManager {
    * rocks, or a copy downloaded from a URL repository into the cache. Undefined when there is none.
    */
   async rockspecPath(repo: Repository, name: string, version: string): Promise<string | undefined> {
+    if (!isRockName(name) || !isRockVersion(version)) throw new PackageError('invalid_input', `${JSON.stringify(`${name}-${version}`.slice(0, 120))} is not a LuaRocks package name and version`);
     const file = `${name}-${version}.rockspec`;
     if (!isUrl(repo.location)) {
       const path = join(repo.location, file);
       return existsSync(path) ? path : undefined;
     }
-    const cached = join(this.options.dataDir, 'cache', 'rockspecs', encodeURIComponent(repo.location), file);
+    const cached = resolveInside(this.options.dataDir, 'cache', 'rockspecs', encodeURIComponent(repo.location), file);
     if (existsSync(cached)) return cached;
     try {
       const response = await fetch(`${repo.location}/${file}`, { signal: AbortSignal.timeout(this.timeoutMs) });
@@ -144,20 +151,20 @@ export class RepositoryManager {
     }
   }
 
-  private async readManifest(repo: Repository, luaVersion: string): Promise<Record<string, Record<string, string[]>>> {
+  private async readManifest(repo: Repository, luaVersion: string): Promise<ParsedManifest> {
     if (!isUrl(repo.location)) {
       const specific = join(repo.location, `manifest-${luaVersion}`);
-      return parseManifest(await readOne(existsSync(specific) ? specific : join(repo.location, 'manifest')));
+      return parseManifest(repo.location, await readOne(existsSync(specific) ? specific : join(repo.location, 'manifest'), repo.location));
     }
     const key = `${repo.location}|${luaVersion}`;
     const cached = this.remoteManifests.get(key);
-    if (cached && Date.now() - cached.at < REMOTE_MANIFEST_TTL_MS) return cached.packages;
-    const packages = await this.downloadManifest(repo, luaVersion);
-    this.remoteManifests.set(key, { at: Date.now(), packages });
-    return packages;
+    if (cached && Date.now() - cached.at < REMOTE_MANIFEST_TTL_MS) return cached.manifest;
+    const manifest = await this.downloadManifest(repo, luaVersion);
+    this.remoteManifests.set(key, { at: Date.now(), manifest });
+    return manifest;
   }
 
-  private async downloadManifest(repo: Repository, luaVersion: string): Promise<Record<string, Record<string, string[]>>> {
+  private async downloadManifest(repo: Repository, luaVersion: string): Promise<ParsedManifest> {
     const response = await fetch(`${repo.location}/manifest-${luaVersion}`, { signal: AbortSignal.timeout(this.timeoutMs * 10) });
     if (!response.ok) throw new PackageError('unavailable', `${repo.location}/manifest-${luaVersion} answered HTTP ${response.status}`);
     if (Number(response.headers.get('content-length') ?? 0) > MAX_MANIFEST_BYTES) {
@@ -166,10 +173,12 @@ export class RepositoryManager {
     }
     const text = await response.text();
     if (text.length > MAX_MANIFEST_BYTES) throw new PackageError('limit_exceeded', `manifest of ${repo.location} is larger than ${MAX_MANIFEST_BYTES} bytes`);
-    const dir = mkdtempSync(join(tmpdir(), 'bioxen-manifest-'));
+    const scratch = resolveInside(this.options.dataDir, 'cache', 'tmp');
+    mkdirSync(scratch, { recursive: true });
+    const dir = mkdtempSync(join(scratch, 'manifest-'));
     try {
       writeFileSync(join(dir, 'manifest'), text);
-      return parseManifest(await readOne(join(dir, 'manifest')));
+      return parseManifest(repo.location, await readOne(join(dir, 'manifest'), repo.location));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -183,7 +192,7 @@ export class RepositoryManager {
 
   private save(locations: string[]): void {
     mkdirSync(this.options.dataDir, { recursive: true });
-    writeFileSync(this.file, JSON.stringify({ repositories: locations }, null, 2));
+    writeFileSync(resolveInside(this.options.dataDir, FILE), JSON.stringify({ repositories: locations }, null, 2));
   }
 }
 
@@ -197,18 +206,41 @@ function describeFetchError(err: unknown): string {
   return cause ?? (err instanceof Error ? err.message : String(err));
 }
 
-async function readOne(path: string): Promise<Record<string, unknown>> {
-  const [result] = await readLuaData(requireLua(), [path]);
-  if (!result?.data) throw new PackageError('unavailable', `manifest ${path} does not load: ${result?.error}`);
+async function readOne(path: string, location: string): Promise<Record<string, unknown>> {
+  const [result] = await readLuaData(requireLua(), [path], { what: `manifest of ${location}` });
+  if (!result?.data) throw new PackageError('unavailable', `manifest of ${location} does not load: ${result?.error}`);
   return result.data;
 }
 
-function parseManifest(data: Record<string, unknown>): Record<string, Record<string, string[]>> {
-  const repository = (data.repository ?? {}) as Record<string, Record<string, { arch?: string }[]>>;
-  const out: Record<string, Record<string, string[]>> = {};
+interface ParsedManifest {
+  packages: ManifestPackages;
+  skipped: string[];
+}
+
+const MAX_SKIPPED_REPORTED = 20;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keeps the entries whose name and version follow LuaRocks' grammar; the others are reported, never used. */
+function parseManifest(location: string, data: Record<string, unknown>): ParsedManifest {
+  const packages: ManifestPackages = new Map();
+  const skipped: string[] = [];
+  const skip = (what: string) => skipped.push(`${location}: skipped ${what}`);
+  const repository = isPlainObject(data.repository) ? data.repository : {};
   for (const [name, versions] of Object.entries(repository)) {
-    out[name] = {};
-    for (const [version, entries] of Object.entries(versions)) out[name][version] = (Array.isArray(entries) ? entries : []).map((e) => String(e.arch ?? ''));
+    if (!isRockName(name)) {
+      skip(`package ${JSON.stringify(name.slice(0, 120))}: not a LuaRocks package name (lowercase letters, digits, "-", "_", "." — no "/" or "..")`);
+      continue;
+    }
+    const kept = new Map<string, string[]>();
+    for (const [version, entries] of Object.entries(isPlainObject(versions) ? versions : {})) {
+      if (!isRockVersion(version)) {
+        skip(`version ${JSON.stringify(version.slice(0, 60))} of ${name}: not a LuaRocks version (like 1.2.3-1, scm-1 or dev-1)`);
+        continue;
+      }
+      kept.set(version, (Array.isArray(entries) ? entries : []).map((e) => String(isPlainObject(e) ? (e.arch ?? '') : '')));
+    }
+    if (kept.size > 0) packages.set(name, kept);
   }
-  return out;
+  if (skipped.length > MAX_SKIPPED_REPORTED) skipped.splice(MAX_SKIPPED_REPORTED, Infinity, `${location}: skipped ${skipped.length - MAX_SKIPPED_REPORTED} more entries`);
+  return { packages, skipped };
 }

@@ -78,10 +78,25 @@ export function pickVersion(versions: readonly string[], constraints: readonly C
   return [...versions].sort(compareVersions).reverse().find((v) => constraints.every((c) => satisfies(v, c)));
 }
 
+// LuaRocks' grammar, checked before a name or version from a repository (or a window) becomes part of
+// a path such as <name>-<version>.rockspec: no "/", no "..", no leading dot.
+const ROCK_NAME = /^(?!.*\.\.)[a-z0-9][a-z0-9_.-]{0,99}$/;
+const ROCK_VERSION = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._]{0,59}-\d{1,6}$/;
+
+/** A LuaRocks package name: lowercase letters, digits, "-", "_" and "." (not leading, never ".."). */
+export function isRockName(name: string): boolean {
+  return ROCK_NAME.test(name);
+}
+
+/** A full LuaRocks version with its revision: "1.2.3-1", "scm-1", "dev-1", "2.1.0beta3-1". */
+export function isRockVersion(version: string): boolean {
+  return ROCK_VERSION.test(version);
+}
+
 /** "name", "name@1.0", "name@>=1.0", "name >= 1.0, < 2" → name and constraint text. */
 export function parsePackageSpec(spec: string): { name: string; constraint: string } {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:@\s*)?(.*)$/.exec(spec);
-  if (!m) throw new PackageError('invalid_input', `bad package "${spec}" — write NAME, NAME@VERSION or "NAME >= VERSION"`);
+  if (!m || !isRockName(m[1]!.toLowerCase())) throw new PackageError('invalid_input', `bad package ${JSON.stringify(spec.slice(0, 120))} — write NAME, NAME@VERSION or "NAME >= VERSION" (a name is letters, digits, "-", "_" and ".")`);
   parseConstraints(m[2]!);
   return { name: m[1]!.toLowerCase(), constraint: m[2]!.trim() };
 }

@@ -95,7 +95,12 @@ export const packagesMethods = {
   'packages:search': method(
     'Search the catalog by name, tags and description (an empty query lists everything by priority).',
     z.object({ query: z.string().max(200).default(''), category: z.string().max(50).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
-    z.object({ hits: z.array(z.object({ entry: catalogEntrySchema, score: z.number() })), unreachable: z.array(repositoryStatusSchema) }),
+    z.object({
+      hits: z.array(z.object({ entry: catalogEntrySchema, score: z.number() })),
+      unreachable: z.array(repositoryStatusSchema),
+      /** Manifest and rockspec entries left out (a name or version outside LuaRocks' grammar), each naming its repository. */
+      warnings: z.array(z.string()),
+    }),
   ),
   'packages:info': method(
     'One catalog entry and the environments it is installed in.',

@@ -50,6 +50,7 @@ const search: CliCommand = {
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit needs a whole number above 0, got "${String(flags.limit)}"`);
     const hits = await curator.search(positional.join(' '), { ...(typeof flags.category === 'string' ? { category: flags.category } : {}), ...(limit !== undefined ? { limit } : {}) });
     warnUnreachable(curator.registry.unreachable);
+    for (const warning of curator.registry.warnings) process.stderr.write(`warning: ${warning}\n`);
     print(flags, hits.map((h) => ({ ...h.entry, versions: h.entry.versions.map((v) => v.version), score: h.score })), () =>
       hits.length === 0 ? 'no packages found' : hits.map((h) => `${h.entry.name.padEnd(20)} ${(h.entry.versions[0]?.version ?? '-').padEnd(10)} ${h.entry.category.padEnd(9)} ${h.entry.description}`).join('\n'),
     );
