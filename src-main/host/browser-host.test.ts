@@ -245,7 +245,7 @@ describe('BrowserHost connection hygiene', () => {
     await writeFile(join(dir, 'index.html'), '<!doctype html>');
     const services = { workspace: new Workspace(join(dir, 'scripts'), dir), settings: await SettingsStore.open(join(dir, 's.json')) } as unknown as Services;
     const api = new Api(services, [workspaceApi], () => undefined);
-    const host = await BrowserHost.start({ api, rendererDir: dir, connectionLimits: { perAddress: 64, total: 256, idleMs: 1_000 } });
+    const host = await BrowserHost.start({ api, rendererDir: dir, connectionLimits: { perAddress: 64, total: 256, idleMs: 2_000 } });
     const flood: Socket[] = [];
     let closed = 0;
     try {
@@ -267,7 +267,7 @@ describe('BrowserHost connection hygiene', () => {
       await waitFor('every idle connection to be closed', () => closed === flood.length);
       expect(host.pendingConnections).toBe(0);
       // The page's socket is authenticated: idle as it may be, it stays.
-      await new Promise((r) => setTimeout(r, 1_500));
+      await new Promise((r) => setTimeout(r, 2_500));
       expect(await page.invoke('workspace:list', {})).toMatchObject({ ok: true });
       expect(host.connectedPages).toBe(1);
       page.close();
