@@ -177,6 +177,25 @@ describe('OlFiMirror against a real redis-server', () => {
     expect(newest!.status).toBe('valid');
   }, 90_000);
 
+  it('says how many entries an update skipped, and they are the ones right before its first entry (paged from history)', async () => {
+    const { url } = await env.server();
+    const client = env.client(url);
+    const { mirror, updates } = watch({ url, start: { from: '0-0' }, capacity: 200, batchMs: 1000 });
+    await waitFor(() => mirror.status.state === 'connected', 'connected');
+    await addEntries(client, 'olfi_stream', 2000, validFields);
+    await waitFor(() => updates.reduce((n, u) => n + u.entries.length + u.skipped, 0) === 2000, 'every entry delivered or counted as skipped');
+    const skipping = updates.find((u) => u.skipped > 0)!;
+    expect(skipping).toBeDefined();
+    const before = updates.slice(0, updates.indexOf(skipping)).flatMap((u) => u.entries);
+    // Paged as the panel does it: at most 1,000 per history call, each page before the oldest one paged so far.
+    const gap: OlFiEntry[] = [];
+    for (let beforeId = skipping.entries[0]!.id; gap.length < skipping.skipped; beforeId = gap[0]!.id) {
+      gap.unshift(...(await mirror.history(beforeId, skipping.skipped - gap.length)).reverse());
+    }
+    const all = [...before, ...gap, ...skipping.entries];
+    expect(payloadsOf(all)).toEqual(Array.from({ length: all.length }, (_, i) => `n=${i}`));
+  });
+
   it('reads from the database the URL names', async () => {
     const { url } = await env.server();
     await addEntries(env.client(url), 'olfi_stream', 2, validFields);

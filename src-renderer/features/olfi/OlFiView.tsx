@@ -12,6 +12,8 @@ function ConnectionBar() {
   const status = useOlFi((s) => s.status);
   const stats = useOlFi((s) => s.stats);
   const buffered = useOlFi((s) => s.buffered);
+  const skipped = useOlFi((s) => s.skipped);
+  const loadingHistory = useOlFi((s) => s.loadingHistory);
   const state = status?.mirror?.state ?? (status?.error ? 'error' : 'connecting');
   return (
     <div className="olfi-connection" role="status" aria-label="Ol-Fi connection">
@@ -24,6 +26,14 @@ function ConnectionBar() {
         {(stats?.framesPerSecond ?? 0).toFixed(1)} frames/s · stream length {stats?.streamLength ?? '?'} · {buffered} shown
         {(stats?.dropped ?? 0) > 0 && ` · ${stats!.dropped} dropped from the buffer`}
       </div>
+      {skipped > 0 && (
+        <div className="metrics-rejected" aria-label="Skipped frames">
+          {skipped} frames skipped: they arrived faster than the panel is updated (they are still in Redis).{' '}
+          <button disabled={loadingHistory} onClick={() => void olfiStore.getState().loadSkipped()}>
+            Show skipped
+          </button>
+        </div>
+      )}
       {status?.mirror?.reason && state !== 'connected' && <div className="metrics-error">{status.mirror.reason}</div>}
       {status?.error && <div className="metrics-error">{status.error}</div>}
       {status?.notice && <div className="pkg-dim">{status.notice}</div>}

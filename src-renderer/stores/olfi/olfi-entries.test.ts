@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
-import { NO_FILTERS, OlFiEntryBuffer, payloadChecksum } from './olfi-entries';
+import { NO_FILTERS, OlFiEntryBuffer, compareIds, entryTime, payloadChecksum } from './olfi-entries';
 
 function entry(i: number, over: Partial<OlFiEntryView> = {}): OlFiEntryView {
   return {
@@ -14,6 +14,18 @@ function entry(i: number, over: Partial<OlFiEntryView> = {}): OlFiEntryView {
 }
 
 describe('OlFiEntryBuffer', () => {
+  it('puts skipped entries paged in later into their place, and holds entries whose id is no time', () => {
+    const buffer = new OlFiEntryBuffer();
+    buffer.append([0, 1, 5, 6].map((i) => entry(i)));
+    expect(buffer.insertPage([4, 3, 2, 1].map((i) => entry(i)))).toBe(3);
+    expect(buffer.rows(NO_FILTERS).map((e) => e.frame!.payload)).toEqual(['n=6', 'n=5', 'n=4', 'n=3', 'n=2', 'n=1', 'n=0']);
+    buffer.append([entry(7, { id: '8640000000000001-0' }), entry(8, { id: '8640000000000001-1' })]);
+    expect(buffer.rows(NO_FILTERS)[0]!.id).toBe('8640000000000001-1');
+    expect(entryTime('8640000000000001-0')).toBeUndefined();
+    expect(compareIds('9-0', '10-0')).toBeLessThan(0);
+    expect(compareIds('18446744073709551615-1', '18446744073709551615-0')).toBeGreaterThan(0);
+  });
+
   it('keeps the newest up to capacity, skips replays, and lists newest first', () => {
     const buffer = new OlFiEntryBuffer(10);
     buffer.append([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => entry(i)));

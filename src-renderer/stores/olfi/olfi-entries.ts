@@ -14,6 +14,13 @@ export interface OlFiFilters {
 export const NO_FILTERS: OlFiFilters = { compound: '', type: '', address: '', validity: 'all', text: '' };
 export const RATE_SECONDS = 60;
 
+/** Stream-id order (ms, then seq, as integers of any length): string order is wrong ("9-0" > "10-0"). */
+export function compareIds(a: string, b: string): number {
+  const [aMs = '', aSeq = '0'] = a.split('-');
+  const [bMs = '', bSeq = '0'] = b.split('-');
+  return aMs.length - bMs.length || (aMs < bMs ? -1 : aMs > bMs ? 1 : 0) || aSeq.length - bSeq.length || (aSeq < bSeq ? -1 : aSeq > bSeq ? 1 : 0);
+}
+
 /** When Redis accepted the entry (its id's time part), or undefined when that is not a time a Date can hold. */
 export function entryTime(id: string): number | undefined {
   return streamIdTimeMs(id);
@@ -86,6 +93,19 @@ export class OlFiEntryBuffer {
     for (const e of older) this.ids.add(e.id);
     this.entries = [...older, ...this.entries];
     return older.length;
+  }
+
+  /**
+   * Entries from inside the held range (newest first, as history pages come), e.g. ones the live stream
+   * skipped: each goes to its place in id order. Returns how many were new.
+   */
+  insertPage(page: readonly OlFiEntryView[]): number {
+    const fresh = page.filter((e) => !this.ids.has(e.id));
+    if (fresh.length === 0) return 0;
+    for (const e of fresh) this.ids.add(e.id);
+    this.entries = [...this.entries, ...fresh].sort((a, b) => compareIds(a.id, b.id));
+    this.trim();
+    return fresh.length;
   }
 
   /** Newest first, filtered. */

@@ -27,6 +27,11 @@ export interface OlFiState {
   /** Filtered entries, newest first, as the table shows them. */
   rows: OlFiEntryView[];
   buffered: number;
+  /**
+   * Entries the main side's mirror skipped on the way here (they arrived faster than updates are sent):
+   * still in Redis, counted here until the user pages them in with loadSkipped().
+   */
+  skipped: number;
   selectedId: string | null;
   loadingHistory: boolean;
   historyExhausted: boolean;
@@ -43,6 +48,8 @@ export interface OlFiActions {
   setPaused(paused: boolean): void;
   select(id: string | null): void;
   loadOlder(): Promise<void>;
+  /** Pages in (up to HISTORY_PAGE of) the most recently skipped entries from Redis, each in its place. */
+  loadSkipped(): Promise<void>;
   publish(input: PublishInput): Promise<boolean>;
   launchVisualizer(): Promise<void>;
   stopVisualizer(): Promise<void>;
@@ -55,6 +62,9 @@ export type OlFiStore = OlFiState & OlFiActions;
 export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuffer()) {
   let redrawTimer: ReturnType<typeof setTimeout> | undefined;
   let statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** Runs of skipped entries, oldest first: `count` entries right before `beforeId`. */
+  let gaps: { beforeId: string; count: number }[] = [];
+  const skippedTotal = () => gaps.reduce((n, gap) => n + gap.count, 0);
 
   return createStore<OlFiStore>()((set, get) => {
     const rebuild = () => set({ rows: buffer.rows(get().filters), buffered: buffer.length });
@@ -94,6 +104,7 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
       paused: false,
       rows: [],
       buffered: 0,
+      skipped: 0,
       selectedId: null,
       loadingHistory: false,
       historyExhausted: false,
@@ -103,7 +114,11 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
 
       connect() {
         const unsubscribers = [
-          client.on('olfi:entries', ({ entries }) => {
+          client.on('olfi:entries', ({ entries, skipped }) => {
+            if (skipped > 0 && entries[0]) {
+              gaps.push({ beforeId: entries[0].id, count: skipped });
+              set({ skipped: skippedTotal() });
+            }
             buffer.append(entries);
             scheduleRedraw();
           }),
@@ -133,6 +148,8 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
           const colours = Object.fromEntries(library.compounds.map((c) => [c.name, c.colour]));
           buffer.clear();
           buffer.append([...window.entries].reverse());
+          gaps = [];
+          set({ skipped: 0 });
           set({ compounds: library.compounds, colours, messageTypes: library.messageTypes, priorities: library.priorities, visualizer, historyExhausted: false });
           rebuild();
           await refreshStats();
@@ -159,6 +176,25 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
             const { entries } = await client.invoke('olfi:history', { beforeId: before, count: HISTORY_PAGE });
             buffer.prependOlder(entries);
             set({ historyExhausted: entries.length < HISTORY_PAGE });
+            rebuild();
+          } finally {
+            set({ loadingHistory: false });
+          }
+        }),
+
+      loadSkipped: () =>
+        attempt('loading skipped frames', async () => {
+          const gap = gaps.at(-1);
+          if (!gap || get().loadingHistory) return;
+          set({ loadingHistory: true });
+          try {
+            const want = Math.min(gap.count, HISTORY_PAGE);
+            const { entries } = await client.invoke('olfi:history', { beforeId: gap.beforeId, count: want });
+            buffer.insertPage(entries);
+            gap.count -= entries.length;
+            if (entries.length < want || gap.count <= 0) gaps = gaps.filter((g) => g !== gap);
+            else gap.beforeId = entries.at(-1)!.id;
+            set({ skipped: skippedTotal() });
             rebuild();
           } finally {
             set({ loadingHistory: false });
