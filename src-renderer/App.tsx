@@ -1,4 +1,5 @@
-// The workbench window: activity bar, sidebar, editor over console, status bar.
+// The workbench window: activity bar, sidebar, editor over console, status bar. Each view sits in its own
+// error boundary, so one view's failure shows in that view while the others keep working.
 import { useEffect, useState } from 'react';
 import { bridge } from './bridge';
 import { applyMonacoTheme } from './monaco';
@@ -12,6 +13,7 @@ import { ActivityBar } from './features/layout/ActivityBar';
 import { CreateSessionDialog } from './features/sessions/CreateSessionDialog';
 import { ErrorBanner } from './features/layout/ErrorBanner';
 import { Splitter } from './features/layout/Splitter';
+import { ViewErrorBoundary } from './features/layout/ViewErrorBoundary';
 import { SettingsDialog } from './features/settings/SettingsDialog';
 import { sidebarViews } from './features/sidebar-views';
 import { StatusBar } from './features/status/StatusBar';
@@ -42,21 +44,35 @@ export function App() {
     <div className="workbench" style={{ gridTemplateColumns: `48px ${sidebarWidth}px 4px 1fr` }}>
       <ActivityBar views={sidebarViews} activeId={view.id} onSelect={setViewId} onSettings={() => setSettingsOpen(true)} />
       <aside className="sidebar" aria-label={`${view.title} sidebar`}>
-        <View />
+        <ViewErrorBoundary key={view.id} name={view.title}>
+          <View />
+        </ViewErrorBoundary>
       </aside>
       <Splitter orientation="vertical" label="Resize sidebar" size={sidebarWidth} onResize={(width) => setLayout({ sidebarWidths: { ...layout.sidebarWidths, [view.id]: width } })} />
       <main className="wb-main">
         <ErrorBanner />
-        <EditorArea />
+        <ViewErrorBoundary name="Editor">
+          <EditorArea />
+        </ViewErrorBoundary>
         <Splitter orientation="horizontal" label="Resize console" size={layout.consoleHeight} reverse onResize={(consoleHeight) => setLayout({ consoleHeight })} />
         <div className="console-pane" style={{ height: layout.consoleHeight }}>
-          <ConsolePanel />
+          <ViewErrorBoundary name="Console">
+            <ConsolePanel />
+          </ViewErrorBoundary>
         </div>
       </main>
-      <StatusBar />
-      <CreateSessionDialog />
-      <SettingsDialog />
-      <ScriptDialogs />
+      <ViewErrorBoundary name="Status bar">
+        <StatusBar />
+      </ViewErrorBoundary>
+      <ViewErrorBoundary name="New session">
+        <CreateSessionDialog />
+      </ViewErrorBoundary>
+      <ViewErrorBoundary name="Settings">
+        <SettingsDialog />
+      </ViewErrorBoundary>
+      <ViewErrorBoundary name="Scripts">
+        <ScriptDialogs />
+      </ViewErrorBoundary>
     </div>
   );
 }
