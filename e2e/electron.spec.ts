@@ -40,6 +40,8 @@ test('the Electron window opens the workbench and runs Lua', async () => {
   try {
     const window = await app.firstWindow();
     await expect(window.getByRole('contentinfo', { name: 'Status bar' })).toContainText('Electron', { timeout: 30_000 });
+    // The built renderer comes from the privileged app:// scheme, whose responses carry the CSP header.
+    expect(window.url()).toBe('app://bioxen/index.html');
     await window.getByRole('button', { name: 'New session' }).click();
     const dialog = window.getByRole('dialog', { name: 'New session' });
     await dialog.getByLabel('Session id').fill('desk');
