@@ -156,9 +156,13 @@ export async function resolveLua(requested?: string): Promise<LuaExecutable> {
     return match;
   }
   if (requested) return probeLua(requested);
-  const best = (await discoverLua())[0];
-  if (!best) throw new LuaNotFoundError('No Lua found on PATH (looked for lua5.4, lua5.3, luajit, lua5.2, lua, lua5.1) — install one: apt install lua5.4');
-  return best;
+  // The first candidate that works is the best: the others are not probed (each probe is a process start).
+  for (const name of LUA_CANDIDATES) {
+    if (!which(name)) continue;
+    const probed = await probeLua(name).catch(() => undefined);
+    if (probed) return probed;
+  }
+  throw new LuaNotFoundError('No Lua found on PATH (looked for lua5.4, lua5.3, luajit, lua5.2, lua, lua5.1) — install one: apt install lua5.4');
 }
 
 const addedFileSchema = z.object({
@@ -178,10 +182,15 @@ export interface LuaInterpretersOptions {
 /** How to add an interpreter when the window cannot: the same sentence everywhere it is needed. */
 export const ADD_LUA_HINT = 'add another interpreter from a terminal with: bioxen lua-versions --add /path/to/lua (or with "Add interpreter…" in the desktop app\'s Settings)';
 
+// Every sessions:create resolves an id: the set is looked up on PATH again at most this often (an
+// interpreter installed meanwhile shows up within this time; one added here, at once).
+const LIST_TTL_MS = 5000;
+
 /** The interpreters a window may choose from, by id; everything else is refused before it runs. */
 export class LuaInterpreters {
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: (message: string) => void;
+  private listed: { at: number; list: Promise<LuaExecutable[]> } | undefined;
 
   constructor(private readonly options: LuaInterpretersOptions = {}) {
     this.env = options.env ?? process.env;
@@ -189,7 +198,16 @@ export class LuaInterpreters {
   }
 
   /** PATH's interpreters in preference order, then the added ones; an added one that stopped working is skipped with a warning. */
-  async list(): Promise<LuaExecutable[]> {
+  list(): Promise<LuaExecutable[]> {
+    if (!this.listed || Date.now() - this.listed.at > LIST_TTL_MS) {
+      const list = this.discover();
+      list.catch(() => (this.listed = undefined));
+      this.listed = { at: Date.now(), list };
+    }
+    return this.listed.list;
+  }
+
+  private async discover(): Promise<LuaExecutable[]> {
     const found = await discoverLua(this.env);
     const seen = new Set(found.map((l) => realPathOf(l.path)));
     for (const { path } of this.addedEntries()) {
@@ -248,6 +266,7 @@ export class LuaInterpreters {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify({ version: 1, interpreters: entries }, null, 2)}\n`);
     renameSync(tmp, file);
+    this.listed = undefined;
     return { ...probed, id: luaIdFor(real, real) };
   }
 
