@@ -2,6 +2,7 @@
 // tests all start here; nothing in here imports electron.
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
+import { prepareDataDir } from './config/data-dir';
 import { readOrMoveAside } from './config/data-file';
 import { MetricsService } from './hypervisor/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
@@ -51,6 +52,7 @@ export interface Services {
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const appRoot = options.appRoot ?? findAppRoot();
   const { dataDir } = options;
+  prepareDataDir(dataDir);
   const log = options.log ?? ((m) => console.error(m));
   const warnings: string[] = [];
   const warn = (message: string) => {

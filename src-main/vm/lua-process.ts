@@ -3,12 +3,13 @@
 // Requests queue here and go to the runner one at a time; a watchdog interrupts a run that
 // outlives its wall-clock limit and kills + restarts the runner if the interrupt does not land.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnChild } from '../process/child-process';
+import { privateRuntimeDir } from '../process/private-runtime-dir';
 import { SpawnQueue } from '../process/spawn-queue';
 import { luaSourceFromFile, rejoinBytes } from './byte-text';
 import { LuaVMError, VMUnavailableError } from './errors';
@@ -88,8 +89,8 @@ export class LuaProcess {
   private stderrTail = '';
   private ready: Promise<void> | undefined;
   private envPaths: { path: string; cpath: string } | undefined;
-  /** The runner polls this file for the id of the request to interrupt (see runner.lua). */
-  private readonly interruptFile = join(tmpdir(), `bioxen-interrupt-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  /** The runner polls this file for the id of the request to interrupt (see runner.lua); unguessable, in a 0700 folder. */
+  readonly interruptFile = join(privateRuntimeDir(), `interrupt-${randomBytes(12).toString('hex')}`);
   readonly limits: VMLimits;
   readonly capabilities: VMCapabilities;
 
@@ -221,7 +222,12 @@ export class LuaProcess {
     if (p.interrupting) return true;
     p.interrupting = true;
     this.options.logger.debug(`${this.id}: interrupt request ${p.id}`);
-    writeFileSync(this.interruptFile, String(p.id));
+    try {
+      writeInterruptRequest(this.interruptFile, p.id);
+    } catch (err) {
+      // The grace timer still stops the run: it kills and restarts the runner.
+      this.options.logger.warn(`${this.id}: could not write the interrupt request ${this.interruptFile}: ${(err as Error).message}`);
+    }
     p.graceTimer = setTimeout(() => this.escalate(p), INTERRUPT_GRACE_MS);
     return true;
   }
@@ -482,6 +488,20 @@ export class LuaProcess {
       line = JSON.stringify({ op: 'reply', id, ok: false, message: err instanceof Error ? err.message : String(err) });
     }
     this.child?.stdin.write(`${line}\n`);
+  }
+}
+
+/**
+ * A leftover file is unlinked first (unlink removes a link, never its target); the new one is created with
+ * O_EXCL|O_NOFOLLOW, so whatever appears at the path in between is never followed or written through.
+ */
+function writeInterruptRequest(file: string, requestId: number): void {
+  rmSync(file, { force: true });
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, String(requestId));
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,7 +1,7 @@
 // `bioxen serve` on a bad data dir: an unreadable file is moved aside with a warning and the rest starts; a
 // start that fails anyway exits non-zero and leaves no child behind (it used to hang with redis-server running).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectContractClient } from '../../host/contract-client';
@@ -56,6 +56,8 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
       expect(files.some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
       expect(existsSync(join(dataDir, 'vms.json'))).toBe(false);
       expect(readdirSync(join(dataDir, 'scripts'))).toEqual(['growth.lua']);
+      // Made by mkdir with the usual 0755, the data dir is private once the workbench has started on it.
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
 
       // The window hears it too: app:info carries the warnings.
       const token = url.searchParams.get('token') ?? new URLSearchParams(url.hash.slice(1)).get('token');

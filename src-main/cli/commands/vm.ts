@@ -131,7 +131,7 @@ const repl: CliCommand = {
       if (!session.awaitingMore && line.trim() === 'exit') break;
       if (line.trim()) {
         try {
-          mkdirSync(dataDir, { recursive: true });
+          mkdirSync(dataDir, { recursive: true, mode: 0o700 });
           appendFileSync(historyFile, `${line}\n`);
         } catch {
           // History is a convenience; a read-only data dir must not stop the REPL.
