@@ -19,6 +19,22 @@ function generatedManifest(count: number): string {
   return `commands = {}\nmodules = {}\nrepository = {\n${entries.join(',\n')}\n}\n`;
 }
 
+/** A repository whose manifest allocates 1.2 GB: how long until it is refused, and the reader's peak resident size. */
+async function hostileManifest(root: string): Promise<Record<string, number>> {
+  const repo = join(root, 'hostile-repo');
+  mkdirSync(repo);
+  writeFileSync(join(repo, 'manifest'), 'local t, s = {}, ("x"):rep(1024 * 1024)\nfor i = 1, 1200 do t[i] = s .. i end\nrepository = {}\n');
+  const curator = new Curator({ dataDir: join(root, 'hostile-data'), bundledDir: join(root, 'no-bundled'), includePublic: false });
+  curator.repositories.add(repo);
+  const t0 = performance.now();
+  const unreachable = await curator.refreshCatalog('5.4', true);
+  const seconds = (performance.now() - t0) / 1000;
+  const error = unreachable.find((s) => s.location === repo)?.error ?? '';
+  const peak = /peaked at (\d+) MiB/.exec(error);
+  if (!/exceeded the memory limit/.test(error) || !peak) throw new Error(`the hostile manifest was not refused as expected: ${error}`);
+  return { hostile_manifest_refused_s: Number(seconds.toFixed(2)), hostile_manifest_reader_peak_mib: Number(peak[1]) };
+}
+
 function p50(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -33,7 +49,9 @@ export async function bench(): Promise<Record<string, number>> {
     writeFileSync(join(big, 'manifest'), generatedManifest(1000));
     const curator = new Curator({ dataDir: join(root, 'data'), includePublic: false });
     curator.repositories.add(big);
+    const refreshStarted = performance.now();
     await curator.refreshCatalog('5.4', true);
+    const refreshMs = performance.now() - refreshStarted;
     const entries = curator.registry.entries().length;
     const samples: number[] = [];
     for (let round = 0; round < 50; round++) {
@@ -50,7 +68,13 @@ export async function bench(): Promise<Record<string, number>> {
       await curator.install(`bench${i}`, 'bioxen-seq');
       installs.push((performance.now() - t0) / 1000);
     }
-    return { search_p50_ms: Number(p50(samples).toFixed(4)), search_catalog_entries: entries, install_bundled_rock_s: Number(p50(installs).toFixed(3)) };
+    return {
+      search_p50_ms: Number(p50(samples).toFixed(4)),
+      search_catalog_entries: entries,
+      catalog_refresh_1000_ms: Number(refreshMs.toFixed(1)),
+      install_bundled_rock_s: Number(p50(installs).toFixed(3)),
+      ...(await hostileManifest(root)),
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -99,11 +99,10 @@ describe('a hostile rock repository', () => {
         expect.objectContaining({ location: single, error: expect.stringMatching(/manifest .* exceeded the memory limit \(256 MiB\)/) }),
       ]),
     );
-    // Each reader stopped below the address-space cap a session's runner gets (2 × 256 + 256 MiB).
-    for (const status of unreachable.filter((s) => s.location === growing || s.location === single)) {
-      const peak = /peaked at (\d+) MiB/.exec(status.error ?? '');
-      expect(peak, status.error).not.toBeNull();
-      expect(Number(peak![1])).toBeLessThanOrEqual(768);
-    }
+    // Each reader stayed below the address-space cap a session's runner gets (2 × 256 + 256 MiB); the one
+    // growing a megabyte at a time was stopped by the heap check within a few MiB of its 256.
+    const peaks = new Map(unreachable.map((s) => [s.location, Number(/peaked at (\d+) MiB/.exec(s.error ?? '')?.[1])]));
+    expect(peaks.get(single)).toBeLessThanOrEqual(768);
+    expect(peaks.get(growing)).toBeLessThanOrEqual(256 + 64);
   });
 });

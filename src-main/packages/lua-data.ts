@@ -14,7 +14,10 @@ const PRLIMIT = '/usr/bin/prlimit';
 const READER = String.raw`
 local quota = tonumber(os.getenv("BIOXEN_LUA_DATA_QUOTA")) or 0
 local mem_kb = (tonumber(os.getenv("BIOXEN_LUA_DATA_MEMORY_MB")) or 0) * 1024
-local HOOK_EVERY = 10000
+-- Often enough that a loop adding a megabyte per pass overshoots the heap cap by a few MiB, not by
+-- the gigabyte a 10,000-instruction period allows; data files are mostly table constructors, so the
+-- hook's cost stays small (see catalog_refresh_1000_ms in the packages bench).
+local HOOK_EVERY = 100
 local count, limit = 0, nil
 local function peak_kb()
   local f = io.open("/proc/self/status", "r")
