@@ -10,6 +10,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { withParentDeathSignal } from '../process/child-process';
 import { LuaChoiceError, LuaNotFoundError } from './errors';
 import type { LuaExecutable } from './types';
 
@@ -57,8 +58,9 @@ function runProbe(path: string): Promise<{ text: string; evaluated: boolean; ver
   const b = randomInt(1000, 1_000_000);
   const expected = `bioxen-probe:${a * b + 6}:`;
   const code = `io.write("\\nbioxen-probe:", string.format("%.0f", ${a} * ${b} + #"bioxen"), ":", _VERSION, "\\n")`;
+  const [command, args] = withParentDeathSignal(path, ['-v', '-e', code]);
   return new Promise((resolvePromise, reject) => {
-    execFile(path, ['-v', '-e', code], { timeout: 5000, env: { PATH: process.env.PATH ?? '' } }, (err, stdout, stderr) => {
+    execFile(command, args, { timeout: 5000, env: { PATH: process.env.PATH ?? '' } }, (err, stdout, stderr) => {
       // Lua 5.1 prints its banner on stderr.
       const text = `${stdout}${stderr}`;
       if (err && !text) {
