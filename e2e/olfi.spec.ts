@@ -3,6 +3,8 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { resolveRedis } from '../src-main/olfi/redis-endpoint';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
 
 const run = promisify(execFile);
@@ -104,4 +106,81 @@ test('Settings: the Ol-Fi stream key moves the panel to another stream; the metr
   await expect(page.getByRole('dialog', { name: 'Settings' }).getByLabel('Redis URL')).toHaveValue('redis://lab:***@127.0.0.1:1/0');
   await expect(page.getByRole('dialog', { name: 'Settings' }).getByLabel('Metrics stream key')).toHaveValue('lab_metrics');
   expect(await page.content()).not.toContain('s3cret');
+});
+
+test('hostile stream data never takes the page down; a view that throws shows its error and the other views keep working', async ({ page, host }) => {
+  test.setTimeout(180_000);
+  await openWorkbench(page, host);
+  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  await expect(page.getByRole('status', { name: 'Ol-Fi connection' })).toContainText('connected', { timeout: 30_000 });
+  const redis = await resolveRedis(host.dataDir);
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+  client.on('error', () => undefined);
+  // A valid v1 frame: the checksum is the sum of the payload's UTF-8 bytes mod 65536.
+  const frame = (payload: string) =>
+    JSON.stringify({
+      preamble: ['ACETOIN', 'ACETOIN'],
+      address: 'CELL_0001',
+      control: { type: 'STATUS', sequence: 0, priority: 'normal' },
+      payload,
+      checksum: Buffer.from(payload).reduce((sum, byte) => sum + byte, 0) % 65536,
+      terminator: ['BENZALDEHYDE', 'BENZALDEHYDE'],
+    });
+  try {
+    await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', frame('evil\u202Etxt.exe\u200B\u0007'));
+    await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', 'x'.repeat(1024 * 1024));
+    // An id beyond any date; every later automatic id inherits its time.
+    await client.call('XADD', 'olfi_stream', '8640000000000001-0', 'mvoc', 'ACETOIN', 'frame', frame('from the far future'));
+    await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ETHANOL', 'frame', frame('inherits the time'));
+
+    const frames = page.getByRole('list', { name: 'Ol-Fi frames' });
+    const row = (text: string) => frames.getByRole('listitem').filter({ hasText: text });
+    for (let pass = 0; pass < 2; pass++) {
+      await expect(row('from the far future')).toContainText('invalid time', { timeout: 20_000 });
+      await expect(row('inherits the time')).toContainText('invalid time');
+      await expect(row('evil\\u202Etxt.exe\\u200B\\x07')).toBeVisible();
+      expect(await frames.innerText()).not.toMatch(/[\u202E\u200B\u0007]/);
+      await expect(row('frame is 1048576 bytes')).toBeVisible();
+      await row('from the far future').click();
+      await expect(page.getByRole('region', { name: 'Frame inspector' })).toContainText('8640000000000001-0 · invalid time');
+      // Again after a reload, as the window hydrates from the buffer.
+      if (pass === 0) {
+        await page.reload();
+        await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+      }
+    }
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await expect(page.getByRole('heading', { name: 'Metrics' })).toBeVisible();
+
+    // A fault injected into the page: the Ol-Fi table's time formatter throws, as a bug in one view would.
+    await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+    await page.evaluate(() => {
+      const original = Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format')!;
+      (globalThis as unknown as { restoreFormat: () => void }).restoreFormat = () => Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', original);
+      Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', {
+        configurable: true,
+        get() {
+          throw new Error('injected fault in the Ol-Fi table');
+        },
+      });
+    });
+    await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', frame('redraw'));
+    const failed = page.getByRole('alert', { name: 'Ol-Fi failed' });
+    await expect(failed).toContainText('The Ol-Fi view stopped: injected fault in the Ol-Fi table', { timeout: 20_000 });
+    // The other views, the editor and the console keep working.
+    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await page.getByRole('button', { name: 'New session' }).click();
+    await expect(page.getByRole('dialog', { name: 'New session' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('alert', { name: /failed$/ })).toHaveCount(0);
+    await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+    await expect(failed).toBeVisible();
+    await page.evaluate(() => (globalThis as unknown as { restoreFormat: () => void }).restoreFormat());
+    await failed.getByRole('button', { name: 'Reload view' }).click();
+    await expect(row('redraw')).toBeVisible({ timeout: 20_000 });
+    await expect(failed).toHaveCount(0);
+  } finally {
+    client.disconnect();
+    await redis.release();
+  }
 });
