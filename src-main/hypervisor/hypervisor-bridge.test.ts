@@ -208,6 +208,41 @@ describe('republishing to Redis', () => {
     expect(b.status().publisher).toMatchObject({ stream: 'test_metrics', connected: true, dropped: 0 });
   });
 
+  it('slows a hypervisor that outruns Redis instead of dropping its samples', async () => {
+    const { info, client } = await redis();
+    const count = 50_000;
+    let text = '';
+    for (let i = 0; i < count; i++) text += `{"vm":"cell-${i % 10}","t":${i},"atp":1}\n`;
+    // The burst once, then a connection that stays quiet.
+    const { port } = await scriptedPeer([(socket) => write(socket, text), (socket) => new Promise((r) => socket.once('close', r))]);
+    // A queue of 5,000 (a socket chunk holds ~1,900 of these lines) against a burst of 50,000: without
+    // pausing the socket most would be dropped.
+    const b = bridge({ port, redis: { url: info.url, stream: 'burst', queueLimit: 5_000, batchSize: 500 } });
+    await waitFor('publisher connected', () => b.status().publisher?.connected);
+    b.start();
+    await waitFor('every sample republished or dropped', () => b.status().publisher!.published + b.status().publisher!.dropped >= count, 60_000);
+    expect(b.status().publisher).toMatchObject({ published: count, dropped: 0 });
+    expect(await client.xlen('burst')).toBe(count);
+  });
+
+  it('keeps reading a hypervisor while Redis is stopped, and says why samples are not republished', async () => {
+    const { info } = await redis();
+    const count = 20_000;
+    let text = '';
+    for (let i = 0; i < count; i++) text += `{"vm":"cell-${i % 10}","t":${i},"atp":1}\n`;
+    const { port } = await scriptedPeer([(socket) => write(socket, text), (socket) => new Promise((r) => socket.once('close', r))]);
+    const b = bridge({ port, redis: { url: info.url, stream: 'stopped', queueLimit: 5_000, batchSize: 500 } });
+    await waitFor('publisher connected', () => b.status().publisher?.connected);
+    process.kill(info.pid, 'SIGSTOP');
+    cleanups.push(() => process.kill(info.pid, 'SIGCONT'));
+    b.start();
+    // Held back only until Redis has answered nothing for a while; then the charts get every sample.
+    await waitFor('every sample accepted', () => b.status().ingest.linesAccepted === count, 60_000);
+    const { publisher } = b.status();
+    expect(publisher!.dropped).toBeGreaterThan(0);
+    expect(publisher!.lastError).toMatch(/^republish queue full \(5000 samples\) — Redis too slow; \d+ oldest samples dropped$/);
+  });
+
   it('trims the stream to about maxLen', async () => {
     const { info, client } = await redis();
     const publisher = new MetricsStreamPublisher({ url: info.url, stream: 'trimmed', maxLen: 100 });

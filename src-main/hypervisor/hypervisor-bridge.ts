@@ -156,7 +156,10 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
       socket.destroy(new Error(`no answer within ${this.options.connectTimeoutMs} ms`));
     });
     socket.on('connect', () => this.onConnect(socket));
-    socket.on('data', (chunk: Buffer) => this.ingest.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.ingest.push(chunk);
+      if (this.publisher?.shouldHold()) this.hold(socket);
+    });
     // The peer closed its side cleanly: what it sent without a newline is a whole document.
     socket.on('end', () => {
       ended = true;
@@ -216,6 +219,17 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
     this.store.add(sample);
     this.publisher?.publish(sample);
     this.emit('metric', sample);
+  }
+
+  /** Stops reading the hypervisor until the republish queue drains: TCP slows it down instead of samples being dropped. */
+  private hold(socket: Socket): void {
+    if (socket.isPaused()) return;
+    socket.pause();
+    const check = setInterval(() => {
+      if (!socket.destroyed && !this.publisher!.drained()) return;
+      clearInterval(check);
+      if (!socket.destroyed) socket.resume();
+    }, 10);
   }
 
   private setStyle(style: ConnectionStyle): void {

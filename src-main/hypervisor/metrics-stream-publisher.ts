@@ -5,6 +5,10 @@
 // flight, as one script call that XADDs each sample. ioredis spends ~20 µs on each pipelined command,
 // which alone could not keep up with a hypervisor at 50,000 samples/s; one call per batch can. A server
 // that refuses scripts (an ACL without EVALSHA) gets the same batch as a pipeline of XADDs.
+// While Redis keeps answering, a queue past half full asks the bridge to stop reading the hypervisor
+// (TCP backpressure) until it is down to a quarter, so a fast hypervisor is slowed, not dropped; a
+// Redis that answers nothing for STALL_MS gets no such wait (the charts must keep moving), and the
+// overflow is dropped with the reason.
 // ioredis' own offline queue is off because it has no bound.
 import { Redis, type Result } from 'ioredis';
 import { redactRedisUrl } from '../redis/redis-url';
@@ -38,6 +42,9 @@ declare module 'ioredis' {
     bioxenXaddBatch(stream: string, ...args: string[]): Result<number, Context>;
   }
 }
+
+/** A batch unanswered this long means Redis is stalled (stopped, swapping): holding the hypervisor back would only freeze the charts. */
+const STALL_MS = 2_000;
 
 /** Scripts are not allowed here (ACL, or a proxy without EVAL): the batch was not run and can go as XADDs. */
 const SCRIPTS_REFUSED = /NOPERM|unknown command/i;
@@ -83,6 +90,8 @@ export class MetricsStreamPublisher {
   private readonly redis: Redis;
   private readonly queue = new SampleQueue();
   private flushing = false;
+  /** When the batch in flight was sent (0: none in flight). */
+  private sentAt = 0;
   private scriptsRefused = false;
   private published = 0;
   private dropped = 0;
@@ -117,6 +126,20 @@ export class MetricsStreamPublisher {
     }
     // Samples that arrive in the same tick (a socket chunk holds hundreds) go out in one batch.
     if (!this.flushing) queueMicrotask(() => this.flush());
+  }
+
+  /** Past the high-water mark while Redis still answers: the producer should pause until drained(). */
+  shouldHold(): boolean {
+    return this.queue.length >= this.options.queueLimit / 2 && this.redis.status === 'ready' && !this.stalled();
+  }
+
+  /** Down to the low-water mark, or holding the producer back no longer helps (Redis stalled or gone). */
+  drained(): boolean {
+    return this.queue.length <= this.options.queueLimit / 4 || this.redis.status !== 'ready' || this.stalled() || this.disposed;
+  }
+
+  private stalled(): boolean {
+    return this.sentAt !== 0 && Date.now() - this.sentAt > STALL_MS;
   }
 
   stats(): PublisherStats {
@@ -154,10 +177,12 @@ export class MetricsStreamPublisher {
     this.flushing = true;
     try {
       while (this.queue.length && this.redis.status === 'ready') {
+        this.sentAt = Date.now();
         await this.sendBatch(this.queue.take(this.options.batchSize));
       }
     } finally {
       this.flushing = false;
+      this.sentAt = 0;
     }
   }
 
