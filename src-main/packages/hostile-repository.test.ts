@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Curator } from './curator';
+import { requireLua } from './environment-manager';
+import { readLuaData } from './lua-data';
 
 const PWNED = ['../../../tmp/x/pwned', '../../../../x/pwned', '../../../../../../../../../../tmp/bioxen-pwned'];
 let root: string;
@@ -104,5 +106,15 @@ describe('a hostile rock repository', () => {
     const peaks = new Map(unreachable.map((s) => [s.location, Number(/peaked at (\d+) MiB/.exec(s.error ?? '')?.[1])]));
     expect(peaks.get(single)).toBeLessThanOrEqual(768);
     expect(peaks.get(growing)).toBeLessThanOrEqual(256 + 64);
+  });
+
+  it('stops a rockspec that never ends at the instruction limit', async () => {
+    mkdirSync(join(root, 'repos'), { recursive: true });
+    const file = join(root, 'repos', 'endless.rockspec');
+    writeFileSync(file, 'package = "endless"\nwhile true do end\n');
+    await expect(readLuaData(requireLua(), [file], { what: 'rockspec of endless', limits: { memoryMb: 256, instructionQuota: 1_000_000 } })).rejects.toMatchObject({
+      code: 'limit_exceeded',
+      message: expect.stringContaining('rockspec of endless exceeded the instruction limit (1000000 instructions)'),
+    });
   });
 });

@@ -65,6 +65,18 @@ describe('LuaInterpreters: the set a window may choose from', () => {
     await expect(reopened.resolve(fake)).rejects.toBeInstanceOf(LuaChoiceError);
   });
 
+  it('adds what the desktop app\'s file dialog returns, only for the desktop app; a cancelled dialog adds nothing', async () => {
+    const dataDir = join(scratch, 'data-dialog');
+    const wrapper = script('dialog-lua', `exec ${which('lua5.2') ?? which('lua5.1')} "$@"`);
+    let answer: string | undefined = wrapper;
+    const interpreters = new LuaInterpreters({ dataDir, chooseExecutable: async () => answer });
+    await expect(interpreters.addChosen('websocket')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('bioxen lua-versions --add') });
+    expect(await interpreters.addChosen('electron')).toMatchObject({ path: wrapper, id: expect.stringMatching(/^dialog-lua-/) });
+    answer = undefined;
+    expect(await interpreters.addChosen('electron')).toBeNull();
+    await expect(new LuaInterpreters({ dataDir }).addChosen('electron')).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
   it('maps an older settings file\'s Lua path to its id, and drops a path that is not a discovered Lua without running it', async () => {
     const marker = join(scratch, 'settings-ran');
     const evil = script('evil-lua', `touch '${marker}'`);
