@@ -364,7 +364,10 @@ local function checked_rep(...)
   if sep ~= nil and tsep ~= 'string' and tsep ~= 'number' then
     arg_error(3, 'string.rep', format('string expected, %s', got(sep, true)))
   end
-  if count > 0 then check_alloc(#real_tostring(s) * count + (sep and #real_tostring(sep) * (count - 1) or 0)) end
+  local per = #real_tostring(s) + (sep and #real_tostring(sep) or 0)
+  local bytes = count > 0 and per * count - (sep and #real_tostring(sep) or 0) or 0
+  -- 5.4 refuses a result near 2 GiB itself ("resulting string too large"), as it checks it.
+  if bytes > 0 and not (IS_54 and per * count > 2 ^ 31 - 1) then check_alloc(bytes) end
   if sep == nil then return relay(real_pcall(raw_rep, s, count)) end
   return relay(real_pcall(raw_rep, s, count, sep))
 end
@@ -608,6 +611,15 @@ local NEEDS_FS = " (needs the 'fs' capability)"
 local BASE = {}
 for _, name in ipairs(SAFE_GLOBALS) do BASE[name] = _G[name] end
 BASE.pcall, BASE.xpcall = safe_pcall, safe_xpcall
+local std_streams = setmetatable({}, { __mode = 'k' })
+-- The standard streams are tables standing in for C Lua's userdata: rawlen refuses them as it
+-- refuses a FILE*.
+if rawlen then
+  BASE.rawlen = function(...)
+    if std_streams[(...)] then arg_error(1, 'rawlen', 'table or string expected') end
+    return relay(real_pcall(rawlen, ...))
+  end
+end
 -- The collector's work is not counted by the hook, so each call is charged by heap size (100
 -- instructions per KiB, about what a full collection takes, at least one hook's worth) and polls the interrupt: a loop of full
 -- collections stays under the quota and stops promptly. 'stop' and mode changes are undone at
@@ -653,7 +665,8 @@ local LIBS = {
   bit = bit and copy(bit) or nil,
   os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
     execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
-    getenv = blocked('os.getenv'), remove = blocked('os.remove', NEEDS_FS), rename = blocked('os.rename', NEEDS_FS),
+    -- The script sees an empty environment: the runner's variables may hold secrets.
+    getenv = function() return nil end, remove = blocked('os.remove', NEEDS_FS), rename = blocked('os.rename', NEEDS_FS),
     tmpname = blocked('os.tmpname') },
   debug = { traceback = function(...)
     local thread, msg, level = ...
@@ -664,8 +677,18 @@ local LIBS = {
   end },
 }
 LIBS.string.rep = checked_rep
+-- The rest of debug reaches the runtime's frames, locals and hook (the limits), and string.dump
+-- makes binary chunks, which cannot be loaded here: each says so when called.
+for name in pairs(real_debug) do
+  if name ~= 'traceback' then
+    LIBS.debug[name] = blocked('debug.' .. name, ' (it reaches the runtime and its limits; only debug.traceback is available)')
+  end
+end
+LIBS.string.dump = blocked('string.dump', ' (binary chunks cannot be loaded in the sandbox)')
 LIBS.table.concat = checked_concat
-local IO_BASE = { read = blocked('io.read', ' (scripts have no stdin)'), popen = blocked('io.popen'),
+-- Scripts have no stdin: it reads as an empty file (nil, as plain Lua at end of input).
+local function read_nothing() return nil end
+local IO_BASE = { read = read_nothing, popen = blocked('io.popen'),
   open = blocked('io.open', NEEDS_FS), lines = blocked('io.lines', NEEDS_FS), type = io.type }
 
 -- io.write's text for each value, as C Lua's g_write formats it: numbers with LUA_NUMBER_FMT
@@ -696,10 +719,14 @@ local function stream_proxy(write)
   end
   proxy.flush = function(self) return self end
   proxy.setvbuf = function() return true end
-  proxy.close = function() return nil, 'cannot close standard file' end
+  proxy.close = function(...)
+    if real_select('#', ...) == 0 then arg_error(1, 'close', 'FILE* expected, got no value') end
+    return nil, 'cannot close standard file'
+  end
   proxy.lines = blocked('reading from a standard stream', ' (scripts have no stdin)')
   proxy.read = proxy.lines
   proxy.seek = function() return nil, 'Illegal seek', 29 end
+  std_streams[proxy] = true
   return setmetatable(proxy, { __name = 'FILE*', __tostring = file_tostring })
 end
 
@@ -758,6 +785,19 @@ function sandbox.new_env(cfg, host)
   local io_lib = copy_io()
   local stdout = stream_proxy(host.out)
   io_lib.stdout, io_lib.stderr = stdout, stream_proxy(host.err)
+  local stdin = stream_proxy(function() end)
+  stdin.read = read_nothing
+  stdin.lines = function() return read_nothing end
+  io_lib.stdin = stdin
+  -- The default files stay the standard streams: switching them needs a file from io.open.
+  io_lib.input = function(...)
+    if real_select('#', ...) == 0 or (...) == stdin then return stdin end
+    user_error('io.input with a file is blocked in the sandbox (read the file with io.open instead)', 2)
+  end
+  io_lib.output = function(...)
+    if real_select('#', ...) == 0 or (...) == stdout then return stdout end
+    user_error('io.output with a file is blocked in the sandbox (write the file with io.open instead)', 2)
+  end
   io_lib.write = function(...)
     local bad = write_values(host.out, 1, ...)
     if bad then arg_error(bad, 'io.write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
@@ -766,7 +806,7 @@ function sandbox.new_env(cfg, host)
   end
   io_lib.type = function(...)
     local f = ...
-    if f == stdout or f == io_lib.stderr then return 'file' end
+    if f == stdout or f == io_lib.stderr or f == stdin then return 'file' end
     return relay(real_pcall(io.type, ...))
   end
   env.io = io_lib
@@ -914,7 +954,8 @@ local function search_path(cfg, configured, name, path, sep, rep)
   local file = name
   if sep ~= '' then file = gsub(name, gsub(sep, '%p', '%%%0'), (gsub(rep, '%%', '%%%%'))) end
   local tried, n = {}, 0
-  for template in gmatch(path, '[^;]+') do
+  -- Empty templates count, as in C Lua's searchpath.
+  for template in gmatch(path .. ';', '([^;]*);') do
     local candidate = gsub(template, '%?', (gsub(file, '%%', '%%%%')))
     if may_read(cfg, configured, template, name, candidate) and readable(candidate) then return candidate end
     n = n + 1
@@ -926,7 +967,7 @@ end
 
 function sandbox.install_require(env, cfg, host)
   local loaded, preload = {}, {}
-  local pkg = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or '',
+  local pkg = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or package.cpath,
     config = package.config, loadlib = blocked('package.loadlib') }
   env.package = pkg
   for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'os', 'io', 'debug', 'utf8', 'bit32', 'bit' }) do
@@ -969,11 +1010,15 @@ function sandbox.install_require(env, cfg, host)
       return f, filename
     end,
     function(name)
-      if not cfg.caps.native or not cfg.native_cpath then
-        return not_found('(C modules load only in VMs with the native capability)')
-      end
-      local filename, tried = search_path(cfg, cfg.native_cpath, name, cfg.native_cpath, '.', '/')
+      local path = pkg.cpath
+      if real_type(path) ~= 'string' then raise_at_user("'package.cpath' must be a string") end
+      local native = cfg.caps.native and cfg.native_cpath
+      local filename, tried = search_path(cfg, native or package.cpath, name, native or path, '.', '/')
       if not filename then return tried end
+      if not native then
+        return not_found(format("C module '%s' is at '%s', but C modules load only in VMs with the native capability",
+          name, filename))
+      end
       return function() return real_require(name) end, filename
     end,
   }
