@@ -122,6 +122,13 @@ function localRocks() {
   if (r.status !== 0) log('building the bundled rock repository failed (see above); package installs from it will fail.');
 }
 
+// The `bioxen` command starts from out/cli/ (about 2 s faster than compiling the TypeScript at each start).
+function cliBuild() {
+  const r = run(process.execPath, [join(root, 'scripts', 'build-cli.mjs'), '--if-stale', '--quiet']);
+  if (r.status !== 0) log('building the CLI failed (see above); `bioxen` still runs, from the TypeScript sources. Retry with: npm run build:cli');
+}
+
 systemPackages();
 npmPackages();
 localRocks();
+cliBuild();

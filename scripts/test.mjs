@@ -10,6 +10,7 @@ const steps = [
   ['type-check (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
   ['type-check (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
   ['build (electron-vite)', bin('electron-vite'), ['build']],
+  ['build (cli)', process.execPath, [join(root, 'scripts', 'build-cli.mjs')]],
   ['unit + integration (vitest)', bin('vitest'), ['run']],
   ['e2e (playwright)', bin('playwright'), ['test']],
 ];

@@ -1,33 +1,51 @@
-// `bioxen` CLI entry: dispatches to the commands each domain registers in commands/index.ts.
-import { commands } from './commands/index';
-import { UsageError, type CliCommand } from './command';
+// `bioxen` CLI entry: dispatches to the commands each domain registers in commands/index.ts, loading only the
+// domain of the command that runs. Exit codes: 0 ok, 1 the script or operation failed, 2 usage error,
+// 128 + signal number (130, 143) when a signal stopped running Lua code.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allCommands, findCommand } from './commands/index';
+import { isHelpRequest, UsageError, type CliCommand } from './command';
 
-function help(): string {
-  const lines = commands.map((c) => `  bioxen ${c.usage}\n      ${c.summary}`);
-  return `BioXen Workbench CLI\n\nUsage:\n${lines.join('\n')}\n`;
+const EXIT_CODES = 'Exit codes: 0 ok, 1 the script or operation failed, 2 usage error, 130/143 stopped by SIGINT/SIGTERM while running Lua.';
+
+async function help(): Promise<string> {
+  const lines = (await allCommands()).map((c) => `  bioxen ${c.usage}\n      ${c.summary}`);
+  return `BioXen Workbench CLI\n\nUsage:\n${lines.join('\n')}\n\n  bioxen --version\n  bioxen COMMAND --help\n\n${EXIT_CODES}\n`;
 }
 
-function select(argv: readonly string[]): { command: CliCommand; rest: readonly string[] } | undefined {
-  const ranked = [...commands].sort((a, b) => b.path.length - a.path.length);
-  const command = ranked.find((c) => c.path.every((word, i) => argv[i] === word));
-  return command && { command, rest: argv.slice(command.path.length) };
+function commandHelp(command: CliCommand): string {
+  return `usage: bioxen ${command.usage}\n\n${command.summary}\n\n${EXIT_CODES}\n`;
+}
+
+async function version(): Promise<string> {
+  const { findAppRoot } = await import('../app-info');
+  return (JSON.parse(readFileSync(join(findAppRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
-    process.stdout.write(help());
+    process.stdout.write(await help());
     return 0;
   }
-  const found = select(argv);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`bioxen ${await version()}\n`);
+    return 0;
+  }
+  const found = await findCommand(argv);
   if (!found) {
-    process.stderr.write(`bioxen: unknown command "${argv.join(' ')}"\n\n${help()}`);
+    process.stderr.write(`bioxen: unknown command "${argv.join(' ')}" — see the commands with: bioxen --help\n`);
     return 2;
   }
+  const { command, rest } = found;
+  if (isHelpRequest(rest)) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
   try {
-    return await found.command.run(found.rest);
+    return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`bioxen ${found.command.path.join(' ')}: ${err.message}\nusage: bioxen ${found.command.usage}\n`);
+      process.stderr.write(`bioxen ${command.path.join(' ')}: ${err.message}\nusage: bioxen ${command.usage}\n`);
       return 2;
     }
     process.stderr.write(`bioxen: ${err instanceof Error ? err.message : String(err)}\n`);

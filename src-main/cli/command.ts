@@ -10,7 +10,27 @@ export interface CliCommand {
 /** Thrown for bad arguments: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {}
 
-/** Minimal flag parser: --flag value, --flag=value, boolean flags, -e style short flags, positionals. */
+const HELP = new Set(['--help', '-h']);
+
+/** Whether a command's arguments ask for its help (`--help` or `-h` before any `--`). */
+export function isHelpRequest(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => HELP.has(arg));
+}
+
+/** An argument that is an option rather than a value: `-e`, `--json`, `--lua=x` (not `-`, `-1` or a Lua `-- comment`). */
+function looksLikeOption(arg: string): boolean {
+  return /^--?[A-Za-z][\w-]*(=|$)/.test(arg);
+}
+
+const TRUE = new Set(['true', 'yes', '1']);
+const FALSE = new Set(['false', 'no', '0']);
+
+/**
+ * Flag parser: `--flag value`, `--flag=value` (also `-e=CODE`), boolean flags (`--json`, `--json=false`),
+ * `-e` style short flags, positionals, `--` ending the options. A string flag followed by another option
+ * has no value: that is a usage error, not a value that swallows the next flag.
+ */
 export function parseArgs(args: readonly string[], spec: { boolean?: readonly string[]; string?: readonly string[]; alias?: Record<string, string> }) {
   const flags: Record<string, string | boolean> = {};
   const positional: string[] = [];
@@ -26,14 +46,22 @@ export function parseArgs(args: readonly string[], spec: { boolean?: readonly st
       positional.push(arg);
       continue;
     }
-    let [name, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2) as [string, string | undefined];
-    name = spec.alias?.[name] ?? name;
-    if (booleans.has(name)) flags[name] = inline === undefined ? true : inline !== 'false';
-    else if (strings.has(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      flags[name] = value;
-    } else throw new UsageError(`unknown option ${arg}`);
+    const [given, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = spec.alias?.[given] ?? given;
+    const shown = arg.startsWith('--') ? `--${given}` : `-${given}`;
+    if (booleans.has(name)) {
+      if (inline === undefined || TRUE.has(inline.toLowerCase())) flags[name] = true;
+      else if (FALSE.has(inline.toLowerCase())) flags[name] = false;
+      else throw new UsageError(`${shown} is true or false, got "${inline}"`);
+    } else if (strings.has(name)) {
+      if (inline !== undefined) flags[name] = inline;
+      else {
+        const value = args[i + 1];
+        if (value === undefined || looksLikeOption(value)) throw new UsageError(`${shown} needs a value${value === undefined ? '' : ` (for a value that starts with "-", write ${shown}=VALUE)`}`);
+        flags[name] = value;
+        i++;
+      }
+    } else throw new UsageError(`unknown option ${arg.split('=')[0]} — see the options with --help`);
   }
   return { flags, positional };
 }

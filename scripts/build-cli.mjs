@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Builds the `bioxen` CLI ahead of time into out/cli/ (bioxen.mjs and one chunk per command domain), so a
+// command starts without compiling TypeScript. bin/bioxen.mjs runs it while out/cli/inputs.json says it is
+// newer than every source it was built from, and falls back to tsx otherwise.
+// `--if-stale` builds only when that check fails (setup runs it before every `npm start`, `npm test`, bench).
+import { writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { builtCliIsCurrent } from '../bin/built-cli.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'out', 'cli');
+const quiet = process.argv.includes('--quiet');
+if (process.argv.includes('--if-stale') && builtCliIsCurrent(root)) process.exit(0);
+
+// Taken before any source is read: a file saved during the build counts as newer than the build.
+const started = Date.now();
+// Packages stay in node_modules, imported only by the chunk of the command that needs them; bundled are the
+// transform's helpers (for `await using`) and zod, whose hundred-odd ES modules cost more to load than to parse.
+const BUNDLED = /^(@oxc-project\/runtime|zod)(\/|$)/;
+const output = await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  build: {
+    ssr: join(root, 'src-main', 'cli', 'bioxen.ts'),
+    outDir,
+    emptyOutDir: true,
+    // package.json's engines: Node 20 runs no `await using`, so it is lowered.
+    target: 'node20',
+    sourcemap: true,
+    rolldownOptions: {
+      external: (id) => !/^[./\0]/.test(id) && !BUNDLED.test(id),
+      output: { format: 'esm', entryFileNames: 'bioxen.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+    },
+  },
+  ssr: { noExternal: ['zod'] },
+});
+const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((o) => o.type === 'chunk');
+// Packages are represented by the lock file (a change of version changes it), sources by themselves.
+const sources = new Set(chunks.flatMap((c) => c.moduleIds).map((id) => relative(root, id)).filter((f) => !f.startsWith('\0') && !f.startsWith('..') && !f.startsWith('node_modules/')));
+const inputs = ['package.json', 'package-lock.json', ...[...sources].sort()];
+writeFileSync(join(outDir, 'inputs.json'), `${JSON.stringify({ built: started, inputs }, null, 1)}\n`);
+if (!quiet) console.log(`built out/cli/bioxen.mjs from ${sources.size} sources in ${Date.now() - started} ms`);
