@@ -666,7 +666,14 @@ local LIBS = {
   os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
     execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
     -- The script sees an empty environment: the runner's variables may hold secrets.
-    getenv = function() return nil end, remove = blocked('os.remove', NEEDS_FS), rename = blocked('os.rename', NEEDS_FS),
+    getenv = function() return nil end,
+    -- The locale can be read, not changed: the runner formats numbers for its protocol with it.
+    -- A change fails as plain Lua fails for a locale it cannot honour (nil).
+    setlocale = function(locale, category)
+      if locale == nil then return os.setlocale(nil, category) end
+      return nil
+    end,
+    remove = blocked('os.remove', NEEDS_FS), rename = blocked('os.rename', NEEDS_FS),
     tmpname = blocked('os.tmpname') },
   debug = { traceback = function(...)
     local thread, msg, level = ...

@@ -51,6 +51,7 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ],
   ['require of a preloaded module', 'package.preload.m = function(name) return { name = name } end\nprint(require("m").name, require("m") == package.loaded.m)', all],
   ['require of a standard library', 'print(require("string") == string, require("table") == table)', all],
+  ['os.setlocale reads the locale', 'print(os.setlocale(), os.setlocale(nil, "numeric"))', all],
   // Difference 7: the string metatable.
   ['functions added to string work as methods', 'function string.trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end\nprint(("  y "):trim(), ("x"):rep(3))', all],
   ['string metamethods set through getmetatable("")', 'getmetatable("").__index = function(s, k) return k end\nprint(("abc").anything)', all],
