@@ -1,5 +1,5 @@
 // Range checks for values that come from outside the workbench (stream ids, hypervisor samples, file
-// times) at the point where they become a date, a length or a chart axis, and the one way text from
+// times) at the point where they become a date or a chart axis, and the one way text from
 // outside is shown (control, bidi and zero-width characters made visible). Shared by the main process
 // (CLI output) and the renderer, so both sides apply the same rule. A value that fails a check is shown
 // as invalid where it is; it never throws.
@@ -37,12 +37,6 @@ export function streamIdTimeMs(id: string): number | undefined {
   if (!match) return undefined;
   const ms = Number(match[1]);
   return safeDate(ms) ? ms : undefined;
-}
-
-/** A count from outside as an array length: an integer clamped to 0…max (NaN and negatives are 0). */
-export function boundedLength(n: unknown, max: number): number {
-  if (typeof n !== 'number' || !(n > 0)) return 0;
-  return Math.min(Math.floor(n), max);
 }
 
 /**
