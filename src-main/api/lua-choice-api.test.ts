@@ -53,6 +53,7 @@ describe('choosing a Lua interpreter over the contract', () => {
     const info = await api.invoke('app:info', {}, websocket);
     if (!info.ok) throw new Error(info.error.message);
     expect((info.value as { luaVersions: { id: string }[] }).luaVersions.map((l) => l.id)).toEqual(expect.arrayContaining(['lua5.4', 'luajit']));
+    expect(await api.invoke('settings:update', { luaExecutable: '5.3' }, websocket)).toMatchObject({ ok: true, value: { luaExecutable: 'lua5.3' } });
     expect(await api.invoke('settings:update', { luaExecutable: 'luajit' }, websocket)).toMatchObject({ ok: true, value: { luaExecutable: 'luajit' } });
     const session = await api.invoke('sessions:create', { id: 'jit' }, websocket);
     expect(session).toMatchObject({ ok: true, value: { luaVersion: '5.1', luaExecutable: expect.stringContaining('luajit') } });

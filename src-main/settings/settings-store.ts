@@ -36,7 +36,7 @@ export class SettingsError extends Error {
 
 /** The Lua interpreters a setting may name (LuaInterpreters): ids are checked, paths saved by older versions mapped. */
 export interface LuaChoices {
-  resolve(id: string): Promise<unknown>;
+  resolve(id: string): Promise<{ id: string }>;
   idForSaved(value: string): Promise<string | undefined>;
 }
 
@@ -101,8 +101,9 @@ export class SettingsStore extends EventEmitter<SettingsEvents> {
   private async apply(patch: SettingsPatch): Promise<Settings> {
     const checked = settingsPatchSchema.safeParse(patch);
     if (!checked.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(checked.error.issues[0])}`);
-    // Before anything is saved: an id the workbench did not discover is refused (LuaChoiceError, invalid_input).
-    if (checked.data.luaExecutable) await this.lua?.resolve(checked.data.luaExecutable);
+    // Before anything is saved: an id the workbench did not discover is refused (LuaChoiceError, invalid_input);
+    // a version ("5.3") is saved as the id of the interpreter it picks, which the Settings dialog lists.
+    if (checked.data.luaExecutable && this.lua) checked.data.luaExecutable = (await this.lua.resolve(checked.data.luaExecutable)).id;
     const merged = settingsSchema.safeParse(merge(this.current, checked.data));
     if (!merged.success) throw new SettingsError('invalid_input', `settings: ${describeIssue(merged.error.issues[0])}`);
     const next = merged.data;
