@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
 import { prepareDataDir } from './config/data-dir';
-import { readOrMoveAside } from './config/data-file';
+import { checkJsonFile, readOrMoveAside } from './config/data-file';
 import { MetricsService } from './hypervisor/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
@@ -63,6 +63,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const settingsFile = join(dataDir, 'settings.json');
   const openSettings = () => SettingsStore.open(settingsFile, { lua, log });
   const settings = await readOrMoveAside(settingsFile, openSettings, openSettings, warn, (err) => err instanceof SettingsError);
+  // Read on first use by the packages service; checked now, so a bad one is moved aside instead of failing every call.
+  const repositoriesFile = join(dataDir, 'repositories.json');
+  await readOrMoveAside(repositoriesFile, () => checkJsonFile(repositoriesFile, 'fix or delete it'), () => undefined, warn);
   const packages = new Curator({ dataDir, bundledDir: join(appRoot, 'resources', 'rocks'), catalogPath: join(appRoot, 'resources', 'catalog', 'packages.json') });
   const vm = new VMManager({
     dataDir,

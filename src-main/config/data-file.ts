@@ -1,7 +1,7 @@
 // A data-dir file the workbench cannot read (truncated by a crash, edited by hand into bad JSON) must not stop
 // it from starting: it is moved aside as `<name>.corrupt-<time>`, nothing in it is lost, the workbench starts
 // without it and says so.
-import { renameSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 
 /** A data-dir file whose content is unreadable (bad JSON, unexpected shape); `problem` says what is wrong. */
@@ -13,6 +13,22 @@ export class DataFileError extends Error {
     fix: string,
   ) {
     super(`${file} ${problem} — ${fix}`);
+  }
+}
+
+/** For a JSON file a service reads later, on first use: a DataFileError now if it is not JSON (a missing file is fine). */
+export function checkJsonFile(file: string, fix: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new DataFileError(file, `is not valid JSON (${(err as Error).message})`, fix);
   }
 }
 

@@ -44,6 +44,7 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
     const vms = '{"version":1,"vms":[{"id":"lab","luaExecu';
     writeFileSync(join(dataDir, 'vms.json'), vms);
     writeFileSync(join(dataDir, 'settings.json'), '\u0000\u0007 not json');
+    writeFileSync(join(dataDir, 'repositories.json'), '{"repositories": ["/srv/ro');
     const run = serve(dataDir);
     try {
       const url = new URL(await waitFor('the URL', () => /serving at (\S+)/.exec(run.stdout())?.[1], 60_000));
@@ -54,6 +55,7 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
       expect(asideVms).toBeDefined();
       expect(readFileSync(join(dataDir, asideVms!), 'utf8')).toBe(vms);
       expect(files.some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
+      expect(files.some((f) => f.startsWith('repositories.json.corrupt-'))).toBe(true);
       expect(existsSync(join(dataDir, 'vms.json'))).toBe(false);
       expect(readdirSync(join(dataDir, 'scripts'))).toEqual(['growth.lua']);
       // Made by mkdir with the usual 0755, the data dir is private once the workbench has started on it.
@@ -65,7 +67,7 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
       try {
         const info = await client.invoke('app:info', {});
         if (!info.ok) throw new Error(info.error.message);
-        expect(info.value.warnings).toHaveLength(2);
+        expect(info.value.warnings).toHaveLength(3);
         expect(info.value.warnings.join('\n')).toMatch(/vms\.json.*moved aside/);
       } finally {
         client.close();
