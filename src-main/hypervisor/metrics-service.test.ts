@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HypervisorSimulator } from './hypervisor-simulator';
-import { MetricsService } from './metrics-service';
+import { MetricsService, type MetricsStatus } from './metrics-service';
 import type { StoredMetric } from './metrics-store';
 import { TestRedis } from '../olfi/test-redis';
 import { waitFor } from '../testing/test-helpers';
@@ -83,6 +84,38 @@ describe('MetricsService', () => {
     await waitFor('a full batch', () => sizes.length > 0, 10_000);
     expect(sizes[0]).toBe(10);
     expect(s.status().batchDropped).toBeGreaterThan(0);
+  });
+});
+
+describe('MetricsService republishing', () => {
+  const env = new TestRedis();
+  afterEach(() => env.cleanup());
+
+  it('sends UIs a status that counts the samples Redis did not take, and why', async () => {
+    const { url, server } = await env.server();
+    const count = 60_000;
+    let text = '';
+    for (let i = 0; i < count; i++) text += `{"vm":"cell-${i % 10}","t":${i}}\n`;
+    const peer = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.write(text);
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => peer.close(r)));
+    const s = service({ redisUrl: () => url });
+    const statuses: MetricsStatus[] = [];
+    s.on('status', (status) => statuses.push(status));
+    await s.connect(`127.0.0.1:${(peer.address() as { port: number }).port}`);
+    await waitFor('republishing connected', () => s.status().bridge?.publisher?.connected);
+    const pid = server.info!.pid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // No bridge state changes while Redis is stopped: the service must still tell the UIs.
+      const told = await waitFor('a status event with dropped samples', () => statuses.find((st) => (st.bridge?.publisher?.dropped ?? 0) > 0), 25_000);
+      expect(told.bridge!.publisher!.lastError).toMatch(/^republish queue full \(50000 samples\) — Redis too slow; \d+ oldest samples dropped$/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
   });
 });
 
