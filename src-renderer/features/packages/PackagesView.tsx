@@ -52,6 +52,7 @@ function SearchPanel() {
   const categories = Object.entries(usePackages((s) => s.categories));
   const hits = usePackages((s) => s.hits);
   const unreachable = usePackages((s) => s.unreachable);
+  const repositoryWarnings = usePackages((s) => s.repositoryWarnings);
   const selected = usePackages((s) => s.selected);
   const installed = usePackages(useShallow((s) => selectInstalledInSelectedEnv(s).map((r) => r.name)));
   const actions = packagesStore.getState();
@@ -66,6 +67,7 @@ function SearchPanel() {
         </select>
       </div>
       {unreachable.map((r) => <p key={r.location} className="pkg-dim pkg-unreachable">⚠ {r.error ?? `${r.location} is unreachable`}</p>)}
+      {repositoryWarnings.map((warning) => <p key={warning} className="pkg-dim pkg-unreachable">⚠ {warning}</p>)}
       {hits.length === 0 && <p className="empty">No packages match.</p>}
       <ul className="pkg-results" aria-label="Search results">
         {hits.map((entry) => (

@@ -45,6 +45,8 @@ export interface PackagesState {
   category: string;
   hits: CatalogEntry[];
   unreachable: RepositoryStatus[];
+  /** Repository entries left out of the catalog (a name or version that is not LuaRocks'), each naming its repository. */
+  repositoryWarnings: string[];
   searching: boolean;
   selected: string | null;
   detail: PackageDetail | null;
@@ -122,6 +124,7 @@ export function createPackagesStore(client: BridgeClient) {
       category: '',
       hits: [],
       unreachable: [],
+      repositoryWarnings: [],
       searching: false,
       selected: null,
       detail: null,
@@ -163,7 +166,7 @@ export function createPackagesStore(client: BridgeClient) {
         try {
           const result = await client.invoke('packages:search', { query, ...(category ? { category } : {}), limit: 100 });
           if (seq !== searchSeq) return;
-          set({ hits: result.hits.map((h) => h.entry), unreachable: result.unreachable, searching: false });
+          set({ hits: result.hits.map((h) => h.entry), unreachable: result.unreachable, repositoryWarnings: result.warnings, searching: false });
         } catch (error) {
           if (seq === searchSeq) set({ searching: false });
           fail('searching', error);
