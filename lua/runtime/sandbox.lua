@@ -283,6 +283,22 @@ local function make_coroutine_lib()
     sethook(co, hook, '', HOOK_EVERY)
     return co
   end
+  -- resume and close catch what the coroutine raises, a limit too: it stays hit.
+  local coroutine_expected = IS_54 and function(co, present) return format('coroutine expected, %s', got(co, present)) end
+    or function() return 'coroutine expected' end
+  local co_resume, co_close = coroutine.resume, coroutine.close
+  lib.resume = function(...)
+    local co = ...
+    if real_type(co) ~= 'thread' then arg_error(1, 'coroutine.resume', coroutine_expected(co, real_select('#', ...) >= 1)) end
+    return guard(co_resume(...))
+  end
+  if co_close then
+    lib.close = function(...)
+      local co = ...
+      if real_type(co) ~= 'thread' then arg_error(1, 'coroutine.close', coroutine_expected(co, real_select('#', ...) >= 1)) end
+      return guard(relay(real_pcall(co_close, ...)))
+    end
+  end
   lib.wrap = function(...)
     local f = ...
     if real_type(f) ~= 'function' then
@@ -553,10 +569,27 @@ local function user_load(env, nargs, chunk, name, mode, chunk_env)
     end
   end
   if nargs < 4 then chunk_env = env end
-  if LOAD_TAKES_ENV then return load(chunk, name, mode, chunk_env) end
   local f, err
-  if real_type(chunk) == 'string' then f, err = loadstring(chunk, name) else f, err = load(chunk, name) end
-  if f then setfenv(f, env) end
+  if LOAD_TAKES_ENV then
+    local t = real_type(chunk)
+    if t ~= 'string' and t ~= 'number' and t ~= 'function' then
+      arg_error(1, 'load', format('function expected, %s', got(chunk, nargs >= 1)))
+    end
+    for i = 2, 3 do
+      local v = i == 2 and name or mode
+      if v ~= nil and real_type(v) ~= 'string' and real_type(v) ~= 'number' then
+        arg_error(i, 'load', format('string expected, got %s', real_type(v)))
+      end
+    end
+    -- Called directly, not through pcall: an error inside the load reaches the run's message
+    -- handler, as in lua.c (which appends a traceback to load's message).
+    f, err = load(chunk, name, mode, chunk_env)
+  else
+    if real_type(chunk) == 'string' then f, err = loadstring(chunk, name) else f, err = load(chunk, name) end
+    if f then setfenv(f, env) end
+  end
+  -- load catches what its reader raises, a limit too: the limit stays hit.
+  if f == nil then guard(false, err) end
   return f, err
 end
 

@@ -160,6 +160,9 @@ describe.each(versions)('runner on %s', (lua) => {
       'for i = 1, 10 do pcall(error, "x") end while true do pcall(function() while true do end end) end',
       'local co = coroutine.wrap(function() while true do end end) print(pcall(co)) print("escaped")',
       'xpcall(function() while true do end end, function() return "swallowed" end) print("escaped")',
+      // load and coroutine.resume catch what runs inside them; the limit stays hit.
+      'for i = 1, 3 do print(load(function() while true do end end)) end print("escaped")',
+      'for i = 1, 3 do print(coroutine.resume(coroutine.create(function() while true do end end))) end print("escaped")',
     ]) {
       const r = await exec(code);
       expect(r.error?.limit, code).toBe('instructionQuota');

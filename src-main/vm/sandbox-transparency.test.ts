@@ -26,6 +26,7 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ['loadstring names a string chunk [string "..."]', 'print(loadstring("x = = 1")) print(pcall(loadstring("error(\'e\')")))', at('lua5.1', 'luajit')],
   ['an error in a load reader stays inside load', 'print(pcall(load, function() error("reader failed") end))', all],
   ['a reader returning a non-string', 'print(load(function() return {} end))', all],
+  ['load argument errors', 'print(pcall(function() local f = load(42) end))\nprint(pcall(function() local f = load(true) end))\nprint(pcall(function() local f = load("x=1", {}) end))', at('lua5.4', 'lua5.3')],
   ['load with an explicit nil env', 'local f = load("return x", "=c", "t", nil) print(pcall(f))', at('lua5.4', 'lua5.3', 'lua5.2', 'luajit')],
   ['load with an env table', 'local f = load("y = 1 return y", "=c", "t", {}) print(f(), y)', at('lua5.4', 'lua5.3', 'lua5.2', 'luajit')],
   // Difference 5: coroutine.wrap.
