@@ -41,20 +41,33 @@ describe('bioxen entry', () => {
   }, 120_000);
 
   it('usage errors exit 2 with the command usage: a flag missing its value, an unknown option or command', async () => {
-    const [missing, unknown, command, bool] = await Promise.all([
+    const [missing, unknown, command, bool, cap] = await Promise.all([
       bioxen(['exec', '--lua', '--json', '-e', 'return 1']),
       bioxen(['exec', '--nope', '-e', 'return 1']),
       bioxen(['exce']),
       bioxen(['exec', '--json=perhaps', '-e', 'return 1']),
+      bioxen(['repl', '--cap', 'olfi,telepathy']),
     ]);
     expect(missing).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('bioxen exec: --lua needs a value') });
     expect(missing.stderr).toContain('usage: bioxen exec ');
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option --nope') });
     expect(command).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "exce" — see the commands with: bioxen --help') });
     expect(bool).toMatchObject({ code: 2, stderr: expect.stringContaining('--json is true or false, got "perhaps"') });
+    expect(cap).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown capability "telepathy" in --cap — use any of networked, remoteNetwork, fs, olfi, metrics, native (comma-separated), or none'),
+    });
   }, 60_000);
 
-  it('exec --json=false prints plain output', async () => {
-    expect(await bioxen(['exec', '--json=false', '-e', 'return 6 * 7'])).toMatchObject({ code: 0, stdout: '42\n' });
+  it('exec --json=false prints plain output; --cap grants exactly the capabilities listed', async () => {
+    const open = 'local ok, err = pcall(io.open, "cap.txt", "w") return ok and "opened" or err';
+    const [plain, fs, none] = await Promise.all([
+      bioxen(['exec', '--json=false', '-e', 'return 6 * 7']),
+      bioxen(['exec', '--cap', 'olfi,fs', '-e', open]),
+      bioxen(['exec', '--cap=none', '-e', open]),
+    ]);
+    expect(plain).toMatchObject({ code: 0, stdout: '42\n' });
+    expect(fs).toMatchObject({ code: 0, stdout: 'opened\n' });
+    expect(none).toMatchObject({ code: 0, stdout: expect.stringContaining("needs the 'fs' capability") });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 // The packages and env CLI commands as a user runs them: the real bin/bioxen.mjs, a temp data dir.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,28 @@ describe('bioxen packages / env', () => {
     expect(health.code).toBe(0);
     expect(health.stdout).toMatch(/cli: healthy/);
     expect(JSON.parse(bioxen('env', 'list', '--json').stdout)).toEqual([expect.objectContaining({ name: 'cli', luaVersion: '5.4' })]);
+  }, 120_000);
+
+  it('exec and repl load an installed rock from the environment: --env, or the one saved with a VM (--vm ID, repl ID)', () => {
+    // The runtime's own lua/packages also holds bioxen.seq: package.searchpath shows which copy require finds.
+    const code = 'return require("bioxen.seq").reverse_complement("AACG"), package.searchpath("bioxen.seq", package.path)';
+    const installed = join(dataDir, 'envs', 'cli', 'share', 'lua', '5.4', 'bioxen', 'seq.lua');
+    expect(bioxen('exec', '--env', 'cli', '-e', code)).toMatchObject({ code: 0, stdout: `CGTT\t${installed}\n` });
+    const definition = {
+      id: 'seq-lab',
+      luaExecutable: 'lua5.4',
+      environment: 'cli',
+      capabilities: { networked: false, fs: false, olfi: false, metrics: false },
+      limits: { instructionQuota: 1_000_000, memoryMb: 64, timeoutMs: 10_000, outputBytes: 4096 },
+      interactive: false,
+      createdAt: 0,
+    };
+    writeFileSync(join(dataDir, 'vms.json'), JSON.stringify({ version: 1, vms: [definition] }));
+    expect(bioxen('exec', '--vm', 'seq-lab', '-e', code)).toMatchObject({ code: 0, stdout: `CGTT\t${installed}\n` });
+    const repl = spawnSync(process.execPath, [join(ROOT, 'bin', 'bioxen.mjs'), 'repl', 'seq-lab', '--data-dir', dataDir], { input: `${code.replace('return ', 'print(')})\nexit\n`, encoding: 'utf8', timeout: 90_000 });
+    expect(repl.stdout).toContain(`CGTT\t${installed}\n`);
+    const missing = bioxen('exec', '--env', 'ghost', '-e', 'return 1');
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('environment "ghost" not found — create it with: bioxen env create ghost') });
   }, 120_000);
 
   it('searches with JSON output and previews a dependency tree', () => {

@@ -7,18 +7,52 @@ import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
 import { LuaInterpreters } from '../../vm/lua-discovery';
 import { PersistentStore } from '../../vm/persistent-store';
-import { VMManager } from '../../vm/vm-manager';
-import type { ExecResult, VMOptions } from '../../vm/types';
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { VMManager, type VMManagerOptions } from '../../vm/vm-manager';
+import { DEFAULT_CAPABILITIES } from '../../vm/limits';
+import type { ExecResult, VMCapabilities, VMOptions } from '../../vm/types';
+import { parseArgs, stringFlag, UsageError, type CliCommand, type Flags } from '../command';
 
 const HISTORY_LINES = 1000;
 
-/** Options of a VM saved in the data dir (so `--vm ID` runs with that VM's Lua, limits and capabilities). */
-function savedVMOptions(vmId: string | undefined, dataDir: string): VMOptions {
-  if (!vmId) return {};
-  const def = new PersistentStore(join(dataDir, 'vms.json')).load().find((d) => d.id === vmId);
-  if (!def) return {};
-  return { luaExecutable: def.luaExecutable, capabilities: def.capabilities, limits: def.limits };
+const CAPABILITIES = Object.keys(DEFAULT_CAPABILITIES) as (keyof VMCapabilities)[];
+const DEFAULT_GRANTED = CAPABILITIES.filter((c) => DEFAULT_CAPABILITIES[c]).join(',');
+const VM_FLAGS = ['lua', 'env', 'cap', 'data-dir'] as const;
+const VM_USAGE = `[--lua LUA] [--env ENV] [--cap ${CAPABILITIES.join('|')},…|none] [--data-dir DIR]`;
+
+/** `--cap a,b`: exactly these capabilities, the others off; `none` for none. */
+function capabilitiesFlag(value: string): VMCapabilities {
+  const names = value === 'none' ? [] : value.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!(CAPABILITIES as string[]).includes(name)) throw new UsageError(`unknown capability "${name}" in --cap — use any of ${CAPABILITIES.join(', ')} (comma-separated), or none`);
+  }
+  return Object.fromEntries(CAPABILITIES.map((c) => [c, names.includes(c)])) as unknown as VMCapabilities;
+}
+
+/**
+ * The VM exec and repl run: everything saved with VM `savedId` in the data dir (its Lua, environment, limits,
+ * capabilities), then --lua, --env and --cap over it. An environment's Lua version is the default Lua, and the
+ * manager gets the environment's LuaRocks paths (loaded only then: a plain exec stays light).
+ */
+async function vmSetup(flags: Flags, savedId: string | undefined): Promise<{ dataDir: string; options: VMOptions; manager: VMManagerOptions }> {
+  const dataDir = resolveDataDir(stringFlag(flags, 'data-dir'));
+  const options: VMOptions = {};
+  const saved = savedId === undefined ? undefined : new PersistentStore(join(dataDir, 'vms.json')).load().find((d) => d.id === savedId);
+  if (saved) {
+    // Saved VMs name their Lua by id, which may be an interpreter added to this data dir.
+    options.luaExecutable = (await new LuaInterpreters({ dataDir }).resolve(saved.luaExecutable)).path;
+    Object.assign(options, { environment: saved.environment, capabilities: saved.capabilities, limits: saved.limits });
+  }
+  const lua = stringFlag(flags, 'lua');
+  if (lua !== undefined) options.luaExecutable = lua;
+  const environment = stringFlag(flags, 'env');
+  if (environment !== undefined) options.environment = environment;
+  const cap = stringFlag(flags, 'cap');
+  if (cap !== undefined) options.capabilities = capabilitiesFlag(cap);
+  if (!options.environment) return { dataDir, options, manager: {} };
+  const { EnvironmentManager } = await import('../../packages/environment-manager');
+  const environments = new EnvironmentManager(dataDir);
+  options.luaExecutable ??= environments.get(options.environment).luaVersion;
+  return { dataDir, options, manager: { resolveEnvironment: environments.resolveEnvironment } };
 }
 
 /**
@@ -48,22 +82,19 @@ function printResult(result: ExecResult, json: boolean): void {
 
 const exec: CliCommand = {
   path: ['exec'],
-  usage: 'exec [--vm ID] [--lua PATH] [--json] [--data-dir DIR] (-e CODE | FILE)',
-  summary: 'Run Lua code or a file in a sandboxed VM; `return` values print like the Lua REPL. Exit code 1 when the Lua code fails.',
+  usage: `exec [--vm ID] ${VM_USAGE} [--json] (-e CODE | FILE)`,
+  summary: `Run Lua code or a file in a sandboxed VM; \`return\` values print like the Lua REPL. Exit code 1 when the Lua code fails. --vm ID runs with everything saved with that VM (Lua, environment, limits, capabilities); --lua takes a name, path or version (5.1…5.4); --env binds a LuaRocks environment of the data dir (its Lua is then the default); --cap grants exactly the listed capabilities (default: ${DEFAULT_GRANTED}).`,
   async run(args) {
-    const { flags, positional } = parseArgs(args, { string: ['vm', 'lua', 'e', 'data-dir'], boolean: ['json'] });
+    const { flags, positional } = parseArgs(args, { string: ['vm', 'e', ...VM_FLAGS], boolean: ['json'] });
     const code = typeof flags.e === 'string' ? flags.e : undefined;
     const file = positional[0];
     if ((code === undefined) === (file === undefined)) throw new UsageError('give exactly one of -e CODE or FILE');
     if (positional.length > 1) throw new UsageError(`unexpected arguments: ${positional.slice(1).join(' ')}`);
-    const vmId = typeof flags.vm === 'string' ? flags.vm : 'cli';
-    const dataDir = resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined);
-    const options = savedVMOptions(typeof flags.vm === 'string' ? flags.vm : undefined, dataDir);
-    if (typeof flags.lua === 'string') options.luaExecutable = flags.lua;
-    await using manager = new VMManager();
+    const { options, manager: managerOptions } = await vmSetup(flags, stringFlag(flags, 'vm'));
+    await using manager = new VMManager(managerOptions);
     const removeHandlers = disposeOnSignal(manager);
     try {
-      const vm = await manager.createVM(vmId, options);
+      const vm = await manager.createVM(stringFlag(flags, 'vm') ?? 'cli', options);
       const result = code !== undefined ? await vm.executeString(code) : await vm.executeFile(file!);
       printResult(result, flags.json === true);
       return result.success ? 0 : 1;
@@ -94,15 +125,15 @@ function loadHistory(file: string): string[] {
 
 const repl: CliCommand = {
   path: ['repl'],
-  usage: 'repl [ID] [--lua PATH] [--data-dir DIR]',
-  summary: 'Interactive Lua session (prompt lua[ID]>, >> for continued chunks). Ctrl-C interrupts running code; Ctrl-D or `exit` leaves.',
+  usage: `repl [ID] ${VM_USAGE}`,
+  summary:
+    'Interactive Lua session (prompt lua[ID]>, >> for continued chunks). Ctrl-C interrupts running code; Ctrl-D or `exit` leaves. The ID of a saved VM runs with everything saved with it; --lua, --env and --cap as for exec.',
   async run(args) {
-    const { flags, positional } = parseArgs(args, { string: ['lua', 'data-dir'] });
+    const { flags, positional } = parseArgs(args, { string: [...VM_FLAGS] });
+    if (positional.length > 1) throw new UsageError(`unexpected arguments: ${positional.slice(1).join(' ')}`);
     const vmId = positional[0] ?? 'repl';
-    const dataDir = resolveDataDir(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined);
-    const options = savedVMOptions(positional[0], dataDir);
-    if (typeof flags.lua === 'string') options.luaExecutable = flags.lua;
-    await using manager = new VMManager();
+    const { dataDir, options, manager: managerOptions } = await vmSetup(flags, positional[0]);
+    await using manager = new VMManager(managerOptions);
     // Ctrl-C at a terminal reaches readline as a key (it interrupts the run); a signal sent to the process ends it.
     const removeHandlers = disposeOnSignal(manager);
     const session = await manager.createInteractiveVM(vmId, { ...options, autoAttach: false });
