@@ -160,6 +160,22 @@ function host.emit(kind, data)
   write_line('{"t":"emit","kind":' .. encode_string(kind) .. ',"data":' .. encode(data) .. '}')
 end
 
+-- A plot or table from bioxen.plot: its bytes are charged to the run's output like printed text,
+-- and one over the cap is dropped whole (the "dropped" marker says how much).
+function host.plot(payload)
+  if current == nil then return end
+  if #payload > out.cap - out.total then
+    out.dropped = out.dropped + #payload
+    out.total = out.cap
+    sandbox.raise_limit('outputBytes', format('output limit exceeded (outputBytes = %d bytes) by a plot of %d bytes; '
+      .. 'it was dropped — plot fewer points or raise the limit', out.cap, #payload))
+    return
+  end
+  out.total = out.total + #payload
+  write_chunk()
+  write_line('{"id":' .. current .. ',"t":"plot","p":' .. payload .. '}')
+end
+
 local call_seq = 0
 function host.call(kind, data)
   if out.n > 0 then flush_output() end
@@ -208,7 +224,24 @@ local function run_function(f, req, env)
   reply_error(result.msg, result.tb, result.limit, result.interrupted)
 end
 
-local function new_env() return sandbox.new_env(cfg, host) end
+local plot_lib = dofile(dir .. 'plot.lua')
+plot_lib.json = json
+
+-- bioxen.plot needs no capability: it only adds output to the run, under its output limit.
+local function new_env()
+  local env = sandbox.new_env(cfg, host)
+  local preload = env.package.preload
+  local module
+  preload['bioxen.plot'] = function()
+    module = module or plot_lib.module(host.plot)
+    return module
+  end
+  preload['bioxen'] = function()
+    local m = env.require('bioxen.plot')
+    return { plot = m, show = m.show }
+  end
+  return env
+end
 
 local function session()
   if not session_env then session_env = new_env() end

@@ -15,6 +15,7 @@ import { luaSourceFromFile, rejoinBytes } from './byte-text';
 import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
 import type { VMLogger } from './logger';
+import { plotChunk } from './plot-data';
 import { parseRunnerLine, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
 import type { ExecResult, LuaExecutable, OutputStream, SessionState, VMCapabilities, VMLimits } from './types';
 
@@ -85,7 +86,9 @@ export class LuaProcess {
   private readonly queue: Pending[] = [];
   private inflight: Pending | undefined;
   private nextId = 1;
-  private lineBuffer = '';
+  /** The pieces of the runner's current line, not yet ended by a newline. */
+  private lineParts: string[] = [];
+  private lineLength = 0;
   private stderrTail = '';
   private ready: Promise<void> | undefined;
   private envPaths: { path: string; cpath: string } | undefined;
@@ -204,7 +207,7 @@ export class LuaProcess {
         signal: opts.signal,
         onChunk: (stream, text) => {
           if (stream === 'stderr') stderr.push(text);
-          else stdout.push(text);
+          else if (stream !== 'plot') stdout.push(text);
           opts.onChunk?.(stream, text);
         },
       },
@@ -303,7 +306,8 @@ export class LuaProcess {
     // setpriv --pdeathsig wraps prlimit: a runner stuck in one long C call never sees its host die.
     const child = spawnChild(command, args, { cwd: workDir, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
-    this.lineBuffer = '';
+    this.lineParts = [];
+    this.lineLength = 0;
     this.stderrTail = '';
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
@@ -428,23 +432,32 @@ export class LuaProcess {
     this.interrupt();
   }
 
+  // A long line (a plot of a million points is ~17 MB) arrives in many pieces: they are kept
+  // apart and joined once, so neither the search for the newline nor the copying grows with the
+  // square of the line's length.
   private onData(child: ChildProcessWithoutNullStreams, data: string): void {
     if (child !== this.child) return;
-    let buffer = this.lineBuffer + data;
-    let nl = buffer.indexOf('\n');
+    let start = 0;
+    let nl = data.indexOf('\n');
     while (nl !== -1) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
+      const piece = data.slice(start, nl);
+      const line = this.lineParts.length ? this.lineParts.join('') + piece : piece;
+      this.lineParts = [];
+      this.lineLength = 0;
       if (line) this.onMessage(parseRunnerLine(line));
       if (child !== this.child) return;
-      nl = buffer.indexOf('\n');
+      start = nl + 1;
+      nl = data.indexOf('\n', start);
     }
-    if (buffer.length > MAX_LINE_CHARS) {
-      this.lineBuffer = '';
+    if (start < data.length) {
+      this.lineParts.push(start ? data.slice(start) : data);
+      this.lineLength += data.length - start;
+    }
+    if (this.lineLength > MAX_LINE_CHARS) {
+      this.lineParts = [];
+      this.lineLength = 0;
       this.replaceRunner('the runner wrote a line longer than 64 MiB (protocol violation)', new LuaVMError('runner protocol violation', 'internal'));
-      return;
     }
-    this.lineBuffer = buffer;
   }
 
   private onMessage(msg: RunnerMessage): void {
@@ -452,6 +465,12 @@ export class LuaProcess {
     switch (msg.kind) {
       case 'chunk':
         if (p && msg.id === p.id) p.onChunk?.(msg.stream === 'out' ? 'stdout' : 'stderr', msg.text);
+        return;
+      case 'plot':
+        if (p && msg.id === p.id) {
+          const chunk = plotChunk(msg.payload);
+          p.onChunk?.(chunk.stream, chunk.text);
+        }
         return;
       case 'dropped':
         if (p && msg.id === p.id) p.onChunk?.('system', `\n… ${msg.bytes} bytes dropped (output limit ${describeLimit('outputBytes', msg.cap)})\n`);

@@ -37,6 +37,7 @@ export type RunnerOutcome =
 export type RunnerMessage =
   | { kind: 'chunk'; id: number; stream: StreamKind; text: string }
   | { kind: 'dropped'; id: number; bytes: number; cap: number }
+  | { kind: 'plot'; id: number; payload: unknown }
   | { kind: 'final'; id: number; outcome: RunnerOutcome }
   | { kind: 'emit'; emitKind: string; data: unknown }
   | { kind: 'call'; id: number; callKind: string; data: unknown }
@@ -97,6 +98,9 @@ export function parseRunnerLine(line: string): RunnerMessage {
     case 'dropped':
       if (id === undefined) break;
       return { kind: 'dropped', id, bytes: num(msg.n) ?? 0, cap: num(msg.cap) ?? 0 };
+    case 'plot':
+      if (id === undefined) break;
+      return { kind: 'plot', id, payload: msg.p };
     case 'done':
     case 'more':
     case 'error':

@@ -66,7 +66,8 @@ export interface ExecResult {
   error?: { message: string; line?: number; traceback?: string; limit?: keyof VMLimits };
 }
 
-export type OutputStream = 'stdout' | 'stderr' | 'value' | 'error' | 'system' | 'input';
+/** 'plot': the chunk's text is a plot or table from bioxen.plot, as JSON (plotSpecSchema). */
+export type OutputStream = 'stdout' | 'stderr' | 'value' | 'error' | 'system' | 'input' | 'plot';
 
 /** One piece of session output; `seq` increases by one per chunk within a session. */
 export interface OutputChunk {

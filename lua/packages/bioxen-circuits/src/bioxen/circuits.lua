@@ -159,6 +159,15 @@ function circuits.simulate(model, opts)
   return { model = model.name, species = model.species, t = run.t, series = series, final = final, events = events }
 end
 
+--- Plot a simulate() result inline in the console: one line per species over t, titled with the
+--- model's name. opts are bioxen.plot's (title, xlabel, ylabel, logx, logy).
+function circuits.plot(run, opts)
+  if type(run) ~= "table" or run.t == nil or type(run.series) ~= "table" then
+    error("circuits.plot expects the result of circuits.simulate ({t = ..., series = ...}), got " .. type(run), 2)
+  end
+  return require("bioxen.plot").line(run, opts)
+end
+
 -- Models ----------------------------------------------------------------------------------------
 
 --- Gardner-Cantor-Collins toggle switch: two mutually repressing genes u and v.
