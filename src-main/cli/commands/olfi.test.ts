@@ -18,7 +18,7 @@ async function bioxen(...args: string[]): Promise<{ stdout: string; stderr: stri
 
 async function bioxenIn(dataDir: string, ...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src-main/cli/bioxen.ts', ...args], { timeout: 60_000, env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
+    const { stdout, stderr } = await run(process.execPath, ['bin/bioxen.mjs', ...args], { timeout: 60_000, env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
