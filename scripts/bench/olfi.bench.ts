@@ -4,10 +4,12 @@
 //   olfi_ingest_per_s           300k-entry backlog → read, parsed, classified and buffered by the mirror
 //   olfi_xadd_to_update_p99_ms  XADD at 1,000 frames/s → the mirror's batched update event, 99th percentile
 //                               (olfi-panel.bench.ts measures on to the row drawn in the window: olfi_xadd_to_panel_p99_ms)
+//   olfi_tail_per_s             `bioxen olfi tail --json --from 0` over a 100k backlog: entries printed per second, every
+//                               one exactly once (from its first line to its exit; start-up excluded)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -86,6 +88,22 @@ async function mirrorMemory(url: string, key: string, count: number): Promise<{ 
   return JSON.parse(stdout) as { rssMb: number; liveMb: number };
 }
 
+/** Entries per second `bioxen olfi tail` prints from a backlog of `count`; throws unless it printed every one and exited 0. */
+async function tailRate(url: string, key: string, count: number, dataDir: string): Promise<number> {
+  const cli = fileURLToPath(new URL('../../bin/bioxen.mjs', import.meta.url));
+  const args = [cli, 'olfi', 'tail', '--json', '--from', '0', '--count', String(count), '--redis', url, '--stream', key, '--data-dir', dataDir];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let lines = 0;
+  let first = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    first ||= performance.now();
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0 || lines !== count) throw new Error(`olfi tail printed ${lines} of ${count} entries (exit ${code})`);
+  return count / ((performance.now() - first) / 1000);
+}
+
 export async function bench(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'bioxen-olfi-bench-'));
   const server = new RedisServerProcess();
@@ -94,6 +112,7 @@ export async function bench(): Promise<Record<string, number>> {
   try {
     await fill(client, 'olfi_rss', 100_000);
     const memory = await mirrorMemory(url, 'olfi_rss', 100_000);
+    const tailPerSecond = await tailRate(url, 'olfi_rss', 100_000, dir);
 
     await fill(client, 'olfi_backlog', 300_000);
     const ingest = await readAll(url, 'olfi_backlog', 300_000, 300_000);
@@ -105,6 +124,7 @@ export async function bench(): Promise<Record<string, number>> {
       olfi_mirror_live_mb: Math.round(memory.liveMb),
       olfi_ingest_per_s: Math.round(300_000 / ingest.seconds),
       olfi_xadd_to_update_p99_ms: Math.round(p99 * 10) / 10,
+      olfi_tail_per_s: Math.round(tailPerSecond),
     };
   } finally {
     client.disconnect();
