@@ -181,8 +181,9 @@ export interface LuaInterpretersOptions {
   chooseExecutable?: () => Promise<string | undefined>;
 }
 
-/** How to add an interpreter when the window cannot: the same sentence everywhere it is needed. */
-export const ADD_LUA_HINT = 'add another interpreter from a terminal with: bioxen lua-versions --add /path/to/lua (or with "Add interpreter…" in the desktop app\'s Settings)';
+/** How to add an interpreter when a window cannot: the same words everywhere they are needed. */
+const ADD_FROM_TERMINAL = 'add another interpreter from a terminal with: bioxen lua-versions --add /path/to/lua';
+const ADD_LUA_HINT = `${ADD_FROM_TERMINAL} (or with "Add interpreter…" in the desktop app's Settings)`;
 
 // Every sessions:create resolves an id: the set is looked up on PATH again at most this often (an
 // interpreter installed meanwhile shows up within this time; one added here, at once).
@@ -276,7 +277,7 @@ export class LuaInterpreters {
   async addChosen(transport: 'electron' | 'websocket'): Promise<LuaExecutable | null> {
     const choose = this.options.chooseExecutable;
     if (transport !== 'electron' || !choose) {
-      throw new LuaChoiceError(`a browser window cannot add a Lua interpreter — ${ADD_LUA_HINT.replace(/ \(or with.*\)$/, '')}, then reload this page`, 'unavailable');
+      throw new LuaChoiceError(`a browser window cannot add a Lua interpreter — ${ADD_FROM_TERMINAL}, then reload this page`, 'unavailable');
     }
     const path = await choose();
     return path === undefined ? null : this.add(path);
