@@ -53,9 +53,10 @@ test('metrics charts update live from a hypervisor, pause, switch VM and export 
 });
 
 test("charts a Python hypervisor that sends one sample per connection, as BioXen's design does", async ({ page, host }) => {
-  // The stand-in of src-main/hypervisor/fixtures: accept, send json.dumps(sample) with no newline, close; 60 times.
+  // The stand-in of src-main/hypervisor/fixtures: accept, send json.dumps(sample) with no newline, close; 60 times,
+  // then it keeps listening with nothing more to send.
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const peer = spawn(python, [join(import.meta.dirname, '../src-main/hypervisor/fixtures/python_hypervisor.py'), 'per-connection', '60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const peer = spawn(python, [join(import.meta.dirname, '../src-main/hypervisor/fixtures/python_hypervisor.py'), 'per-connection', '60', 'linger'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   peer.stdout.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise((resolve) => peer.once('exit', resolve));
@@ -69,6 +70,7 @@ test("charts a Python hypervisor that sends one sample per connection, as BioXen
 
     const status = page.getByRole('status', { name: 'Hypervisor status' });
     await expect(status).toContainText('60 samples received', { timeout: 30_000 });
+    await expect(status).toContainText('one sample per connection');
     await expect(status).not.toContainText('rejected');
     const atpChart = page.getByRole('img', { name: 'ATP of py-cell-1' });
     await expect(atpChart.locator('canvas')).toHaveCount(1);

@@ -16,7 +16,8 @@ function describeStatus(status: MetricsStatus | null): string {
     const retry = bridge.nextRetryAt ? ` — retrying in ${Math.max(0, Math.round((bridge.nextRetryAt - Date.now()) / 1000))} s` : '';
     return `waiting for ${status.endpoint}${retry}`;
   }
-  return `${bridge.state} ${status.endpoint}`;
+  const style = bridge.state === 'connected' && bridge.style ? ` · ${bridge.style === 'stream' ? 'line stream' : 'one sample per connection'}` : '';
+  return `${bridge.state} ${status.endpoint}${style}`;
 }
 
 function download(filename: string, text: string) {
