@@ -3,7 +3,7 @@
 // command starts without compiling TypeScript. bin/bioxen.mjs runs it while out/cli/inputs.json says it is
 // newer than every source it was built from, and falls back to tsx otherwise.
 // `--if-stale` builds only when that check fails (setup runs it before every `npm start`, `npm test`, bench).
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -11,6 +11,8 @@ import { builtCliIsCurrent } from '../bin/built-cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'cli');
+// Built beside it and swapped in whole: a `bioxen` starting meanwhile sees the old build or the new, never half.
+const buildDir = `${outDir}.building-${process.pid}`;
 const quiet = process.argv.includes('--quiet');
 if (process.argv.includes('--if-stale') && builtCliIsCurrent(root)) process.exit(0);
 
@@ -25,7 +27,7 @@ const output = await build({
   logLevel: 'warn',
   build: {
     ssr: join(root, 'src-main', 'cli', 'bioxen.ts'),
-    outDir,
+    outDir: buildDir,
     emptyOutDir: true,
     // package.json's engines: Node 20 runs no `await using`, so it is lowered.
     target: 'node20',
@@ -36,10 +38,21 @@ const output = await build({
     },
   },
   ssr: { noExternal: ['zod'] },
+}).catch((err) => {
+  rmSync(buildDir, { recursive: true, force: true });
+  throw err;
 });
 const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((o) => o.type === 'chunk');
 // Packages are represented by the lock file (a change of version changes it), sources by themselves.
 const sources = new Set(chunks.flatMap((c) => c.moduleIds).map((id) => relative(root, id)).filter((f) => !f.startsWith('\0') && !f.startsWith('..') && !f.startsWith('node_modules/')));
 const inputs = ['package.json', 'package-lock.json', ...[...sources].sort()];
-writeFileSync(join(outDir, 'inputs.json'), `${JSON.stringify({ built: started, inputs }, null, 1)}\n`);
+writeFileSync(join(buildDir, 'inputs.json'), `${JSON.stringify({ built: started, inputs }, null, 1)}\n`);
+const oldDir = `${outDir}.old-${process.pid}`;
+try {
+  renameSync(outDir, oldDir);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+}
+renameSync(buildDir, outDir);
+rmSync(oldDir, { recursive: true, force: true });
 if (!quiet) console.log(`built out/cli/bioxen.mjs from ${sources.size} sources in ${Date.now() - started} ms`);
