@@ -20,8 +20,10 @@ interface Host {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function startHost(args: string[], env: Record<string, string> = {}): Host {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startHost(args: string[], env: Record<string, string> = {}, input?: string): Host {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  // Left open: end of input would end the REPL on its own.
+  if (input !== undefined) child.stdin!.write(input);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.resume();
@@ -55,6 +57,14 @@ describe.concurrent('a host that dies takes its children with it', () => {
     host.child.kill(signal);
     const exit = await host.exit;
     expect(exit.code).toBe(exitCode);
+    await expectAllGone(pids);
+  }, 120_000);
+
+  it('bioxen repl: SIGTERM while a line runs the stuck call', async () => {
+    const host = startHost(['repl', '--lua', 'lua5.4', '--data-dir', join(scratch.path, 'repl')], {}, `${STUCK}\n`);
+    const pids = await stuckTree(host);
+    host.child.kill('SIGTERM');
+    expect((await host.exit).code).toBe(143);
     await expectAllGone(pids);
   }, 120_000);
 
