@@ -123,7 +123,7 @@ describe('HypervisorBridge against a bad peer', () => {
     expect(ingest.bytesReceived).toBeGreaterThan(tenMb.length);
   });
 
-  it('rejects a document cut short by a reset or a close as incomplete, never joined with the next connection', async () => {
+  it('rejects a document cut short by a reset or a close as incomplete, never joined with the next connection; a whole one counts', async () => {
     let bridgeRef: HypervisorBridge | undefined;
     const received = (bytes: number) => waitFor(`${bytes} bytes at the bridge`, () => (bridgeRef?.status().ingest.bytesReceived ?? 0) >= bytes);
     const { port } = await scriptedPeer([
@@ -138,7 +138,13 @@ describe('HypervisorBridge against a bad peer', () => {
         socket.destroy();
       },
       async (socket) => {
-        await write(socket, '{"vm_id":"whole","t":3}');
+        // A whole JSON object then a reset (a peer closing with SO_LINGER 0): nothing was cut short.
+        await write(socket, '{"vm_id":"reset","t":3}');
+        await received(27 + 31 + 23);
+        socket.resetAndDestroy();
+      },
+      async (socket) => {
+        await write(socket, '{"vm_id":"whole","t":4}');
       },
     ]);
     const b = bridge({ port });
@@ -146,7 +152,7 @@ describe('HypervisorBridge against a bad peer', () => {
     b.start();
     await waitFor('the whole document', () => b.store.latest('whole'));
     const { ingest } = b.status();
-    expect(b.store.vmIds()).toEqual(['whole']);
+    expect(b.store.vmIds()).toEqual(['reset', 'whole']);
     expect(ingest.rejectedByReason).toMatchObject({ incomplete: 2, invalid_json: 0 });
     expect(ingest.recentInvalid[0]!.detail).toBe("the connection broke after 27 bytes of an unterminated document; dropped (never joined with the next connection's data)");
     expect(ingest.recentInvalid[1]!.detail).toMatch(/^the connection closed in the middle of a document \(31 characters received\): /);

@@ -3,7 +3,7 @@
 // States: idle → connecting → connected → backoff → connecting … ; stop() → stopped (final).
 // Two connection styles, told apart per connection with no setting: a long-lived stream of
 // newline-terminated samples, or one sample per connection that the peer ends by closing (BioXen's
-// Python `send_to_lua`). A clean close after a sample is the latter's normal rhythm, so the bridge
+// Python `send_to_lua`). A close after a sample is the latter's normal rhythm, so the bridge
 // connects again at once and stays `connected`; only failures back off.
 // Nothing a peer sends can throw out of the bridge: bad lines are counted, disconnects retried.
 import { EventEmitter } from 'node:events';
@@ -185,9 +185,10 @@ export class HypervisorBridge extends EventEmitter<BridgeEvents> {
   private onClose(socket: Socket, ended: boolean): void {
     if (socket !== this.socket || this.current === 'stopped') return;
     this.socket = undefined;
-    // A reset (or a timeout) cut the connection: its unterminated rest is incomplete, never carried over.
+    // A reset (or a timeout) cut the connection: its unterminated rest counts only if it is whole JSON,
+    // and is never carried over to the next connection.
     if (!ended) this.ingest.abort();
-    if (ended && this.connectionSamples > 0 && this.current === 'connected') {
+    if (this.connectionSamples > 0 && this.current === 'connected') {
       // One document per connection, as BioXen's Python side sends them: ask for the next one now.
       if (this.connectionSamples === 1) this.setStyle('per-connection');
       setImmediate(() => {

@@ -1,7 +1,8 @@
 // Bytes from a hypervisor connection → validated messages, with every rejected line counted by
 // reason and the most recent ones kept (truncated) so a user can see what the peer sent.
 // A connection carries newline-terminated lines, or one document the peer ends by closing: end() takes
-// that last document, abort() drops a document a reset cut short.
+// that last document; abort() (a reset) takes it only if it is whole JSON, as a JSON object cannot be
+// cut short and still parse, and rejects anything else as incomplete.
 import { LineSplitter } from './line-splitter';
 import { parseMetricLine, type InvalidReason, type MetricMessage } from './metric-message';
 
@@ -43,8 +44,8 @@ export function emptyStats(): IngestStats {
 export class MetricIngest {
   private readonly splitter: LineSplitter;
   private readonly counters = emptyStats();
-  /** The line being parsed is the rest a clean close ended. */
-  private last = false;
+  /** The line being parsed is the rest of a connection that was closed cleanly, or broke. */
+  private last: 'closed' | 'broke' | undefined;
   private readonly arrival = () => this.options.now() / 1000;
 
   constructor(
@@ -69,26 +70,26 @@ export class MetricIngest {
    * stops early, an incomplete one). Returns how many samples it gave (0 or 1).
    */
   end(): number {
+    return this.finish('closed');
+  }
+
+  /**
+   * The connection broke (reset, timeout): an unterminated rest that is not whole JSON is counted as
+   * incomplete and dropped. Returns how many samples the rest gave (0 or 1).
+   */
+  abort(): number {
+    return this.finish('broke');
+  }
+
+  private finish(how: 'closed' | 'broke'): number {
     const before = this.counters.linesAccepted;
-    this.last = true;
+    this.last = how;
     try {
       this.splitter.end();
     } finally {
-      this.last = false;
+      this.last = undefined;
     }
     return this.counters.linesAccepted - before;
-  }
-
-  /** The connection broke (reset, timeout, stop): an unterminated rest is counted as incomplete and dropped. */
-  abort(): void {
-    const bytes = this.splitter.reset();
-    if (bytes > 0) {
-      this.reject({
-        reason: 'incomplete',
-        detail: `the connection broke after ${bytes} bytes of an unterminated document; dropped (never joined with the next connection's data)`,
-        excerpt: '',
-      });
-    }
   }
 
   stats(): IngestStats {
@@ -96,10 +97,16 @@ export class MetricIngest {
   }
 
   private line(text: string): void {
-    const result = parseMetricLine(text, this.arrival, this.last);
+    const result = parseMetricLine(text, this.arrival, this.last !== undefined);
     if (result.ok) {
       this.counters.linesAccepted++;
       this.onMessage(result.message);
+    } else if (this.last === 'broke' && (result.reason === 'invalid_json' || result.reason === 'incomplete')) {
+      this.reject({
+        reason: 'incomplete',
+        detail: `the connection broke after ${Buffer.byteLength(text)} bytes of an unterminated document; dropped (never joined with the next connection's data)`,
+        excerpt: text.slice(0, EXCERPT_CHARS),
+      });
     } else {
       this.reject({ reason: result.reason, detail: result.detail, excerpt: text.slice(0, EXCERPT_CHARS) });
     }
