@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPending, sessionsStore, useSessions } from '../../stores/sessions';
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { useFixedRows } from '../common/fixed-rows';
-import { buildLines, emptyLineBuffer, linesAsText, promptOf, showBytes } from './console-lines';
+import { PlotBlock } from '../plots/PlotView';
+import { buildLines, emptyLineBuffer, linesAsText, PLOT_ROWS, promptOf, showBytes, type ConsoleLine } from './console-lines';
 
 const ROW_HEIGHT = 19;
 
@@ -105,11 +106,13 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
       >
         {output.droppedChunks > 0 && <div className="console-line stream-system">… {output.droppedChunks} earlier output chunks not shown</div>}
         <div style={{ height: drawn.totalHeight, position: 'relative' }}>
-          {lines.slice(drawn.start, drawn.end).map((line, i) => (
-            <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
-              {line.stream === 'input' ? promptOf(line) + visibleText(showBytes(line.text)) : visibleText(showBytes(line.text)) || '\u00a0'}
-            </div>
-          ))}
+          {lines.slice(drawn.start, drawn.end).map((line, i) =>
+            line.filler ? null : (
+              <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: line.stream === 'plot' ? PLOT_ROWS * ROW_HEIGHT : ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
+                <LineContent line={line} />
+              </div>
+            ),
+          )}
         </div>
       </div>
       <div className="console-input">
@@ -126,6 +129,11 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
       </div>
     </section>
   );
+}
+
+function LineContent({ line }: { line: ConsoleLine }) {
+  if (line.stream === 'plot') return <PlotBlock text={line.text} height={PLOT_ROWS * ROW_HEIGHT} />;
+  return <>{line.stream === 'input' ? promptOf(line) + visibleText(showBytes(line.text)) : visibleText(showBytes(line.text)) || '\u00a0'}</>;
 }
 
 function hasInputSelection(target: EventTarget): boolean {

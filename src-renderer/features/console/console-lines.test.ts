@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
-import { buildLines, emptyLineBuffer, linesAsText, promptOf, showBytes, toConsoleLines } from './console-lines';
+import { buildLines, emptyLineBuffer, linesAsText, PLOT_ROWS, promptOf, showBytes, toConsoleLines } from './console-lines';
 
 let seq = 0;
 const chunk = (stream: OutputStream, text: string): OutputChunk => ({ seq: seq++, stream, text, at: 0 });
@@ -78,5 +78,17 @@ describe('incremental console lines', () => {
     expect(linesAsText(lines)).toBe('a\\xE1 é 😀\n\\xFF\\xFE\n€');
     // The low half of a surrogate pair (U+10080 is D800 DC80) is a character, not a byte.
     expect(showBytes('\u{10080}')).toBe('\u{10080}');
+  });
+
+  it('gives a plot PLOT_ROWS rows (its first row draws it) and closes an open line; copy names it', () => {
+    const plot = JSON.stringify({ kind: 'line', title: 'Growth' });
+    const lines = toConsoleLines([chunk('stdout', 'before'), chunk('plot', plot), chunk('stdout', 'after\n')]);
+    expect(lines.map((l) => [l.stream, l.filler ?? false])).toEqual([
+      ['stdout', false],
+      ['plot', false],
+      ...Array.from({ length: PLOT_ROWS - 1 }, () => ['plot', true]),
+      ['stdout', false],
+    ]);
+    expect(linesAsText(lines)).toBe('before\n[line: Growth]\nafter');
   });
 });

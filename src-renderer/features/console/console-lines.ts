@@ -5,6 +5,8 @@
 import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
 
 export const MAX_LINES = 20_000;
+/** Rows of the console a plot or table takes: the virtualized list keeps every row one height. */
+export const PLOT_ROWS = 18;
 
 export interface ConsoleLine {
   /** Stable across appends: the seq of the chunk the line started in, plus the line's index in it. */
@@ -13,6 +15,8 @@ export interface ConsoleLine {
   text: string;
   /** Echoed input that continued an incomplete chunk: shown after `>> ` rather than `> `. */
   continuation?: boolean;
+  /** A row under a plot (stream 'plot'): the plot is drawn from its first row over PLOT_ROWS rows. */
+  filler?: boolean;
 }
 
 export interface LineBuffer {
@@ -40,6 +44,12 @@ export function appendLines(buffer: LineBuffer, chunks: readonly OutputChunk[], 
   const lines = buffer.lines.slice();
   let open = buffer.open;
   for (const chunk of chunks) {
+    if (chunk.stream === 'plot') {
+      lines.push(newLine(chunk, 0, chunk.text));
+      for (let row = 1; row < PLOT_ROWS; row++) lines.push({ key: `${chunk.seq}:${row}`, stream: 'plot', text: '', filler: true });
+      open = false;
+      continue;
+    }
     const endsWithNewline = chunk.text.endsWith('\n');
     const parts = chunk.text.split('\n');
     if (endsWithNewline) parts.pop();
@@ -71,7 +81,20 @@ export function toConsoleLines(chunks: readonly OutputChunk[], max = MAX_LINES):
 }
 
 export function linesAsText(lines: readonly ConsoleLine[]): string {
-  return lines.map((line) => showBytes(line.text)).join('\n');
+  return lines
+    .filter((line) => !line.filler)
+    .map((line) => (line.stream === 'plot' ? plotCaption(line.text) : showBytes(line.text)))
+    .join('\n');
+}
+
+/** How a plot reads as text (copy, screen readers): its kind and title. */
+export function plotCaption(json: string): string {
+  try {
+    const spec = JSON.parse(json) as { kind?: unknown; title?: unknown };
+    return `[${String(spec.kind)}${typeof spec.title === 'string' ? `: ${spec.title}` : ''}]`;
+  } catch {
+    return '[plot]';
+  }
 }
 
 // Lua output is bytes: a byte that is not UTF-8 arrives as a lone surrogate U+DC80–U+DCFF (see

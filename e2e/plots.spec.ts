@@ -1,0 +1,74 @@
+// Plots from bioxen.plot in the console, through the browser host, as a user sees them.
+import { readFileSync } from 'node:fs';
+import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { consoleOutput, createSession, typeInEditor } from './fixtures/workbench-user';
+
+test('a script’s plot appears inline, zooms, exports PNG, SVG and CSV, and is there after a reload', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'plots');
+  await typeInEditor(page, 'plots', [
+    'local t, n = {}, {}',
+    'for i = 1, 50 do t[i] = i / 2; n[i] = 100 / (1 + 99 * math.exp(-0.5 * t[i])) end',
+    'require("bioxen.plot").line{x = t, y = n, name = "cells", title = "Growth curve", xlabel = "t (h)"}',
+    'print("plotted")',
+  ]);
+  await page.keyboard.press('Control+Enter');
+  await expect(consoleOutput(page)).toContainText('plotted', { timeout: 20_000 });
+  const figure = consoleOutput(page).getByRole('figure', { name: 'Plot Growth curve' });
+  await expect(figure).toHaveAttribute('data-drawn', 'true');
+  await expect(figure).toHaveAttribute('data-x-range', '0.5..25');
+
+  // Drag across the middle of the plot area zooms in; a double-click shows everything again.
+  const area = figure.locator('.u-over');
+  const box = (await area.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(figure).not.toHaveAttribute('data-x-range', '0.5..25');
+  const [zoomMin, zoomMax] = (await figure.getAttribute('data-x-range'))!.split('..').map(Number);
+  expect(zoomMin).toBeGreaterThan(5);
+  expect(zoomMax).toBeLessThan(18);
+  await area.dblclick();
+  await expect(figure).toHaveAttribute('data-x-range', '0.5..25');
+
+  const saved = async (button: string) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), figure.getByRole('button', { name: button }).click()]);
+    const path = test.info().outputPath(download.suggestedFilename());
+    await download.saveAs(path);
+    return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+  };
+  const png = await saved('PNG');
+  expect(png.name).toBe('growth-curve.png');
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.bytes.length).toBeGreaterThan(1000);
+  const svg = await saved('SVG');
+  expect(svg.name).toBe('growth-curve.svg');
+  const svgText = svg.bytes.toString('utf8');
+  expect(svgText).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  expect(svgText).toContain('Growth curve');
+  expect(svgText).toMatch(/<path [^>]*d="M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){49}"/);
+  expect(svgText.trim().endsWith('</svg>')).toBe(true);
+  const csv = await saved('CSV');
+  const rows = csv.bytes.toString('utf8').trim().split('\n');
+  expect(rows[0]).toBe('t (h),cells');
+  expect(rows).toHaveLength(51);
+  expect(rows[1]).toMatch(/^0\.5,1\.2\d*$/);
+
+  await page.reload();
+  await expect(page.getByRole('contentinfo', { name: 'Status bar' })).toContainText('Connected', { timeout: 20_000 });
+  await expect(consoleOutput(page).getByRole('figure', { name: 'Plot Growth curve' })).toHaveAttribute('data-drawn', 'true', { timeout: 20_000 });
+});
+
+test('bioxen.show draws a table of records that sorts by a column', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'records');
+  await typeInEditor(page, 'records', ['require("bioxen").show({{gene = "lacI", copies = 12}, {gene = "araC", copies = 3}, {gene = "tetR", copies = 7}}, {title = "Genes"})']);
+  await page.keyboard.press('Control+Enter');
+  const table = consoleOutput(page).getByRole('figure', { name: 'Table Genes' });
+  await expect(table.getByRole('row')).toHaveCount(4, { timeout: 20_000 });
+  await table.getByRole('button', { name: 'copies' }).click();
+  await expect(table.getByRole('row').nth(1)).toContainText('araC');
+  await table.getByRole('button', { name: 'copies' }).click();
+  await expect(table.getByRole('row').nth(1)).toContainText('lacI');
+});
