@@ -5,6 +5,7 @@
 local circuits = require("bioxen.circuits")
 
 local run = circuits.simulate(circuits.models.quorum_sensing(), { t_end = 40, dt = 0.01 })
+circuits.plot(run, { title = "Quorum sensing", ylabel = "level" })
 for i = 1, #run.t, 500 do
   print(("t=%5.1f  cells=%.3f  autoinducer=%.3f"):format(run.t[i], run.series.N[i], run.series.A[i]))
 end

@@ -160,12 +160,16 @@ function circuits.simulate(model, opts)
 end
 
 --- Plot a simulate() result inline in the console: one line per species over t, titled with the
---- model's name. opts are bioxen.plot's (title, xlabel, ylabel, logx, logy).
+--- model's name. opts are bioxen.plot's (title, xlabel, ylabel, logx, logy). Outside a workbench
+--- session (plain lua) there is nothing to draw on: returns false and why, as emitting does.
 function circuits.plot(run, opts)
   if type(run) ~= "table" or run.t == nil or type(run.series) ~= "table" then
     error("circuits.plot expects the result of circuits.simulate ({t = ..., series = ...}), got " .. type(run), 2)
   end
-  return require("bioxen.plot").line(run, opts)
+  local ok, plot = pcall(require, "bioxen.plot")
+  if not ok then return false, "bioxen.plot is only available in a BioXen Workbench session" end
+  plot.line(run, opts)
+  return true
 end
 
 -- Models ----------------------------------------------------------------------------------------
