@@ -56,7 +56,7 @@ describe('bioxen olfi tail delivers every entry exactly once', () => {
   const TOTAL = 100_000;
   const frame = (i: number) => ['mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: 'CELL_0001', type: 'STATUS', payload: `n=${i}`, sequence: i % 65536 }))];
 
-  it('prints a 100k backlog in order, through a Redis restart mid-tail and a kill and resume of tail', async () => {
+  it('prints a 100k backlog in order, through a Redis restart mid-tail and a kill and resume of tail; ends quietly when its reader goes away', async () => {
     const { server, url } = await env.server({ persistence: 'aof' });
     const client = env.client(url);
     await addEntries(client, 'olfi_stream', TOTAL, frame, 10_000);
@@ -82,6 +82,13 @@ describe('bioxen olfi tail delivers every entry exactly once', () => {
     const resumed = startTail(url, '--from', before.at(-1)!, '--count', String(TOTAL - before.length));
     expect(await resumed.exited).toBe(0);
     expectEveryEntryOnce([...before, ...idsOf(resumed.lines)], all);
+
+    // The reader going away (`tail | head -1`) ends tail normally, with no EPIPE error.
+    const cut = startTail(url, '--from', '0');
+    await waitFor(() => cut.lines.length >= 1, 'a first line');
+    cut.child.stdout.destroy();
+    expect(await cut.exited).toBe(0);
+    expect(cut.stderr()).not.toContain('EPIPE');
   }, 240_000);
 });
 

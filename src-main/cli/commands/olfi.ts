@@ -1,5 +1,4 @@
 // `bioxen olfi publish|tail|simulate`: the Ol-Fi stream from a terminal.
-import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { numberFlag, parseArgs, stringFlag as text, untilStopped, UsageError, type CliCommand, type Flags } from '../command';
 import { resolveDataDir } from '../../config/data-dir';
@@ -93,7 +92,8 @@ const tail: CliCommand = {
     follower.on('status', (state, reason) => {
       if (state !== 'connected' && state !== 'closed' && reason) process.stderr.write(`olfi tail: ${state}: ${reason}\n`);
     });
-    const stopped = untilStopped();
+    // Ctrl-C, SIGTERM, or the reader of stdout going away (`| head`: EPIPE) ends tail normally.
+    const stopped = Promise.race([untilStopped(), new Promise<void>((resolve) => process.stdout.once('error', () => resolve()))]);
     void stopped.then(() => follower.close());
     let printed = 0;
     try {
@@ -102,7 +102,7 @@ const tail: CliCommand = {
         printed += take.length;
         // The next batch is read only once this one is out: a slow reader of stdout slows tail down, nothing is dropped.
         if (!process.stdout.write(take.map((entry) => (flags.json === true ? `${JSON.stringify(entry)}\n` : formatEntry(entry))).join(''))) {
-          await Promise.race([once(process.stdout, 'drain'), stopped]);
+          await Promise.race([new Promise((resolve) => process.stdout.once('drain', resolve)), stopped]);
         }
         if (count !== undefined && printed >= count) break;
       }
