@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildFrame } from './frame-codec';
 import { OlFiMirror, type MirrorState, type MirrorUpdate } from './olfi-mirror';
 import { OlFiPublisher } from './olfi-publisher';
-import { TestRedis, addEntries, waitFor } from './test-redis';
+import { reconnectDelay } from './redis-connection';
+import { TestRedis, addEntries, shutdownNoSave, waitFor } from './test-redis';
+import { Redis } from 'ioredis';
 import type { OlFiEntry } from './stream-entry';
 
 const env = new TestRedis();
@@ -256,5 +258,23 @@ describe('OlFiMirror against a real redis-server', () => {
     await expect(publisher.publish('ACETOIN', '{bad', { force: true })).resolves.toMatchObject({ classification: { status: 'malformed-json' } });
     for (let i = 0; i < 500; i++) await publisher.publish('ACETOIN', frame);
     expect(Number(await client.call('XLEN', 'custom_stream'))).toBeLessThan(300);
+  });
+
+  it('publisher waits for a connection that is coming back instead of failing with "connection refused"', async () => {
+    const { server, url, port } = await env.server();
+    // The service's publisher connection: no offline queue, so a command sent while reconnecting fails at once.
+    const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => reconnectDelay(n) });
+    redis.on('error', () => undefined);
+    try {
+      const publisher = new OlFiPublisher(redis);
+      await publisher.publish('ACETOIN', buildFrame({ address: '*', type: 'PING', payload: 'before' }));
+      await shutdownNoSave(url);
+      await waitFor(() => redis.status === 'reconnecting', 'the publisher connection to notice');
+      await server.start({ dataDir: env.tempDir(), persistence: 'none', port });
+      const after = await publisher.publish('ACETOIN', buildFrame({ address: '*', type: 'PING', payload: 'after' }));
+      expect(after.id).toMatch(/^\d+-\d+$/);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

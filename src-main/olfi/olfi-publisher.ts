@@ -37,6 +37,9 @@ export interface PublisherOptions {
   url?: string;
 }
 
+/** How long a publish waits for a reconnecting connection before it reports the connection's error. */
+const RECONNECT_WAIT_MS = 4000;
+
 export class OlFiPublisher {
   readonly streamKey: string;
   private readonly maxLength: number;
@@ -69,11 +72,31 @@ export class OlFiPublisher {
     const extra = Object.entries(options.extra ?? {}).flat();
     let id: unknown;
     try {
+      await this.whenConnected();
       id = await this.redis.call('XADD', this.streamKey, 'MAXLEN', '~', String(this.maxLength), '*', 'mvoc', name, 'frame', text, ...extra);
     } catch (err) {
       const cause = this.redis.status === 'ready' ? err : (this.connectionError ?? err);
       throw new OlFiPublishError('unavailable', `could not publish to ${this.streamKey}: ${describeRedisError(cause, this.label)}`);
     }
     return { id: String(id), mvoc: name, classification };
+  }
+
+  /**
+   * A connection that is coming back (the embedded Redis was just restarted, a network blip) gets a moment to be
+   * ready: without an offline queue a command sent meanwhile fails at once with "connection refused".
+   */
+  private async whenConnected(): Promise<void> {
+    if (this.redis.status !== 'connecting' && this.redis.status !== 'reconnecting' && this.redis.status !== 'connect') return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.redis.off('ready', done);
+        this.redis.off('end', done);
+        resolve();
+      };
+      const timer = setTimeout(done, RECONNECT_WAIT_MS);
+      this.redis.once('ready', done);
+      this.redis.once('end', done);
+    });
   }
 }
