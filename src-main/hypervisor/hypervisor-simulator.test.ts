@@ -62,6 +62,7 @@ describe('HypervisorSimulator', () => {
     expect(() => new HypervisorSimulator({ rateHz: 5000 })).toThrow(/--rate 5000/);
     expect(() => new HypervisorSimulator({ port: 80 })).toThrow(/simulator port 80 is out of range/);
     expect(() => new HypervisorSimulator({ host: '0.0.0.0' })).toThrow(/--allow-remote/);
+    expect(() => new HypervisorSimulator({ style: 'pigeon' as never })).toThrow(/--style pigeon: use stream or per-connection/);
   });
 
   it('reports a port in use', async () => {

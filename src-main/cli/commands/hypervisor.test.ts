@@ -78,9 +78,6 @@ describe('bioxen hypervisor', () => {
     const failure = await run(process.execPath, [BIN, 'hypervisor', 'simulate', '--rate', '0']).catch((err: { code: number; stderr: string }) => err);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toMatch(/--rate 0: use a number of samples per second above 0/);
-    const badStyle = await run(process.execPath, [BIN, 'hypervisor', 'simulate', '--style', 'pigeon']).catch((err: { code: number; stderr: string }) => err);
-    expect(badStyle).toMatchObject({ code: 2 });
-    expect((badStyle as { stderr: string }).stderr).toMatch(/--style pigeon: use stream or per-connection/);
     const badEndpoint = await run(process.execPath, [BIN, 'hypervisor', 'watch', '--endpoint', 'nohost']).catch((err: { code: number; stderr: string }) => err);
     expect((badEndpoint as { stderr: string }).stderr).toMatch(/"nohost" is not host:port/);
   });
