@@ -3,13 +3,14 @@
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
 import { prepareDataDir } from './config/data-dir';
-import { checkJsonFile, readOrMoveAside } from './config/data-file';
+import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/data-file';
 import { MetricsService } from './hypervisor/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
-import { SettingsError, SettingsStore } from './settings/settings-store';
+import { SETTINGS_TEMP_FILE, SettingsError, SettingsStore } from './settings/settings-store';
 import { VisualizerProcess } from './visualizer/visualizer-process';
 import { LuaInterpreters } from './vm/lua-discovery';
+import { VMS_TEMP_FILE } from './vm/persistent-store';
 import { VMManager } from './vm/vm-manager';
 import { Luacheck } from './workspace/luacheck';
 import { Workspace } from './workspace/workspace';
@@ -53,6 +54,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const appRoot = options.appRoot ?? findAppRoot();
   const { dataDir } = options;
   prepareDataDir(dataDir);
+  // Saves a kill interrupted; only the workbench's own temp-file names, never anything else.
+  removeStaleTempFiles(dataDir, [SETTINGS_TEMP_FILE, VMS_TEMP_FILE]);
   const log = options.log ?? ((m) => console.error(m));
   const warnings: string[] = [];
   const warn = (message: string) => {

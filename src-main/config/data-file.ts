@@ -1,8 +1,8 @@
 // A data-dir file the workbench cannot read (truncated by a crash, edited by hand into bad JSON) must not stop
 // it from starting: it is moved aside as `<name>.corrupt-<time>`, nothing in it is lost, the workbench starts
 // without it and says so.
-import { readFileSync, renameSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 /** A data-dir file whose content is unreadable (bad JSON, unexpected shape); `problem` says what is wrong. */
 export class DataFileError extends Error {
@@ -30,6 +30,20 @@ export function checkJsonFile(file: string, fix: string): void {
   } catch (err) {
     throw new DataFileError(file, `is not valid JSON (${(err as Error).message})`, fix);
   }
+}
+
+/** Removes the files in `dir` (not below it) whose names match one of the writers' own temp-file patterns. */
+export function removeStaleTempFiles(dir: string, patterns: readonly RegExp[]): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const stale = files.filter((f) => patterns.some((p) => p.test(f)));
+  for (const f of stale) rmSync(join(dir, f), { force: true });
+  return stale;
 }
 
 /** Renames `file` to `<file>.corrupt-<UTC time>` and returns the warning to show the user. */

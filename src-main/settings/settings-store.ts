@@ -186,6 +186,9 @@ function describeIssue(issue: { path: PropertyKey[]; message: string } | undefin
   return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
+/** The temp file a save writes beside settings.json before the rename; one a kill left behind is removed at start. */
+export const SETTINGS_TEMP_FILE = /^\.settings\.[0-9a-f]{12}\.tmp$/;
+
 /** settings.json may hold a Redis password: it is 0600 from the moment it exists, in a 0700 folder. */
 async function writeAtomically(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });

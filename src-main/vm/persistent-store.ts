@@ -22,6 +22,9 @@ const definitionSchema = z.object({
 
 const fileSchema = z.object({ version: z.literal(1), vms: z.array(definitionSchema) });
 
+/** The temp file a save of vms.json writes before the rename; one a kill left behind is removed at start. */
+export const VMS_TEMP_FILE = /^vms\.json\.\d+\.tmp$/;
+
 export type PersistentVMDefinition = z.infer<typeof definitionSchema>;
 
 export class PersistentStore {

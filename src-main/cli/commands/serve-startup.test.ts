@@ -41,6 +41,9 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
     mkdirSync(join(dataDir, 'scripts'), { recursive: true });
     writeFileSync(join(dataDir, 'scripts', '.growth.lua.0123456789ab.tmp'), 'half a save');
     writeFileSync(join(dataDir, 'scripts', 'growth.lua'), 'print(1)');
+    writeFileSync(join(dataDir, '.settings.0123456789ab.tmp'), '{"theme":');
+    writeFileSync(join(dataDir, 'vms.json.4242.tmp'), '{"version":');
+    writeFileSync(join(dataDir, 'notes.tmp'), 'the user\'s');
     const vms = '{"version":1,"vms":[{"id":"lab","luaExecu';
     writeFileSync(join(dataDir, 'vms.json'), vms);
     writeFileSync(join(dataDir, 'settings.json'), '\u0000\u0007 not json');
@@ -58,6 +61,7 @@ describe.concurrent('bioxen serve on a bad data dir', () => {
       expect(files.some((f) => f.startsWith('repositories.json.corrupt-'))).toBe(true);
       expect(existsSync(join(dataDir, 'vms.json'))).toBe(false);
       expect(readdirSync(join(dataDir, 'scripts'))).toEqual(['growth.lua']);
+      expect(files.filter((f) => f.endsWith('.tmp'))).toEqual(['notes.tmp']);
       // Made by mkdir with the usual 0755, the data dir is private once the workbench has started on it.
       expect(statSync(dataDir).mode & 0o777).toBe(0o700);
 
