@@ -15,6 +15,20 @@ local real_getmetatable, real_type, real_tostring = getmetatable, type, tostring
 local format, find, gsub, sub = string.format, string.find, string.gsub, string.sub
 local match, gmatch = string.match, string.gmatch
 local IS_51 = _VERSION == 'Lua 5.1'
+-- string.format's %s consults a string's __tostring, and while a script runs the string metatable
+-- is the script's: the runtime's own messages are built with fmt, which only knows %s and %d and
+-- inserts strings as they are.
+local function fmt(pattern, ...)
+  local args, i = { ... }, 0
+  return (gsub(pattern, '%%([%%sd])', function(c)
+    if c == '%' then return '%' end
+    i = i + 1
+    local v = args[i]
+    if c == 'd' then return format('%d', v) end
+    if real_type(v) == 'string' then return v end
+    return real_tostring(v)
+  end))
+end
 local RUNTIME_DIR = real_debug.getinfo(1, 'S').source:match('^@(.*[/\\])') or './'
 local SELF_SRC = real_debug.getinfo(1, 'S').short_src
 -- The count hook's cost is mostly not its calls: on PUC Lua any count hook makes the VM take its
@@ -165,7 +179,7 @@ local function user_error(msg, level)
   local info = real_debug.getinfo(level + 1, 'Sl')
   local src = info and info.source or ''
   if info and info.currentline and info.currentline > 0 and find(src, '@' .. RUNTIME_DIR, 1, true) ~= 1 then
-    real_error(format('%s:%d: %s', info.short_src, info.currentline, msg), 0)
+    real_error(fmt('%s:%d: %s', info.short_src, info.currentline, msg), 0)
   end
   real_error(msg, 0)
 end
@@ -191,7 +205,7 @@ local function raise_at_user(msg)
     if not info then real_error(msg, 0) end
     -- (5.1 keeps a "(tail call)" frame where a runtime wrapper tail-called.)
     if find(info.source, '@' .. RUNTIME_DIR, 1, true) ~= 1 and info.what ~= 'tail' then
-      if info.currentline > 0 then real_error(format('%s:%d: %s', info.short_src, info.currentline, msg), 0) end
+      if info.currentline > 0 then real_error(fmt('%s:%d: %s', info.short_src, info.currentline, msg), 0) end
       real_error(msg, 0)
     end
     level = level + 1
@@ -227,9 +241,9 @@ local function arg_error(arg, qualified, extramsg)
   local name = info and info.name or unnamed(qualified)
   if info and info.namewhat == 'method' then
     arg = arg - 1
-    if arg == 0 then user_error(format("calling '%s' on bad self (%s)", name, extramsg), 3) end
+    if arg == 0 then user_error(fmt("calling '%s' on bad self (%s)", name, extramsg), 3) end
   end
-  user_error(format("bad argument #%d to '%s' (%s)", arg, name, extramsg), 3)
+  user_error(fmt("bad argument #%d to '%s' (%s)", arg, name, extramsg), 3)
 end
 
 local function got(v, present)
@@ -258,7 +272,7 @@ end
 local XPCALL_TAKES_ARGS = not IS_51 or jit ~= nil
 local function safe_xpcall(f, handler, ...)
   if tointeger and real_type(handler) ~= 'function' then
-    arg_error(2, 'xpcall', format('function expected, %s', got(handler, real_select('#', ...) > 0 or handler ~= nil)))
+    arg_error(2, 'xpcall', fmt('function expected, %s', got(handler, real_select('#', ...) > 0 or handler ~= nil)))
   elseif handler == nil then
     arg_error(2, 'xpcall', 'value expected')
   end
@@ -277,14 +291,14 @@ local function make_coroutine_lib()
   lib.create = function(...)
     local f = ...
     if real_type(f) ~= 'function' then
-      arg_error(1, 'coroutine.create', format('function expected, %s', got(f, real_select('#', ...) >= 1)))
+      arg_error(1, 'coroutine.create', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
     end
     local co = co_create(f)
     sethook(co, hook, '', HOOK_EVERY)
     return co
   end
   -- resume and close catch what the coroutine raises, a limit too: it stays hit.
-  local coroutine_expected = IS_54 and function(co, present) return format('coroutine expected, %s', got(co, present)) end
+  local coroutine_expected = IS_54 and function(co, present) return fmt('coroutine expected, %s', got(co, present)) end
     or function() return 'coroutine expected' end
   local co_resume, co_close = coroutine.resume, coroutine.close
   lib.resume = function(...)
@@ -302,7 +316,7 @@ local function make_coroutine_lib()
   lib.wrap = function(...)
     local f = ...
     if real_type(f) ~= 'function' then
-      arg_error(1, 'coroutine.wrap', format('function expected, %s', got(f, real_select('#', ...) >= 1)))
+      arg_error(1, 'coroutine.wrap', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
     end
     return co_wrap(function(...)
       sethook(hook, '', HOOK_EVERY)
@@ -369,7 +383,7 @@ local function checked_rep(...)
   end
   local ts = real_type(s)
   if ts ~= 'string' and ts ~= 'number' then
-    arg_error(1, 'string.rep', format('string expected, %s', got(s, real_select('#', ...) >= 1)))
+    arg_error(1, 'string.rep', fmt('string expected, %s', got(s, real_select('#', ...) >= 1)))
   end
   local count, why = to_int(n)
   if count == nil then
@@ -378,7 +392,7 @@ local function checked_rep(...)
   end
   local tsep = real_type(sep)
   if sep ~= nil and tsep ~= 'string' and tsep ~= 'number' then
-    arg_error(3, 'string.rep', format('string expected, %s', got(sep, true)))
+    arg_error(3, 'string.rep', fmt('string expected, %s', got(sep, true)))
   end
   local per = #real_tostring(s) + (sep and #real_tostring(sep) or 0)
   local bytes = count > 0 and per * count - (sep and #real_tostring(sep) or 0) or 0
@@ -391,11 +405,11 @@ end
 local function checked_concat(...)
   local t, sep, i, j = ...
   if real_type(t) ~= 'table' then
-    arg_error(1, 'table.concat', format('table expected, %s', got(t, real_select('#', ...) >= 1)))
+    arg_error(1, 'table.concat', fmt('table expected, %s', got(t, real_select('#', ...) >= 1)))
   end
   local tsep = real_type(sep)
   if sep ~= nil and tsep ~= 'string' and tsep ~= 'number' then
-    arg_error(2, 'table.concat', format('string expected, %s', got(sep, true)))
+    arg_error(2, 'table.concat', fmt('string expected, %s', got(sep, true)))
   end
   local first, last, why = 1, nil, nil
   if i ~= nil then
@@ -416,7 +430,7 @@ string.dump = nil -- luacheck: ignore 122
 
 local function blocked(name, hint)
   return function()
-    user_error(format('%s is blocked in the sandbox%s', name, hint or ' (no VM capability allows it)'), 2)
+    user_error(fmt('%s is blocked in the sandbox%s', name, hint or ' (no VM capability allows it)'), 2)
   end
 end
 
@@ -518,7 +532,7 @@ local function user_traceback(thread, msg, level)
       end
       -- 5.3+ name a function by where package.loaded holds it: the script's package.loaded.
       local name = keep and GLOBAL_NAMES and run.loaded and global_name(run.loaded, info.func)
-      if name then line = match(line, '^(.-: in )') .. format("function '%s'", name) end
+      if name then line = match(line, '^(.-: in )') .. fmt("function '%s'", name) end
     elseif i == cut then
       keep = true
     end
@@ -556,7 +570,7 @@ local function user_load(env, nargs, chunk, name, mode, chunk_env)
   if real_type(chunk) == 'function' then
     -- A reader's bad piece is blamed on load's caller, as lua_load's reader does.
     local caller = user_frame(2)
-    local where = caller and caller.currentline > 0 and format('%s:%d: ', caller.short_src, caller.currentline) or ''
+    local where = caller and caller.currentline > 0 and fmt('%s:%d: ', caller.short_src, caller.currentline) or ''
     local reader, started = chunk, false
     chunk = function()
       local piece = reader()
@@ -573,12 +587,12 @@ local function user_load(env, nargs, chunk, name, mode, chunk_env)
   if LOAD_TAKES_ENV then
     local t = real_type(chunk)
     if t ~= 'string' and t ~= 'number' and t ~= 'function' then
-      arg_error(1, 'load', format('function expected, %s', got(chunk, nargs >= 1)))
+      arg_error(1, 'load', fmt('function expected, %s', got(chunk, nargs >= 1)))
     end
     for i = 2, 3 do
       local v = i == 2 and name or mode
       if v ~= nil and real_type(v) ~= 'string' and real_type(v) ~= 'number' then
-        arg_error(i, 'load', format('string expected, got %s', real_type(v)))
+        arg_error(i, 'load', fmt('string expected, got %s', real_type(v)))
       end
     end
     -- Called directly, not through pcall: an error inside the load reaches the run's message
@@ -619,11 +633,11 @@ end
 local function confine(cfg, path)
   if real_type(path) ~= 'string' or path == '' then real_error('a file path must be a non-empty string', 3) end
   if find('/' .. path .. '/', '/%.%./') then
-    real_error(format("path '%s' leaves the VM work dir ('..' is not allowed)", path), 3)
+    real_error(fmt("path '%s' leaves the VM work dir ('..' is not allowed)", path), 3)
   end
   if sub(path, 1, 1) == '/' then
     if sub(path, 1, #cfg.work_dir + 1) ~= cfg.work_dir .. '/' then
-      real_error(format("path '%s' is outside the VM work dir %s; use a relative path", path, cfg.work_dir), 3)
+      real_error(fmt("path '%s' is outside the VM work dir %s; use a relative path", path, cfg.work_dir), 3)
     end
     return path
   end
@@ -680,7 +694,7 @@ BASE.setmetatable = function(...)
     user_error('__gc metamethods are blocked in the sandbox (finalizers would run outside the VM limits)', 2)
   end
   if real_type(t) ~= 'table' then
-    arg_error(1, 'setmetatable', format('table expected, %s', got(t, real_select('#', ...) >= 1)))
+    arg_error(1, 'setmetatable', fmt('table expected, %s', got(t, real_select('#', ...) >= 1)))
   end
   return relay(real_pcall(setmetatable, t, mt))
 end
@@ -753,7 +767,7 @@ local function stream_proxy(write)
   local proxy = {}
   proxy.write = function(self, ...)
     local bad = write_values(write, 1, ...)
-    if bad then arg_error(bad + 1, 'write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
+    if bad then arg_error(bad + 1, 'write', fmt('string expected, got %s', real_type((real_select(bad, ...))))) end
     if WRITE_RETURNS_TRUE then return true end
     return self
   end
@@ -840,7 +854,7 @@ function sandbox.new_env(cfg, host)
   end
   io_lib.write = function(...)
     local bad = write_values(host.out, 1, ...)
-    if bad then arg_error(bad, 'io.write', format('string expected, got %s', real_type((real_select(bad, ...))))) end
+    if bad then arg_error(bad, 'io.write', fmt('string expected, got %s', real_type((real_select(bad, ...))))) end
     if WRITE_RETURNS_TRUE then return true end
     return stdout
   end
@@ -864,7 +878,7 @@ function sandbox.new_env(cfg, host)
       for i = 1, math.max(n, 1) do
         local piece = real_select(i, ...)
         if real_type(piece) ~= 'string' and real_type(piece) ~= 'number' then
-          arg_error(i, 'warn', format('string expected, %s', got(piece, i <= n)))
+          arg_error(i, 'warn', fmt('string expected, %s', got(piece, i <= n)))
         end
       end
       local first = ...
@@ -885,7 +899,7 @@ end
 function sandbox.grant_fs(env, cfg)
   env.io.open = function(path, mode)
     mode = mode or 'r'
-    if not find(mode, '^[rwa]%+?b?$') then real_error(format("invalid io.open mode '%s'", real_tostring(mode)), 2) end
+    if not find(mode, '^[rwa]%+?b?$') then real_error(fmt("invalid io.open mode '%s'", real_tostring(mode)), 2) end
     return real_io_open(confine(cfg, path), mode)
   end
   env.io.lines = function(path, ...)
@@ -912,7 +926,7 @@ local function check_kind(caps, kind)
   if real_type(kind) ~= 'string' then real_error('bioxen.host: kind must be a string', 3) end
   local needed = (kind == 'olfi' and 'olfi') or (find(kind, '^metrics%.') and 'metrics') or nil
   if needed and not caps[needed] then
-    user_error(format("bioxen.host: '%s' needs the '%s' capability — create the VM with capabilities { %s = true }",
+    user_error(fmt("bioxen.host: '%s' needs the '%s' capability — create the VM with capabilities { %s = true }",
       kind, needed, needed), 3)
   end
 end
@@ -938,7 +952,7 @@ end
 local socket_policy
 local function require_network_module(name, cfg)
   if not cfg.caps.networked then
-    raise_at_user(format("module '%s' needs the 'networked' capability — create the VM with networked: true", name))
+    raise_at_user(fmt("module '%s' needs the 'networked' capability — create the VM with networked: true", name))
   end
   if not socket_policy then
     local policy = dofile(RUNTIME_DIR .. 'socket_policy.lua')
@@ -946,7 +960,7 @@ local function require_network_module(name, cfg)
     socket_policy = policy
   end
   if socket_policy.BLOCKED_MODULES[name] then
-    raise_at_user(format("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name))
+    raise_at_user(fmt("module '%s' is blocked in the sandbox (it reaches files and devices, not the network)", name))
   end
   return real_require(name)
 end
@@ -1022,7 +1036,7 @@ function sandbox.install_require(env, cfg, host)
     local name, path, sep, rep = ...
     for i, v in ipairs({ name, path }) do
       if real_type(v) ~= 'string' and real_type(v) ~= 'number' then
-        arg_error(i, 'package.searchpath', format('string expected, %s', got(v, real_select('#', ...) >= i)))
+        arg_error(i, 'package.searchpath', fmt('string expected, %s', got(v, real_select('#', ...) >= i)))
       end
     end
     local configured = cfg.lua_path .. ';' .. (cfg.caps.native and cfg.native_cpath or '')
@@ -1033,7 +1047,7 @@ function sandbox.install_require(env, cfg, host)
   local searchers = {
     function(name)
       local loader = preload[name]
-      if loader == nil then return not_found(format("no field package.preload['%s']", name)) end
+      if loader == nil then return not_found(fmt("no field package.preload['%s']", name)) end
       return loader, ':preload:'
     end,
     function(name)
@@ -1045,7 +1059,7 @@ function sandbox.install_require(env, cfg, host)
       local f = text and load_text(text, '@' .. filename, env)
       if not f then
         local _, lerr = load_text(text or '', '@' .. filename, env)
-        raise_at_user(format("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr or err))
+        raise_at_user(fmt("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr or err))
       end
       return f, filename
     end,
@@ -1056,7 +1070,7 @@ function sandbox.install_require(env, cfg, host)
       local filename, tried = search_path(cfg, native or package.cpath, name, native or path, '.', '/')
       if not filename then return tried end
       if not native then
-        return not_found(format("C module '%s' is at '%s', but C modules load only in VMs with the native capability",
+        return not_found(fmt("C module '%s' is at '%s', but C modules load only in VMs with the native capability",
           name, filename))
       end
       return function() return real_require(name) end, filename
@@ -1068,7 +1082,7 @@ function sandbox.install_require(env, cfg, host)
   env.require = function(...)
     local name = ...
     if real_type(name) ~= 'string' and real_type(name) ~= 'number' then
-      arg_error(1, 'require', format('string expected, %s', got(name, real_select('#', ...) >= 1)))
+      arg_error(1, 'require', fmt('string expected, %s', got(name, real_select('#', ...) >= 1)))
     end
     name = real_tostring(name)
     local cached = loaded[name]
@@ -1080,12 +1094,12 @@ function sandbox.install_require(env, cfg, host)
     end
     local list = IS_51 and pkg.loaders or pkg.searchers
     if real_type(list) ~= 'table' then
-      raise_at_user(format("'package.%s' must be a table", IS_51 and 'loaders' or 'searchers'))
+      raise_at_user(fmt("'package.%s' must be a table", IS_51 and 'loaders' or 'searchers'))
     end
     local messages, loader, data = {}, nil, nil
     for i = 1, math.huge do
       local searcher = rawget(list, i)
-      if searcher == nil then raise_at_user(format("module '%s' not found:%s", name, raw_concat(messages))) end
+      if searcher == nil then raise_at_user(fmt("module '%s' not found:%s", name, raw_concat(messages))) end
       local found, extra = searcher(name)
       if real_type(found) == 'function' then
         loader, data = found, extra
@@ -1127,7 +1141,7 @@ local function describe(e)
   local text = own_text(e)
   if text then return text, false end
   if _VERSION == 'Lua 5.2' then return '(no error message)', false end
-  return format('(error object is a %s value)', real_type(e)), true
+  return fmt('(error object is a %s value)', real_type(e)), true
 end
 
 -- The message handler of a run. It is also called for errors that end up caught elsewhere (a

@@ -194,6 +194,27 @@ describe.each(versions)('runner on %s', (lua) => {
     await manager.terminateVMSession('overflow');
   });
 
+  it("keeps a script's string metatable to its own runs: the runner and the next run are unaffected", async () => {
+    const hostile = 'local mt = getmetatable("") mt.__index = function() error("hijacked") end mt.__tostring = function() return {} end';
+    const flood = await exec(`${hostile} for i = 1, 1e6 do io.write("0123456789") end`);
+    expect(flood.error?.limit).toBe('outputBytes');
+    const failing = await exec(`${hostile} error("mine")`);
+    expect(failing.error?.message).toBe('stdin:1: mine');
+    // Returned values render through tostring, which consults a string's __tostring (LuaJIT's does not).
+    if (lua !== 'luajit') expect((await exec(`${hostile} return "v", 1`)).error?.message).toContain("'__tostring' must return a string");
+    expect((await exec('return ("abc"):upper(), #getmetatable("").__index.format("%d", 1)')).values).toEqual(['ABC', '1']);
+  });
+
+  it('keeps the limits on collectgarbage stop and on coroutines resumed in a later run', async () => {
+    const bomb = await exec('collectgarbage("stop") local t = {} for i = 1, 1e8 do t[i] = {i} end');
+    expect(bomb.error?.limit).toBe('memoryMb');
+    const s = await manager.createInteractiveVM('later', { limits: { instructionQuota: 1_000_000 } });
+    await s.sendInput('co = coroutine.wrap(function() coroutine.yield() while true do end end) co()');
+    expect(await s.sendInput('co()')).toEqual({ more: false, failed: true });
+    expect(s.readOutput()).toContain('instruction quota exceeded');
+    await manager.terminateVMSession('later');
+  });
+
   it('reports a limit the same way wherever in the run it lands', async () => {
     const vm = manager.getVM('vm');
     for (let i = 0; i < 150; i++) {
