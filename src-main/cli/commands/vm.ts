@@ -7,6 +7,8 @@ import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
 import { LuaInterpreters } from '../../vm/lua-discovery';
 import { PersistentStore } from '../../vm/persistent-store';
+import { describePlot, plotOfChunk, writePlots, type SavedPlot } from '../../vm/plot-output';
+import type { PlotSpec } from '../../../src-preload/contract/sessions';
 import { VMManager, type VMManagerOptions } from '../../vm/vm-manager';
 import { DEFAULT_CAPABILITIES } from '../../vm/limits';
 import type { ExecResult, VMCapabilities, VMOptions } from '../../vm/types';
@@ -70,22 +72,35 @@ function disposeOnSignal(manager: VMManager): () => void {
   return () => handlers.forEach((off) => off());
 }
 
-function printResult(result: ExecResult, json: boolean): void {
+function printResult(result: ExecResult, plots: SavedPlot[], json: boolean, plotsDir: string | undefined): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(`${JSON.stringify(plots.length ? { ...result, plots } : result)}\n`);
     return;
   }
   // Lua strings are bytes: the terminal gets exactly the bytes the script wrote (see byte-text.ts).
   process.stdout.write(textToBytes(result.stdout));
   process.stderr.write(textToBytes(result.stderr));
+  for (const plot of plots) if (plot.file) process.stderr.write(`plot: ${plot.file}\n`);
+  if (plots.length && !plotsDir) process.stderr.write(`${plots.length} plot(s) not saved — add --plots DIR to write them as SVG files\n`);
+}
+
+/** The folder --plots names, created if missing; a usage error when it cannot be. */
+function plotsFolder(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--plots ${dir}: cannot create the folder (${(err as Error).message})`);
+  }
+  return dir;
 }
 
 const exec: CliCommand = {
   path: ['exec'],
-  usage: `exec [--vm ID] ${VM_USAGE} [--json] (-e CODE | FILE)`,
-  summary: `Run Lua code or a file in a sandboxed VM; \`return\` values print like the Lua REPL. Exit code 1 when the Lua code fails. --vm ID runs with everything saved with that VM (Lua, environment, limits, capabilities); --lua takes a name, path or version (5.1…5.4); --env binds a LuaRocks environment of the data dir (its Lua is then the default); --cap grants exactly the listed capabilities (default: ${DEFAULT_GRANTED}).`,
+  usage: `exec [--vm ID] ${VM_USAGE} [--json] [--plots DIR] (-e CODE | FILE)`,
+  summary: `Run Lua code or a file in a sandboxed VM; \`return\` values print like the Lua REPL. Exit code 1 when the Lua code fails. --vm ID runs with everything saved with that VM (Lua, environment, limits, capabilities); --lua takes a name, path or version (5.1…5.4); --env binds a LuaRocks environment of the data dir (its Lua is then the default); --cap grants exactly the listed capabilities (default: ${DEFAULT_GRANTED}); --plots DIR writes the run's plots there as SVG files (tables as CSV) and lists them (--json: in "plots").`,
   async run(args) {
-    const { flags, positional } = parseArgs(args, { string: ['vm', 'e', ...VM_FLAGS], boolean: ['json'] });
+    const { flags, positional } = parseArgs(args, { string: ['vm', 'e', 'plots', ...VM_FLAGS], boolean: ['json'] });
     const code = typeof flags.e === 'string' ? flags.e : undefined;
     const file = positional[0];
     if ((code === undefined) === (file === undefined)) throw new UsageError('give exactly one of -e CODE or FILE');
@@ -95,8 +110,12 @@ const exec: CliCommand = {
     const removeHandlers = disposeOnSignal(manager);
     try {
       const vm = await manager.createVM(stringFlag(flags, 'vm') ?? 'cli', options);
-      const result = code !== undefined ? await vm.executeString(code) : await vm.executeFile(file!);
-      printResult(result, flags.json === true);
+      const plotsDir = plotsFolder(stringFlag(flags, 'plots'));
+      const specs: PlotSpec[] = [];
+      const onChunk = (stream: string, text: string) => stream === 'plot' && specs.push(plotOfChunk(text));
+      const result = code !== undefined ? await vm.executeString(code, { onChunk }) : await vm.executeFile(file!, { onChunk });
+      const plots = plotsDir ? writePlots(plotsDir, specs) : specs.map((spec) => describePlot(spec));
+      printResult(result, plots, flags.json === true, plotsDir);
       return result.success ? 0 : 1;
     } finally {
       removeHandlers();
@@ -145,6 +164,11 @@ const repl: CliCommand = {
     const drain = () => {
       for (const chunk of session.readChunks(reader)) {
         if (chunk.stream === 'input') continue;
+        if (chunk.stream === 'plot') {
+          const { kind, title } = describePlot(plotOfChunk(chunk.text));
+          process.stderr.write(`[${kind}${title ? `: ${title}` : ''}] — plots are drawn in the workbench; bioxen exec --plots DIR saves them\n`);
+          continue;
+        }
         (chunk.stream === 'stdout' || chunk.stream === 'value' ? process.stdout : process.stderr).write(textToBytes(chunk.text));
       }
     };

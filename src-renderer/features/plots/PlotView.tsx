@@ -5,7 +5,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { plotSpecSchema, type PlotSpec, type PlotTableSpec, type PlotXYSpec } from '../../../src-preload/contract/sessions';
 import { visibleText } from '../../../src-preload/contract/outside-values';
-import { PALETTE, csvOf, download, fileStem, plotCsv, plotSvg } from './plot-export';
+import { PALETTE, csvOf, plotCsv, plotSvg } from '../../../src-preload/contract/plot-files';
+import { download, fileStem } from './plot-export';
 
 const MAX_TABLE_ROWS = 1000;
 
