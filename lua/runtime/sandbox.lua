@@ -264,20 +264,50 @@ local function to_int(v)
   return n
 end
 
+-- error(msg, 2) in a function that pcall called blames pcall's caller: here that is this file's
+-- wrapper, so such a message is blamed again on the wrapper's caller, as plain Lua blames it.
+local SELF_POS = '^' .. gsub(SELF_SRC, '%p', '%%%0') .. ':%d+: '
+local function reblame(msg, frame)
+  if real_type(msg) ~= 'string' or not find(msg, SELF_POS) then return msg end
+  local info = frame()
+  local where = info and info.currentline > 0 and (info.short_src .. ':' .. info.currentline .. ': ') or ''
+  return where .. (gsub(msg, SELF_POS, '', 1))
+end
+
+local function pcall_caller() return user_frame(3) end
+local function pcall_result(ok, ...)
+  if ok then return ok, ... end
+  guard(false, (...))
+  return false, reblame((...), pcall_caller)
+end
+
 local function safe_pcall(...)
   if real_select('#', ...) == 0 then arg_error(1, 'pcall', 'value expected') end
-  return guard(real_pcall(...))
+  return pcall_result(real_pcall(...))
+end
+
+local safe_xpcall
+-- The user frame that called xpcall, seen from inside its message handler.
+local function xpcall_caller()
+  local level = 2
+  while true do
+    local info = real_debug.getinfo(level, 'f')
+    if not info then return nil end
+    if info.func == safe_xpcall then return user_frame(level) end
+    level = level + 1
+  end
 end
 
 local XPCALL_TAKES_ARGS = not IS_51 or jit ~= nil
-local function safe_xpcall(f, handler, ...)
+safe_xpcall = function(f, handler, ...)
   if tointeger and real_type(handler) ~= 'function' then
     arg_error(2, 'xpcall', fmt('function expected, %s', got(handler, real_select('#', ...) > 0 or handler ~= nil)))
   elseif handler == nil then
     arg_error(2, 'xpcall', 'value expected')
   end
-  if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, handler, ...)) end
-  return guard(real_xpcall(f, handler))
+  local h = function(m) return handler(reblame(m, xpcall_caller)) end
+  if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, h, ...)) end
+  return guard(real_xpcall(f, h))
 end
 
 -- The debug library's hooks are per thread (a new thread inherits only a hook that calls

@@ -77,6 +77,11 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   // 5.2 itself names the inner pcall 'pcall' or '_G.pcall' depending on hash order.
   ['pcall(pcall) raises', 'print(pcall(pcall))', (lua) => lua !== 'lua5.2'],
   ['xpcall(nil, h)', 'print(xpcall(nil, function(m) return "H:" .. m end))', all],
+  [
+    'error levels that point past pcall and xpcall',
+    'print(pcall(error, "x", 2))\nprint(pcall(error, "y", 1))\nlocal function f() error("z", 3) end\nprint(pcall(f))\nprint(xpcall(f, function(m) return "H:" .. m end))',
+    all,
+  ],
   ['error(msg, 2) at top level', 'error("top", 2)', all],
   ['a traceback through local, field and global functions', 'local function f() error("boom") end\nlocal t = {}\nfunction t.g() f() end\nfunction gg() t.g() end\ngg()', all],
   ['debug.traceback in the main chunk', 'print(debug.traceback("msg"))\nlocal function f() print(debug.traceback("in f", 1)) end\nf()', all],
