@@ -1,7 +1,7 @@
 // Plots from bioxen.plot in the console, through the browser host, as a user sees them.
 import { readFileSync } from 'node:fs';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
-import { consoleOutput, createSession, typeInEditor } from './fixtures/workbench-user';
+import { consoleOutput, createSession, typeInConsole, typeInEditor } from './fixtures/workbench-user';
 
 test('a script’s plot appears inline, zooms, exports PNG, SVG and CSV, and is there after a reload', async ({ page, host }) => {
   await openWorkbench(page, host);
@@ -60,11 +60,23 @@ test('a script’s plot appears inline, zooms, exports PNG, SVG and CSV, and is 
   await expect(consoleOutput(page).getByRole('figure', { name: 'Plot Growth curve' })).toHaveAttribute('data-drawn', 'true', { timeout: 20_000 });
 });
 
-test('bioxen.show draws a table of records that sorts by a column', async ({ page, host }) => {
+test('every kind of plot draws, and bioxen.show draws a table of records that sorts by a column', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'records');
-  await typeInEditor(page, 'records', ['require("bioxen").show({{gene = "lacI", copies = 12}, {gene = "araC", copies = 3}, {gene = "tetR", copies = 7}}, {title = "Genes"})']);
-  await page.keyboard.press('Control+Enter');
+  await typeInConsole(page, 'p = require("bioxen.plot")');
+  const kinds: [string, string][] = [
+    ['S', 'p.scatter({3, 1, 2}, {1, 2, 3}, {title = "S"})'],
+    ['St', 'p.step({1, 2, 3}, {a = {1, 2, 1}, b = {2, 1, 2}}, {title = "St"})'],
+    ['B', 'p.bar{labels = {"A", "C"}, y = {4, 5}, title = "B"}'],
+    ['H', 'p.histogram({1, 2, 2, 3, 3, 3}, {title = "H", bins = 3})'],
+    ['L', 'p.line{y = {1, 10, 100}, logy = true, title = "L"}'],
+  ];
+  // One at a time: the console draws only the rows near what is shown, and each plot is 18 rows tall.
+  for (const [title, line] of kinds) {
+    await typeInConsole(page, line);
+    await expect(consoleOutput(page).getByRole('figure', { name: `Plot ${title}`, exact: true })).toHaveAttribute('data-drawn', 'true', { timeout: 20_000 });
+  }
+  await typeInConsole(page, 'require("bioxen").show({{gene = "lacI", copies = 12}, {gene = "araC", copies = 3}, {gene = "tetR", copies = 7}}, {title = "Genes"})');
   const table = consoleOutput(page).getByRole('figure', { name: 'Table Genes' });
   await expect(table.getByRole('row')).toHaveCount(4, { timeout: 20_000 });
   await table.getByRole('button', { name: 'copies' }).click();
