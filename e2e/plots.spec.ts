@@ -21,15 +21,18 @@ test('a script’s plot appears inline, zooms, exports PNG, SVG and CSV, and is 
   // Drag across the middle of the plot area zooms in; a double-click shows everything again.
   const area = figure.locator('.u-over');
   const box = (await area.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  // The plot is taller than the console: drag at a height where both are.
+  const shown = (await consoleOutput(page).boundingBox())!;
+  const y = (Math.max(box.y, shown.y) + Math.min(box.y + box.height, shown.y + shown.height)) / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
   await page.mouse.up();
   await expect(figure).not.toHaveAttribute('data-x-range', '0.5..25');
   const [zoomMin, zoomMax] = (await figure.getAttribute('data-x-range'))!.split('..').map(Number);
   expect(zoomMin).toBeGreaterThan(5);
   expect(zoomMax).toBeLessThan(18);
-  await area.dblclick();
+  await area.dblclick({ position: { x: box.width / 2, y: y - box.y } });
   await expect(figure).toHaveAttribute('data-x-range', '0.5..25');
 
   const saved = async (button: string) => {

@@ -47,6 +47,15 @@ function seriesOptions(spec: PlotXYSpec, index: number): uPlot.Series {
   }
 }
 
+/** Bars need room: half a slot either side of labelled bars, and the last histogram bin's width. */
+function xRange(spec: PlotXYSpec): { range?: uPlot.Scale.Range } {
+  if (spec.labels) return { range: [0.5, spec.labels.length + 0.5] };
+  if (spec.kind !== 'histogram' || spec.x.length === 0) return {};
+  const first = spec.x[0]!;
+  const last = spec.x[spec.x.length - 1]! + (spec.binWidth ?? 0);
+  return { range: (_u, min, max) => (min === first && max === spec.x[spec.x.length - 1] ? [first, last] : [min, max]) };
+}
+
 function plotOptions(spec: PlotXYSpec, width: number, height: number, onXRange: (range: string) => void): uPlot.Options {
   const fg = cssVar('--fg-dim', '#9d9d9d');
   const grid = cssVar('--border', '#3c3c3c');
@@ -57,7 +66,7 @@ function plotOptions(spec: PlotXYSpec, width: number, height: number, onXRange: 
     height,
     title: spec.title === undefined ? undefined : visibleText(spec.title),
     scales: {
-      x: { time: false, distr: spec.logx ? 3 : 1, ...(labels ? { range: [0.5, labels.length + 0.5] as uPlot.Range.MinMax } : {}) },
+      x: { time: false, distr: spec.logx ? 3 : 1, ...xRange(spec) },
       y: { distr: spec.logy ? 3 : 1, ...(spec.kind === 'bar' || spec.kind === 'histogram' ? { range: (_u, _min, max) => [0, max * 1.05] as uPlot.Range.MinMax } : {}) },
     },
     axes: [
@@ -76,7 +85,8 @@ function XYPlot({ spec, height }: { spec: PlotXYSpec; height: number }) {
   const plot = useRef<uPlot | null>(null);
   const [drawn, setDrawn] = useState(false);
   const [xRange, setXRange] = useState('');
-  const canvasHeight = height - 64;
+  // Room for the toolbar, uPlot's title and its legend inside the figure.
+  const canvasHeight = height - 110;
 
   useEffect(() => {
     const element = container.current;
