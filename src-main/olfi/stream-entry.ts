@@ -167,7 +167,7 @@ interface SplitFields {
   extra: Record<string, string> | undefined;
 }
 
-function splitFields(fields: readonly string[]): SplitFields {
+function splitFields(fields: readonly string[], whole = false): SplitFields {
   let mvoc: string | undefined;
   let rawFrame: string | undefined;
   let extra: Record<string, string> | undefined;
@@ -177,9 +177,11 @@ function splitFields(fields: readonly string[]): SplitFields {
     const value = fields[i + 1]!;
     if (name === 'mvoc' && mvoc === undefined) mvoc = value;
     else if (name === 'frame' && rawFrame === undefined) rawFrame = value;
+    else if (whole) (extra ??= Object.create(null) as Record<string, string>)[name] = value;
     else if (extraCount++ < MAX_EXTRA_FIELDS) (extra ??= {})[keep(name, MAX_NAME_CHARS)] = keep(value, RAW_KEEP_CHARS);
   }
   if (extraCount > MAX_EXTRA_FIELDS) extra![CUT_FIELDS_KEY] = `${extraCount - MAX_EXTRA_FIELDS} more fields not kept`;
+  if (whole) return { mvoc, rawFrame, extra: extra && { ...extra } };
   return { mvoc: mvoc === undefined ? undefined : keep(mvoc, MAX_NAME_CHARS), rawFrame, extra };
 }
 
@@ -205,16 +207,21 @@ function cutRaw(rawFrame: string): string {
   return keep(rawFrame, RAW_KEEP_CHARS);
 }
 
-/** Classifies the flat [field, value, field, value…] list Redis returns for an entry. */
-export function toEntry(id: string, fields: readonly string[]): OlFiEntry {
-  const { mvoc, rawFrame, extra } = splitFields(fields);
+/**
+ * Classifies the flat [field, value, field, value…] list Redis returns for an entry. A bounded view (the panel,
+ * history pages) keeps long values cut; `whole` keeps every value as written, for a consumer that promises the
+ * stream itself (`bioxen olfi tail`), which holds one batch at a time.
+ */
+export function toEntry(id: string, fields: readonly string[], options: { whole?: boolean } = {}): OlFiEntry {
+  const whole = options.whole === true;
+  const { mvoc, rawFrame, extra } = splitFields(fields, whole);
   const result = classify(mvoc, rawFrame);
   const entry: OlFiEntry = { id, mvoc, status: result.status, reason: result.reason };
   if (result.frame) {
     entry.frame = result.frame;
     entry.computedChecksum = result.computedChecksum;
   } else if (rawFrame !== undefined) {
-    entry.raw = cutRaw(rawFrame);
+    entry.raw = whole ? rawFrame : cutRaw(rawFrame);
   }
   if (extra) entry.extra = extra;
   return entry;

@@ -93,7 +93,7 @@ export class OlFiStreamFollower extends EventEmitter<FollowerEvents> {
       }
       // Redis returns ids above the one asked for; the check keeps "exactly once" even against a server that did not.
       const after = this.lastIdValue;
-      const entries = raw.filter(([id]) => compareStreamIds(id, after) > 0).map(([id, fields]) => toEntry(id, fields));
+      const entries = raw.filter(([id]) => compareStreamIds(id, after) > 0).map(([id, fields]) => toEntry(id, fields, { whole: true }));
       if (entries.length === 0) continue;
       this.lastIdValue = entries[entries.length - 1]!.id;
       yield entries;

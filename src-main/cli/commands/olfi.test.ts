@@ -112,6 +112,15 @@ describe('bioxen olfi', () => {
     expect(entries.every((e) => e.status === 'valid')).toBe(true);
     const text = await bioxen('olfi', 'tail', '--redis', url, '--from', '0', '--count', '1');
     expect(text.stdout).toMatch(/ACETOIN ✓ \? → CELL_0002 STATUS #0 normal "temp=37"/);
+    // tail promises the stream: long values and any field name come out whole (the panel's bounded view cuts them).
+    const long = 'x'.repeat(5000);
+    const id = String(await env.client(url).call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', `not json ${long}`, 'note', long, '__proto__', 'kept'));
+    const whole = await bioxen('olfi', 'tail', '--redis', url, '--from', published.stdout.split(' ')[0]!, '--count', String(sent + 1), '--json');
+    const last = JSON.parse(whole.stdout.trim().split('\n').at(-1)!) as { id: string; raw: string; extra: Record<string, string> };
+    expect(last.id).toBe(id);
+    expect(last.raw).toBe(`not json ${long}`);
+    expect(last.extra.note).toBe(long);
+    expect(Object.getOwnPropertyDescriptor(last.extra, '__proto__')?.value).toBe('kept');
   }, 120_000);
 
   it('uses the Ol-Fi stream key of the data dir\'s Settings unless --stream names another', async () => {
