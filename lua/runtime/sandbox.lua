@@ -226,6 +226,15 @@ local function relay(ok, ...)
   real_error(msg, 0)
 end
 
+-- relay for a C function that 5.1 and LuaJIT name '?' in a "bad argument" error when pcall calls
+-- it: the name the script called the wrapper by goes in its place.
+local function relay_as(name, ok, ...)
+  if ok or not name then return relay(ok, ...) end
+  local msg = ...
+  if real_type(msg) == 'string' then msg = gsub(msg, "^(bad argument #%d+ to )'%?'", "%1'" .. name .. "'") end
+  return relay(false, msg)
+end
+
 -- A wrapper's "bad argument" error reads as plain Lua's for the C function it stands for: the
 -- function named as its caller named it (`rep`, or `string.rep` when the call has no name), at
 -- the caller's line. Called by the wrapper itself.
@@ -671,7 +680,9 @@ local function confine(cfg, path)
     end
     return path
   end
-  return cfg.work_dir .. '/' .. path
+  -- The runner runs in the work dir (its cwd), so a relative path stays as the script wrote it
+  -- and messages name it as plain Lua would.
+  return path
 end
 
 -- Environment ---------------------------------------------------------------------------------
@@ -932,10 +943,17 @@ function sandbox.grant_fs(env, cfg)
     if not find(mode, '^[rwa]%+?b?$') then real_error(fmt("invalid io.open mode '%s'", real_tostring(mode)), 2) end
     return real_io_open(confine(cfg, path), mode)
   end
+  -- Through relay: io.lines' "No such file" and io.close's errors name the script's line.
   env.io.lines = function(path, ...)
-    return io.lines(confine(cfg, path), ...)
+    local info = IS_51 and real_debug.getinfo(1, 'n')
+    return relay_as(info and info.name, real_pcall(io.lines, confine(cfg, path), ...))
   end
-  env.io.close = function(f) return f:close() end
+  env.io.close = function(...)
+    local f = ...
+    if real_select('#', ...) == 0 then f = env.io.stdout end
+    if std_streams[f] then return f:close() end
+    return relay(real_pcall(io.close, ...))
+  end
   env.os.remove = function(path) return os.remove(confine(cfg, path)) end
   env.os.rename = function(a, b) return os.rename(confine(cfg, a), confine(cfg, b)) end
   local function loadfile_confined(path)

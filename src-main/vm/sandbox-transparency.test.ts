@@ -89,6 +89,14 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ['an error object with __tostring', 'error(setmetatable({}, { __tostring = function() return "custom" end }))', all],
 ];
 
+// Run in a session with the 'fs' capability, whose files are in its work dir.
+const fsSnippets: [string, string][] = [
+  [
+    'io.lines and io.close errors name the script line and the file as written',
+    'print(pcall(function() for l in io.lines("nofile.txt") do end end))\nprint(io.close())\nlocal f = io.open("t.txt", "w") f:write("a") print(io.close(f))\nprint(pcall(function() local x = io.close(f) end))\nfor l in io.lines("t.txt") do print(l) end',
+  ],
+];
+
 describe.each(versions)('the sandbox on %s is transparent to', (lua) => {
   let manager: VMManager;
   const dir = scratchDir('bioxen-oracle-');
@@ -96,6 +104,7 @@ describe.each(versions)('the sandbox on %s is transparent to', (lua) => {
   beforeAll(async () => {
     manager = new VMManager({ luaExecutable: lua });
     await manager.createVM('oracle');
+    await manager.createVM('oracle-fs', { capabilities: { fs: true } });
   });
   afterAll(async () => {
     await manager.dispose();
@@ -106,5 +115,9 @@ describe.each(versions)('the sandbox on %s is transparent to', (lua) => {
     const plain = await runPlain(lua, dir.path, code);
     const session = await runInSession(manager, 'oracle', code);
     expect(withoutAddresses(session)).toEqual(withoutAddresses(plain));
+  });
+
+  it.each(fsSnippets)('%s', async (_what, code) => {
+    expect(await runInSession(manager, 'oracle-fs', code)).toEqual(await runPlain(lua, dir.path, code));
   });
 });
