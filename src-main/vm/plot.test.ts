@@ -56,6 +56,14 @@ describe('bioxen.plot on lua5.4', () => {
     expect(plots[7]).toEqual({ kind: 'table', columns: ['gene', 'n', 'note'], rows: [['lacI', 2, null], ['tetR', 1, true]] });
   });
 
+  it('keeps a plot in the session output: a reader attaching later gets it replayed', async () => {
+    await session.run(`require('bioxen.plot').line{y = {1, 2}, title = 'kept'}`);
+    const { replay } = session.attach('late-window');
+    session.detach('late-window');
+    const kept = replay.filter((c) => c.stream === 'plot').map((c) => plotSpecSchema.parse(JSON.parse(c.text)));
+    expect(kept.some((p) => p.title === 'kept')).toBe(true);
+  });
+
   it('shows non-finite values as gaps and counts them', async () => {
     const [p] = await plotsOf(session, `require('bioxen.plot').line{x = {1, 2, 3, 4}, y = {1, 0/0, 1/0, 2}}`);
     expect(p).toMatchObject({ series: [{ y: [1, null, null, 2] }], gaps: 2 });
