@@ -211,7 +211,9 @@ local function render(r)
     local s = tostring(r[i])
     -- A __tostring (the script may give strings one) can return anything.
     if type(s) ~= 'string' then error("'__tostring' must return a string", 0) end
-    if #s > MAX_VALUE_BYTES then s = sub(s, 1, MAX_VALUE_BYTES) .. format('… %d bytes dropped', #s - MAX_VALUE_BYTES) end
+    if #s > MAX_VALUE_BYTES then
+      s = sub(s, 1, MAX_VALUE_BYTES) .. format('… %d bytes dropped', #s - MAX_VALUE_BYTES)
+    end
     values[i] = s
   end
   return values

@@ -342,13 +342,17 @@ local function make_coroutine_lib()
   local co_resume, co_close = coroutine.resume, coroutine.close
   lib.resume = function(...)
     local co = ...
-    if real_type(co) ~= 'thread' then arg_error(1, 'coroutine.resume', coroutine_expected(co, real_select('#', ...) >= 1)) end
+    if real_type(co) ~= 'thread' then
+      arg_error(1, 'coroutine.resume', coroutine_expected(co, real_select('#', ...) >= 1))
+    end
     return guard(co_resume(...))
   end
   if co_close then
     lib.close = function(...)
       local co = ...
-      if real_type(co) ~= 'thread' then arg_error(1, 'coroutine.close', coroutine_expected(co, real_select('#', ...) >= 1)) end
+      if real_type(co) ~= 'thread' then
+        arg_error(1, 'coroutine.close', coroutine_expected(co, real_select('#', ...) >= 1))
+      end
       return guard(relay(real_pcall(co_close, ...)))
     end
   end
@@ -450,7 +454,7 @@ local function checked_concat(...)
   if sep ~= nil and tsep ~= 'string' and tsep ~= 'number' then
     arg_error(2, 'table.concat', fmt('string expected, %s', got(sep, true)))
   end
-  local first, last, why = 1, nil, nil
+  local first, last, why = 1
   if i ~= nil then
     first, why = to_int(i)
     if first == nil then arg_error(3, 'table.concat', why == 'number expected, ' and why .. got(i, true) or why) end
@@ -484,7 +488,7 @@ end
 -- traceback has one entry per level (plus "(...tail calls...)" notes), so each level is
 -- classified with getinfo and the runtime's entries dropped; past a cut ("..." or "(skipping N
 -- levels)") the entries are the last levels of the stack.
-local TAIL_NOTE, CUT = '^\t%(%.%.%.tail calls%.%.%.%)', '^\t%.%.%.'
+local TAIL_NOTE = '^\t%(%.%.%.tail calls%.%.%.%)'
 
 local function is_runtime(info)
   return info ~= nil and find(info.source, '@' .. RUNTIME_DIR, 1, true) == 1
@@ -613,7 +617,9 @@ local function user_load(env, nargs, chunk, name, mode, chunk_env)
     local reader, started = chunk, false
     chunk = function()
       local piece = reader()
-      if piece ~= nil and real_type(piece) ~= 'string' then real_error(where .. 'reader function must return a string', 0) end
+      if piece ~= nil and real_type(piece) ~= 'string' then
+        real_error(where .. 'reader function must return a string', 0)
+      end
       if not started and real_type(piece) == 'string' and piece ~= '' then
         started = true
         if is_binary(piece) then real_error(BINARY_BLOCKED, 0) end
@@ -648,17 +654,6 @@ end
 
 -- Paths ---------------------------------------------------------------------------------------
 
-local function searchpath(name, path)
-  local file = gsub(name, '%.', '/')
-  local tried = {}
-  for template in string.gmatch(path, '[^;]+') do
-    local candidate = gsub(template, '%?', file)
-    local f = real_io_open(candidate, 'r')
-    if f then f:close(); return candidate end
-    tried[#tried + 1] = "\n\tno file '" .. candidate .. "'"
-  end
-  return nil, raw_concat(tried)
-end
 
 local function read_file(path)
   local f, err = real_io_open(path, 'rb')
@@ -709,9 +704,9 @@ if rawlen then
   end
 end
 -- The collector's work is not counted by the hook, so each call is charged by heap size (100
--- instructions per KiB, about what a full collection takes, at least one hook's worth) and polls the interrupt: a loop of full
--- collections stays under the quota and stops promptly. 'stop' and mode changes are undone at
--- the end of the run (end_run), so they never outlive it.
+-- instructions per KiB, about what a full collection takes, at least one hook's worth) and polls
+-- the interrupt: a loop of full collections stays under the quota and stops promptly. 'stop' and
+-- mode changes are undone at the end of the run (end_run), so they never outlive it.
 local GC_ALLOWED = { collect = true, step = true, count = true, isrunning = true, incremental = true,
   generational = true, stop = true, restart = true, setpause = true, setstepmul = true }
 BASE.collectgarbage = function(...)
@@ -776,7 +771,8 @@ LIBS.string.rep = checked_rep
 -- makes binary chunks, which cannot be loaded here: each says so when called.
 for name in pairs(real_debug) do
   if name ~= 'traceback' then
-    LIBS.debug[name] = blocked('debug.' .. name, ' (it reaches the runtime and its limits; only debug.traceback is available)')
+    LIBS.debug[name] = blocked('debug.' .. name,
+      ' (it reaches the runtime and its limits; only debug.traceback is available)')
   end
 end
 LIBS.string.dump = blocked('string.dump', ' (binary chunks cannot be loaded in the sandbox)')
@@ -908,7 +904,9 @@ function sandbox.new_env(cfg, host)
 
   env.load = function(...)
     -- PUC 5.1's load takes only reader functions (loadstring takes strings).
-    if not LOAD_TAKES_ENV and real_type((...)) == 'string' then arg_error(1, 'load', 'function expected, got string') end
+    if not LOAD_TAKES_ENV and real_type((...)) == 'string' then
+      arg_error(1, 'load', 'function expected, got string')
+    end
     return user_load(env, real_select('#', ...), ...)
   end
   if IS_51 then env.loadstring = function(s, name) return user_load(env, 2, s, name) end end
@@ -1013,7 +1011,7 @@ local function require_network_module(name, cfg)
   return real_require(name)
 end
 
-local function builtin_module(name, env, cfg, host)
+local function builtin_module(name, cfg, host)
   local caps = cfg.caps
   if name == 'bioxen.host' then
     if not (caps.olfi or caps.metrics) then
@@ -1135,7 +1133,7 @@ function sandbox.install_require(env, cfg, host)
     name = real_tostring(name)
     local cached = loaded[name]
     if cached then return cached end
-    local builtin = builtin_module(name, env, cfg, host)
+    local builtin = builtin_module(name, cfg, host)
     if builtin ~= nil then
       loaded[name] = builtin
       return builtin
@@ -1234,8 +1232,11 @@ function sandbox.execute(f, limits, finish, env)
   run.base_depth = nil
   if ok then return true, result end
   local err
-  if real_type(result) == 'string' and result == last_report.tb then err = { msg = last_report.msg, tb = last_report.tb }
-  else err = { msg = (describe(result)), tb = nil } end
+  if real_type(result) == 'string' and result == last_report.tb then
+    err = { msg = last_report.msg, tb = last_report.tb }
+  else
+    err = { msg = (describe(result)), tb = nil }
+  end
   local abort = run.limit and run.limit_msg or (run.interrupted and 'interrupted!') or nil
   if abort then err.msg = abort end
   if err.msg == 'not enough memory' and not run.limit then
