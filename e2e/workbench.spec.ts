@@ -146,3 +146,8 @@ test('after a reload the session, its script and its output are intact; then ter
   await expect(sessionItem(page, 'keep')).toBeHidden({ timeout: 20_000 });
   await expect(page.getByText('No sessions yet')).toBeVisible();
 });
+
+test('a tab opened without the token says how to get in instead of reconnecting forever', async ({ page, host }) => {
+  await page.goto(host.url.replace(/#token=.*$/, ''));
+  await expect(page.getByRole('contentinfo', { name: 'Status bar' })).toContainText('this tab has no access token: open the URL that `bioxen serve` printed');
+});

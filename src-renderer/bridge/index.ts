@@ -52,9 +52,16 @@ export function webSocketUrl(location: Pick<Location, 'protocol' | 'host'>): str
   return `${scheme}//${location.host}${WS_PATH}`;
 }
 
+/** True in a browser tab opened without the host's token (no `#token=…`, none kept): it can never connect. */
+let tokenMissing = false;
+export function accessTokenMissing(): boolean {
+  return tokenMissing;
+}
+
 export function createBridgeClient(): BridgeClient {
   if (window.bioxen) return new BridgeClient(new ElectronTransport(window.bioxen));
   const token = takeAccessToken(window);
+  tokenMissing = !token;
   return new BridgeClient(new WebSocketTransport({ url: webSocketUrl(window.location), protocols: webSocketProtocols(token ?? '') }));
 }
 

@@ -1,5 +1,6 @@
 // The bottom line: connection, the active session's Lua version, state and memory, the transport, and what went
 // wrong at start (a data-dir file moved aside).
+import { accessTokenMissing } from '../../bridge';
 import { selectActiveSession, useSessions } from '../../stores/sessions';
 import { useSettings } from '../../stores/settings';
 import { formatMemory } from '../sessions/StateBadge';
@@ -15,7 +16,13 @@ export function StatusBar() {
   return (
     <footer className="status-bar" role="contentinfo" aria-label="Status bar">
       <span className={`connection connection-${connection}`}>
-        {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Disconnected — reconnecting'}
+        {connection === 'open'
+          ? 'Connected'
+          : accessTokenMissing()
+            ? 'Not connected — this tab has no access token: open the URL that `bioxen serve` printed (it ends with #token=…)'
+            : connection === 'connecting'
+              ? 'Connecting…'
+              : 'Disconnected — reconnecting'}
       </span>
       {session && (
         <>
