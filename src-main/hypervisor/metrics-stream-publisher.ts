@@ -90,6 +90,7 @@ export class MetricsStreamPublisher {
   private readonly redis: Redis;
   private readonly queue = new SampleQueue();
   private flushing = false;
+  private flushScheduled = false;
   /** When the batch in flight was sent (0: none in flight). */
   private sentAt = 0;
   private scriptsRefused = false;
@@ -125,7 +126,14 @@ export class MetricsStreamPublisher {
       this.lastError = this.overflowReason();
     }
     // Samples that arrive in the same tick (a socket chunk holds hundreds) go out in one batch.
-    if (!this.flushing) queueMicrotask(() => this.flush());
+    if (!this.flushing && !this.flushScheduled) {
+      // One flush per burst: a microtask per sample cost more than the XADDs themselves.
+      this.flushScheduled = true;
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        void this.flush();
+      });
+    }
   }
 
   /** Past the high-water mark while Redis still answers: the producer should pause until drained(). */
