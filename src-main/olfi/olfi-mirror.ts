@@ -13,6 +13,7 @@ import {
   describeRedisError,
   entriesOfRange,
   entriesOfXread,
+  ReconnectPause,
   reconnectDelay,
   redactRedisUrl,
   type RawStreamEntry,
@@ -101,7 +102,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   private readonly maxBytes: number;
   private readonly factory: RedisFactory;
   private reader: ReaderConnection | undefined;
-  private wakeLoop: (() => void) | undefined;
+  private readonly reconnectPause = new ReconnectPause();
   private commands: Redis | undefined;
   private loop: Promise<void> | undefined;
   private statusValue: MirrorStatus;
@@ -153,7 +154,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     if (this.statusValue.state === 'stopped') return;
     this.setStatus('stopped');
     this.reader?.close();
-    this.wakeLoop?.();
+    this.reconnectPause.wake();
     this.commands?.disconnect();
     await this.loop;
     this.flush();
@@ -266,7 +267,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
         // A refused command (AUTH and SELECT included) is an error; anything else means the connection is gone.
         const refused = err instanceof RespError || this.reader?.state === 'ready';
         this.setStatus(refused ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
-        await this.pause(reconnectDelay(failures));
+        await this.reconnectPause.wait(reconnectDelay(failures));
       }
     }
   }
@@ -291,18 +292,6 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     if (this.stopped) throw new OlFiMirrorError('conflict', 'the Ol-Fi mirror is stopped');
     this.setStatus('connected');
     return reader;
-  }
-
-  /** Waits before the next attempt; stop() ends the wait at once. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeLoop = done;
-    });
   }
 
   /** Resolves the first id to read after: the stream's newest entry, after loading the last N if asked. */

@@ -7,6 +7,27 @@ export const defaultRedisFactory: RedisFactory = (url, options) => new Redis(url
 
 export { redactRedisUrl } from '../redis/redis-url';
 
+/** A wait between reconnect attempts that the owner can end at once (on stop or close). */
+export class ReconnectPause {
+  private wakeNow: (() => void) | undefined;
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeNow = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeNow = done;
+    });
+  }
+
+  wake(): void {
+    this.wakeNow?.();
+  }
+}
+
 /** Backoff between reconnect attempts: 50 ms doubling to 3 s, with jitter so several readers do not stampede. */
 export function reconnectDelay(attempt: number): number {
   const base = Math.min(50 * 2 ** Math.min(attempt, 6), 3000);

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { ReaderConnection } from './reader-connection';
 import { RespError } from './resp-decoder';
 import { compareStreamIds, toEntry, type OlFiEntry } from './stream-entry';
-import { describeRedisError, entriesOfRange, entriesOfXread, reconnectDelay, redactRedisUrl } from './redis-connection';
+import { ReconnectPause, describeRedisError, entriesOfRange, entriesOfXread, reconnectDelay, redactRedisUrl } from './redis-connection';
 
 export type FollowerState = 'connecting' | 'connected' | 'reconnecting' | 'error' | 'closed';
 
@@ -33,7 +33,7 @@ export class OlFiStreamFollower extends EventEmitter<FollowerEvents> {
   private readonly readCount: number;
   private readonly blockMs: number;
   private reader: ReaderConnection | undefined;
-  private wake: (() => void) | undefined;
+  private readonly reconnectPause = new ReconnectPause();
   private stateValue: FollowerState = 'connecting';
   private lastIdValue: string | undefined;
 
@@ -65,7 +65,7 @@ export class OlFiStreamFollower extends EventEmitter<FollowerEvents> {
   close(): void {
     this.setState('closed');
     this.reader?.close();
-    this.wake?.();
+    this.reconnectPause.wake();
   }
 
   /**
@@ -88,7 +88,7 @@ export class OlFiStreamFollower extends EventEmitter<FollowerEvents> {
         // A refused command (AUTH, WRONGTYPE) is an error; anything else means the connection is gone.
         const refused = err instanceof RespError || this.reader?.state === 'ready';
         this.setState(refused ? 'error' : 'reconnecting', describeRedisError(err, this.redactedUrl));
-        await this.pause(reconnectDelay(failures));
+        await this.reconnectPause.wait(reconnectDelay(failures));
         continue;
       }
       // Redis returns ids above the one asked for; the check keeps "exactly once" even against a server that did not.
@@ -115,17 +115,6 @@ export class OlFiStreamFollower extends EventEmitter<FollowerEvents> {
   private async newestId(reader: ReaderConnection): Promise<string> {
     const newest = entriesOfRange(await reader.call('XREVRANGE', this.options.streamKey, '+', '-', 'COUNT', '1'));
     return newest[0]?.[0] ?? '0-0';
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private setState(state: FollowerState, reason?: string): void {
