@@ -26,6 +26,13 @@ describe('OlFiEntryBuffer', () => {
     expect(compareIds('18446744073709551615-1', '18446744073709551615-0')).toBeGreaterThan(0);
   });
 
+  it('a late live update older than the hydrated window never lands as the newest rows', () => {
+    const buffer = new OlFiEntryBuffer();
+    buffer.append([5, 6, 8, 9].map((i) => entry(i)));
+    buffer.append([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => entry(i)));
+    expect(buffer.rows(NO_FILTERS).map((e) => e.frame!.payload)).toEqual(['n=10', 'n=9', 'n=8', 'n=7', 'n=6', 'n=5']);
+  });
+
   it('keeps the newest up to capacity, skips replays, and lists newest first', () => {
     const buffer = new OlFiEntryBuffer(10);
     buffer.append([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => entry(i)));

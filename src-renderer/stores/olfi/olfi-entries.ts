@@ -75,14 +75,25 @@ export class OlFiEntryBuffer {
     this.rates.clear();
   }
 
-  /** New entries, oldest first; an entry already held (a replay after reconnect) is skipped. */
+  /**
+   * New entries, oldest first; an entry already held (a replay after reconnect) is skipped. A live update sent
+   * before a hydration but delivered after it can carry entries older than the newest held: one inside the held
+   * range goes to its place, one older than all held is history's (paging brings it), never appended as newest.
+   */
   append(batch: readonly OlFiEntryView[]): void {
+    let outOfOrder = false;
     for (const entry of batch) {
       if (this.ids.has(entry.id)) continue;
+      const newest = this.entries[this.entries.length - 1];
+      if (newest && compareIds(entry.id, newest.id) < 0) {
+        if (compareIds(entry.id, this.entries[0]!.id) < 0) continue;
+        outOfOrder = true;
+      }
       this.entries.push(entry);
       this.ids.add(entry.id);
       this.countRate(entry);
     }
+    if (outOfOrder) this.entries.sort((a, b) => compareIds(a.id, b.id));
     this.trim();
   }
 

@@ -39,7 +39,8 @@ describe('Ol-Fi store over the browser host', () => {
     const buffer = new OlFiEntryBuffer();
     const store = createOlFiStore(client, buffer);
     const disconnect = store.getState().connect();
-    await waitFor(() => store.getState().rows.length === 1000, 'the hydrated window');
+    await waitFor(() => store.getState().rows.length === 1000 || store.getState().lastError !== null, 'the hydrated window');
+    expect(store.getState().lastError).toBeNull();
     expect(store.getState().colours.ACETOIN).toBe('#f2c14e');
     expect(store.getState().rows[0]!.frame!.payload).toBe('old 1499');
 
