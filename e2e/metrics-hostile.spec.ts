@@ -3,6 +3,7 @@
 // charts keep following the good samples.
 import { createServer, type Socket } from 'node:net';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { connectMetrics } from './fixtures/workbench-user';
 
 test('hypervisor samples with impossible times or values are left out, counted, and the charts keep working', async ({ page, host }) => {
   test.setTimeout(120_000);
@@ -27,9 +28,7 @@ test('hypervisor samples with impossible times or values are left out, counted, 
   const port = (server.address() as { port: number }).port;
   try {
     await openWorkbench(page, host);
-    await page.getByRole('tab', { name: 'Metrics' }).click();
-    await page.getByLabel('Hypervisor endpoint').fill(`127.0.0.1:${port}`);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await connectMetrics(page, port);
     await expect(page.getByRole('status', { name: 'Hypervisor status' })).toContainText(`connected 127.0.0.1:${port}`);
     const latest = page.getByLabel('Latest ATP');
     await expect(latest).toContainText('2 samples with an invalid time not drawn', { timeout: 20_000 });

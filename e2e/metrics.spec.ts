@@ -5,15 +5,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HypervisorSimulator } from '../src-main/hypervisor/hypervisor-simulator';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { connectMetrics } from './fixtures/workbench-user';
 
 test('metrics charts update live from a hypervisor, pause, switch VM and export CSV', async ({ page, host }) => {
   const simulator = new HypervisorSimulator({ port: 0, vms: 2, rateHz: 20 });
   const port = await simulator.start();
   try {
     await openWorkbench(page, host);
-    await page.getByRole('tab', { name: 'Metrics' }).click();
-    await page.getByLabel('Hypervisor endpoint').fill(`127.0.0.1:${port}`);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await connectMetrics(page, port);
     await expect(page.getByRole('status', { name: 'Hypervisor status' })).toContainText(`connected 127.0.0.1:${port}`);
 
     const atpChart = page.getByRole('img', { name: 'ATP of cell-01' });
@@ -64,9 +63,7 @@ test("charts a Python hypervisor that sends one sample per connection, as BioXen
     await expect.poll(() => /listening (\d+)/.exec(output)?.[1], { timeout: 20_000 }).toBeTruthy();
     const port = /listening (\d+)/.exec(output)![1];
     await openWorkbench(page, host);
-    await page.getByRole('tab', { name: 'Metrics' }).click();
-    await page.getByLabel('Hypervisor endpoint').fill(`127.0.0.1:${port}`);
-    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await connectMetrics(page, port);
 
     const status = page.getByRole('status', { name: 'Hypervisor status' });
     await expect(status).toContainText('60 samples received', { timeout: 30_000 });
