@@ -269,7 +269,8 @@ describe('OlFiMirror against a real redis-server', () => {
       const publisher = new OlFiPublisher(redis);
       await publisher.publish('ACETOIN', buildFrame({ address: '*', type: 'PING', payload: 'before' }));
       await shutdownNoSave(url);
-      await waitFor(() => redis.status === 'reconnecting', 'the publisher connection to notice');
+      // Both must see the shutdown: the publisher's connection, and the server's owner (its process has exited).
+      await waitFor(() => redis.status === 'reconnecting' && server.state !== 'ready', 'the shutdown to be noticed');
       await server.start({ dataDir: env.tempDir(), persistence: 'none', port });
       const after = await publisher.publish('ACETOIN', buildFrame({ address: '*', type: 'PING', payload: 'after' }));
       expect(after.id).toMatch(/^\d+-\d+$/);
