@@ -47,7 +47,7 @@ local run = {
 }
 
 local main_thread = (not IS_51) and coroutine.running() or nil
-local hook
+local hook, combined, current_hook
 
 -- Once the script's xpcall has returned, sandbox.execute reports a limit itself; the hook (set
 -- until end_run) must not raise into it. Only checked on the way to raising.
@@ -57,6 +57,7 @@ local function script_ended()
     if not info then return false end
     if info.func == hook then
       local below = real_debug.getinfo(level + 1, 'f')
+      if below and below.func == combined then below = real_debug.getinfo(level + 2, 'f') end
       return run.script_done or (below ~= nil and (below.func == sandbox.execute or below.func == sandbox.settle))
     end
   end
@@ -106,7 +107,7 @@ hook = function()
       run.mem_kb / 1024))
   end
   -- lua.c's SIGINT handler replaces the hook of the main thread only; a coroutine sees it here.
-  if main_thread and gethook(main_thread) ~= hook then interrupted() end
+  if main_thread and gethook(main_thread) ~= current_hook() then interrupted() end
   run.ticks = run.ticks + 1
   if run.ticks >= TICK_EVERY then
     run.ticks = 0
@@ -114,12 +115,61 @@ hook = function()
   end
 end
 
+-- Hooks are per thread and a thread has one. Everything that hooks the script's threads goes
+-- through here: the limits' count hook and, while a debugger is attached, its events ('c', 'r',
+-- 'l') on the same hook, so the limits keep working while it steps. Threads the script creates
+-- are remembered (weakly) so a change of the debugger's hook reaches suspended coroutines too.
+local debug_fn, debug_mask = nil, ''
+local thread_masks = setmetatable({}, { __mode = 'k' })
+local script_threads = setmetatable({}, { __mode = 'k' })
+combined = function(event, line)
+  if event == 'count' then return hook() end
+  if debug_fn then return debug_fn(event, line) end
+end
+-- The function a thread's hook should be now (what lua.c's SIGINT handler replaces).
+current_hook = function() return debug_fn and combined or hook end
+local function install_hook(thread)
+  local key = thread or coroutine.running() or 'main'
+  local mask = debug_fn and (thread_masks[key] or debug_mask) or ''
+  if thread then sethook(thread, current_hook(), mask, HOOK_EVERY) else sethook(current_hook(), mask, HOOK_EVERY) end
+end
+
+-- Attaches (fn, mask) or detaches (nil) the debugger's hook: fn(event, line) gets the events of
+-- mask, on every thread of the script or, with `thread`, on that one only (its mask then
+-- overrides the common one until the debugger detaches). Limits stay on either way.
+function sandbox.set_debug_hook(fn, mask, thread)
+  if fn == nil then
+    debug_fn, debug_mask = nil, ''
+    for k in pairs(thread_masks) do thread_masks[k] = nil end
+  else
+    debug_fn = fn
+    if thread then thread_masks[thread] = mask or '' else
+      debug_mask = mask or ''
+      for k in pairs(thread_masks) do thread_masks[k] = nil end
+    end
+  end
+  if not run.running then return end
+  if thread then
+    if coroutine.running() == thread then install_hook() else install_hook(thread) end
+    return
+  end
+  install_hook(main_thread)
+  install_hook()
+  for co in pairs(script_threads) do
+    if coroutine.status(co) ~= 'dead' then install_hook(co) end
+  end
+end
+
+-- Runs the limit checks now, as the count hook does (for a debugger that keeps the script paused
+-- in its hook: an interrupt then still gets through).
+function sandbox.check_limits() return hook() end
+
 function sandbox.begin_run(limits)
   run.running, run.count, run.ticks, run.limit, run.limit_msg, run.interrupted = true, 0, 0, nil, nil, false
   run.quota = limits.instructionQuota or 0
   run.mem_kb = (limits.memoryMb or 0) * 1024
   if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end
-  sethook(hook, '', HOOK_EVERY)
+  install_hook()
 end
 
 -- The collector's settings as the runner started; a run that changed them gets them back.
@@ -333,7 +383,8 @@ local function make_coroutine_lib()
       arg_error(1, 'coroutine.create', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
     end
     local co = co_create(f)
-    sethook(co, hook, '', HOOK_EVERY)
+    script_threads[co] = true
+    install_hook(co)
     return co
   end
   -- resume and close catch what the coroutine raises, a limit too: it stays hit.
@@ -362,7 +413,8 @@ local function make_coroutine_lib()
       arg_error(1, 'coroutine.wrap', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
     end
     return co_wrap(function(...)
-      sethook(hook, '', HOOK_EVERY)
+      script_threads[coroutine.running()] = true
+      install_hook()
       return f(...)
     end)
   end
