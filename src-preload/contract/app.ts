@@ -13,12 +13,16 @@ export const luaChoiceSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'choose a Lua interpreter by its id from the list (e.g. "lua5.4" or "luajit"), not a path — another interpreter is added with: bioxen lua-versions --add /path/to/lua');
 
 export const luaExecutableSchema = z.object({
+  /** How a window names it ("lua5.4", "luajit", or a name derived from an added interpreter's path); never a path. */
   id: z.string(),
   path: z.string(),
+  /** "5.1" | "5.2" | "5.3" | "5.4" — the language version the runner speaks. */
   version: z.string(),
+  /** Full banner, e.g. "Lua 5.4.4" or "LuaJIT 2.1.0-beta3". */
   banner: z.string(),
   isLuaJIT: z.boolean(),
 });
+export type LuaExecutable = z.output<typeof luaExecutableSchema>;
 
 export const appInfoSchema = z.object({
   name: z.string(),

@@ -1,5 +1,5 @@
 // Sessions domain: interactive Lua VMs, their execution, output and editor intelligence.
-// Shapes mirror src-main/vm/types.ts (checked at compile time in src-main/api/sessions-api.ts).
+// These schemas are the only definition of these shapes: the engine (src-main/vm/) uses their z.output types.
 import { z } from 'zod';
 import { luaChoiceSchema } from './app';
 import { event, method } from './define';
@@ -8,25 +8,37 @@ export const sessionIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a session id is 1–64 letters, digits, "_", "." or "-", starting with a letter or digit');
 
+/** Lifecycle of one runner process. `detached` is a view state: the process keeps running. */
 export const sessionStateSchema = z.enum(['starting', 'idle', 'busy', 'detached', 'crashed', 'exited']);
+export type SessionState = z.output<typeof sessionStateSchema>;
 
 export const limitsSchema = z.object({
+  /** Instructions per run (counted by a debug hook every 1000 instructions); 0 = unlimited. */
   instructionQuota: z.number().int().min(0),
+  /** Lua heap cap in MiB (checked in-Lua by the hook; also `prlimit --as` where available). */
   memoryMb: z.number().int().min(1).max(65_536),
+  /** Wall-clock limit per run in ms, enforced by the host's watchdog. 0 = unlimited. */
   timeoutMs: z.number().int().min(0),
+  /** Bytes of stdout+stderr kept per run; the rest is dropped with a visible marker. */
   outputBytes: z.number().int().min(1024).max(256 * 1024 * 1024),
 });
+export type VMLimits = z.output<typeof limitsSchema>;
 
 export const capabilitiesSchema = z.object({
+  /** LuaSocket (`require "socket"`) inside the sandbox, bound to loopback and ports 1024–65535. */
   networked: z.boolean(),
   /** With networked: bind other interfaces than loopback and reach other hosts (default false). */
   remoteNetwork: z.boolean().optional(),
+  /** `io.open` and friends, confined to the VM's work dir. */
   fs: z.boolean(),
+  /** `require("bioxen.olfi").send(...)` → host emit → Redis XADD. */
   olfi: z.boolean(),
+  /** `require("bioxen.metrics").latest(vmId)` through the host. */
   metrics: z.boolean(),
   /** C modules (package.loadlib / cpath) for environments with native rocks. */
   native: z.boolean().optional(),
 });
+export type VMCapabilities = z.output<typeof capabilitiesSchema>;
 
 export const sessionInfoSchema = z.object({
   id: z.string(),
@@ -42,10 +54,14 @@ export const sessionInfoSchema = z.object({
   memoryKb: z.number().optional(),
   createdAt: z.number(),
   lastActivity: z.number(),
+  /** Why the session crashed or exited (signal, limit, exit code). */
   reason: z.string().optional(),
 });
+export type SessionInfo = z.output<typeof sessionInfoSchema>;
 
+/** 'plot': the chunk's text is a plot or table from bioxen.plot, as JSON (plotSpecSchema). */
 export const outputStreamSchema = z.enum(['stdout', 'stderr', 'value', 'error', 'system', 'input', 'plot']);
+export type OutputStream = z.output<typeof outputStreamSchema>;
 
 const plotText = z.string().max(200).optional();
 
@@ -83,6 +99,7 @@ export type PlotXYSpec = z.output<typeof plotXYSpecSchema>;
 export type PlotTableSpec = z.output<typeof plotTableSpecSchema>;
 export type PlotSpec = z.output<typeof plotSpecSchema>;
 
+/** One piece of session output; `seq` increases by one per chunk within a session. */
 export const outputChunkSchema = z.object({
   seq: z.number().int().min(0),
   stream: outputStreamSchema,
@@ -91,6 +108,7 @@ export const outputChunkSchema = z.object({
   /** On echoed 'input': the line continued an incomplete chunk (prompt `>> `). */
   continuation: z.boolean().optional(),
 });
+export type OutputChunk = z.output<typeof outputChunkSchema>;
 
 /** A window of a session's output buffer: chunks with seq ≥ the requested cursor, and where to read next. */
 export const outputPageSchema = z.object({
@@ -109,8 +127,10 @@ export const execResultSchema = z.object({
   stderr: z.string(),
   returnCode: z.number().int(),
   success: z.boolean(),
+  /** Returned values rendered like the Lua 5.4 REPL (`return 2+2` → ["4"]). */
   values: z.array(z.string()),
   durationMs: z.number(),
+  /** Present when the code failed: what went wrong, where, and which limit if any. */
   error: z
     .object({
       message: z.string(),
@@ -120,6 +140,7 @@ export const execResultSchema = z.object({
     })
     .optional(),
 });
+export type ExecResult = z.output<typeof execResultSchema>;
 
 export const diagnosticSchema = z.object({
   line: z.number().int().min(1),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
+import type { OutputChunk, OutputStream } from '../../../src-preload/contract/sessions';
 import { buildLines, emptyLineBuffer, linesAsText, PLOT_ROWS, promptOf, showBytes, toConsoleLines } from './console-lines';
 
 let seq = 0;

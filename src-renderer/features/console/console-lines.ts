@@ -2,7 +2,7 @@
 // arrive in pieces), so a chunk continues the previous line while that line is the same stream and
 // has not ended with a newline. Bounded: only the newest MAX_LINES lines are kept. Built
 // incrementally: a batch of new chunks costs its own size, not the size of everything shown.
-import type { OutputChunk, OutputStream } from '../../../src-main/vm/types';
+import type { OutputChunk, OutputStream } from '../../../src-preload/contract/sessions';
 
 export const MAX_LINES = 20_000;
 /** Rows of the console a plot or table takes: the virtualized list keeps every row one height. */

@@ -1,6 +1,6 @@
 // The Sessions sidebar: the list with live state and memory, the actions on each, and "New session".
 import { useShallow } from 'zustand/react/shallow';
-import type { SessionInfo } from '../../../src-main/vm/types';
+import type { SessionInfo } from '../../../src-preload/contract/sessions';
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { selectActiveId, selectSessionList, sessionsStore, useSessions } from '../../stores/sessions';
 import { formatMemory, StateBadge } from './StateBadge';

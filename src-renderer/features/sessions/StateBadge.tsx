@@ -1,5 +1,5 @@
 // The live state of a session as a coloured, readable badge.
-import type { SessionState } from '../../../src-main/vm/types';
+import type { SessionState } from '../../../src-preload/contract/sessions';
 
 export function StateBadge({ state }: { state: SessionState }) {
   return <span className={`state-badge state-${state}`} aria-label={`state ${state}`}>{state}</span>;

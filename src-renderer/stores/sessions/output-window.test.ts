@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputChunk } from '../../../src-main/vm/types';
+import type { OutputChunk } from '../../../src-preload/contract/sessions';
 import { appendChunks, clearWindow, emptyOutputWindow, hydrateWindow, rewindTo } from './output-window';
 
 const chunk = (seq: number, text = `line ${seq}\n`): OutputChunk => ({ seq, stream: 'stdout', text, at: 0 });

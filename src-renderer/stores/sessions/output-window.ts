@@ -1,7 +1,7 @@
 // A session's console output as the renderer keeps it: the newest MAX_CHUNKS chunks, in seq order.
 // The main side's ring buffer is the source of truth; this window is a cache that dedupes chunks
 // arriving both in a hydration snapshot and as live events, and notes when it had to drop old ones.
-import type { OutputChunk } from '../../../src-main/vm/types';
+import type { OutputChunk } from '../../../src-preload/contract/sessions';
 
 export const MAX_CHUNKS = 5000;
 

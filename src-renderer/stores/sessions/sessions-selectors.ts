@@ -1,5 +1,5 @@
 // Selectors over the sessions store: components subscribe to the narrowest slice they draw.
-import type { SessionInfo } from '../../../src-main/vm/types';
+import type { SessionInfo } from '../../../src-preload/contract/sessions';
 import { emptyOutputWindow } from './output-window';
 import type { SessionsState } from './sessions-store';
 

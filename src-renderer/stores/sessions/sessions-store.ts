@@ -2,7 +2,7 @@
 // from `sessions:list` on every (re)connection and kept fresh by `sessions:changed` / `sessions:output`.
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload, MethodInput, MethodOutput } from '../../../src-preload/contract';
-import type { SessionInfo } from '../../../src-main/vm/types';
+import type { SessionInfo } from '../../../src-preload/contract/sessions';
 import { errorMessage, type BridgeClient, type ConnectionStatus } from '../../bridge';
 import { appendChunks, clearWindow, emptyOutputWindow, hydrateWindow, rewindTo, type OutputWindow } from './output-window';
 
