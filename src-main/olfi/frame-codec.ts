@@ -1,19 +1,10 @@
 // Ol-Fi frame JSON v1 (docs/olfi-frame-v1.md): classification of stream entries and building of frames.
 // The Lua twin is lua/packages/bioxen-olfi/src/bioxen/olfi.lua; both must agree on resources/olfi/vectors.json.
+import { MESSAGE_TYPES, PRIORITIES, type FrameStatus, type MessageType, type OlFiFrameView as OlFiFrame, type Priority } from '../../src-preload/contract/olfi';
 import { findCompound } from './mvoc-library';
 
-export const MESSAGE_TYPES = [
-  'PING', 'ACK', 'NAK',
-  'STATUS_REQUEST', 'STATUS_RESPONSE', 'PROBLEM_REQUEST', 'PROBLEM_RESPONSE',
-  'RESOURCE_OFFER', 'RESOURCE_ACCEPT', 'EMERGENCY', 'BROADCAST',
-  'START', 'STOP', 'PAUSE', 'RESUME', 'STATUS',
-  'UPREGULATE', 'DOWNREGULATE', 'SWITCH', 'OPTIMIZE',
-  'GROW', 'QUIESCE', 'MIGRATE', 'AGGREGATE',
-] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
-
-export const PRIORITIES = ['emergency', 'high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export { MESSAGE_TYPES, PRIORITIES, type MessageType, type Priority } from '../../src-preload/contract/olfi';
+export type { FrameStatus, OlFiFrameView as OlFiFrame } from '../../src-preload/contract/olfi';
 
 /** The raw `frame` field is refused above this many bytes before any parsing. */
 export const MAX_FRAME_BYTES = 16_384;
@@ -21,18 +12,6 @@ export const MAX_PAYLOAD_BYTES = 4_096;
 export const MAX_ADDRESS_LENGTH = 64;
 export const DEFAULT_PREAMBLE = ['ACETOIN', 'ACETOIN'];
 export const DEFAULT_TERMINATOR = ['BENZALDEHYDE', 'BENZALDEHYDE'];
-
-export interface OlFiFrame {
-  preamble: string[];
-  address: string;
-  source?: string;
-  control: { type: MessageType; sequence: number; priority: Priority };
-  payload: string;
-  checksum: number;
-  terminator: string[];
-}
-
-export type FrameStatus = 'valid' | 'checksum-mismatch' | 'malformed-json' | 'missing-field' | 'invalid-field' | 'unknown-compound' | 'oversized';
 
 export interface FrameClassification {
   status: FrameStatus;

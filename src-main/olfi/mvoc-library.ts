@@ -1,19 +1,8 @@
 // The MVOC library shared by the codec, the panel and the visualizer (resources/olfi/mvoc-library.json).
 import library from '../../resources/olfi/mvoc-library.json';
+import type { MvocCompoundView as MvocCompound } from '../../src-preload/contract/olfi';
 
-export type MvocBand = 'low' | 'medium' | 'high';
-export type MvocRole = 'sync' | 'address' | 'control' | 'data' | 'checksum' | 'terminator' | 'status' | 'emergency' | 'coordination' | 'ack';
-
-export interface MvocCompound {
-  /** Canonical name as carried in the stream's `mvoc` field and in frames: upper case, `_` separated. */
-  name: string;
-  displayName: string;
-  chemicalClass: string;
-  band: MvocBand;
-  cas: string;
-  roles: MvocRole[];
-  colour: string;
-}
+export type { MvocCompoundView as MvocCompound } from '../../src-preload/contract/olfi';
 
 export const MVOC_COMPOUNDS: readonly MvocCompound[] = library.compounds as MvocCompound[];
 

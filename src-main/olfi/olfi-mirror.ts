@@ -3,6 +3,7 @@
 // batched update events, reconnect with backoff and resume without loss or duplicates.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import type { OlFiEntriesUpdate as MirrorUpdate, OlFiMirrorStatusView, OlFiStatsView as MirrorStats } from '../../src-preload/contract/olfi';
 import { MVOC_COMPOUNDS, canonicalMvocName } from './mvoc-library';
 import { EntryRing } from './entry-ring';
 import { ReaderConnection } from './reader-connection';
@@ -22,36 +23,9 @@ import {
 
 export type MirrorState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error' | 'stopped';
 
-export interface MirrorStatus {
-  state: MirrorState;
-  /** The Redis URL with the password hidden. */
-  url: string;
-  streamKey: string;
-  /** Why the mirror is not connected (or what last went wrong). */
-  reason?: string;
-  lastId: string;
-}
-
-export interface MirrorUpdate {
-  /** New entries since the last update, oldest first. */
-  entries: OlFiEntry[];
-  /** Entries that arrived too fast to be delivered in this update (they are still counted and buffered). */
-  skipped: number;
-  buffered: number;
-  received: number;
-  dropped: number;
-}
-
-export interface MirrorStats {
-  framesPerSecond: number;
-  streamLength: number | null;
-  buffered: number;
-  received: number;
-  dropped: number;
-  byStatus: Record<string, number>;
-  /** Frames per second over the rate window, per library compound ("OTHER" for the rest). */
-  perCompoundRate: Record<string, number>;
-}
+/** The mirror's own status; 'not-responding' is the service's health check's to say (ServiceMirrorStatus). */
+export type MirrorStatus = Omit<OlFiMirrorStatusView, 'state'> & { state: MirrorState };
+export type { OlFiEntriesUpdate as MirrorUpdate, OlFiStatsView as MirrorStats } from '../../src-preload/contract/olfi';
 
 export interface MirrorOptions {
   url: string;

@@ -2,6 +2,7 @@
 // the publisher, and the bridge from Lua VMs' `olfi` emits to XADD.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import type { OlFiMirrorStatusView as ServiceMirrorStatus, OlFiStatusView as OlFiStatus } from '../../src-preload/contract/olfi';
 import { acquireEmbeddedRedis, describeEmbeddedRedisEvent, EmbeddedRedisError, type EmbeddedRedisEvent, type EmbeddedRedisLease } from '../redis/embedded-redis';
 import { RedisServerError } from '../redis/redis-server-process';
 import type { OlFiFrame } from './frame-codec';
@@ -10,26 +11,13 @@ import { OlFiPublishError, OlFiPublisher, type PublishOptions, type PublishResul
 import { defaultRedisFactory, reconnectDelay, redactRedisUrl, type RedisFactory } from './redis-connection';
 import type { OlFiEntry } from './stream-entry';
 
-export interface OlFiStatus {
-  /** Where the Redis URL came from; 'none' when no Redis could be had (see error). */
-  source: 'embedded' | 'configured' | 'none';
-  /** The URL with the password hidden. */
-  url: string | null;
-  streamKey: string;
-  mirror: ServiceMirrorStatus | null;
-  error?: string;
-  /** Something the user should know that is not an error now (the embedded Redis stopped and was restarted). */
-  notice?: string;
-  /** Frames Lua VMs emitted that could not be published, and the last reason. */
-  vmPublishFailures: number;
-  lastVmPublishError?: string;
-}
+export type { OlFiStatusView as OlFiStatus } from '../../src-preload/contract/olfi';
 
 /**
  * The mirror's status as the user sees it: 'not-responding' while the connection is up but Redis does not answer
  * (a stopped or overloaded server, which a blocked XREAD cannot notice).
  */
-export type ServiceMirrorStatus = Omit<MirrorStatus, 'state'> & { state: MirrorStatus['state'] | 'not-responding' };
+export type { OlFiMirrorStatusView as ServiceMirrorStatus } from '../../src-preload/contract/olfi';
 
 /** How often Redis is asked for PING, and how long an unanswered PING may wait before Redis counts as not responding. */
 export interface HealthCheckOptions {

@@ -10,20 +10,10 @@ import {
   type OlFiFrame,
   type Priority,
 } from './frame-codec';
+import type { OlFiEntryView as OlFiEntry } from '../../src-preload/contract/olfi';
 
-export interface OlFiEntry {
-  /** Redis stream id, `<ms>-<seq>`; the time part is when Redis accepted the entry. */
-  id: string;
-  mvoc: string | undefined;
-  status: FrameStatus;
-  reason: string;
-  frame?: OlFiFrame;
-  computedChecksum?: number;
-  /** The raw frame text (cut to RAW_KEEP_CHARS) when it did not parse into a frame, so it can be shown. */
-  raw?: string;
-  /** Fields other than mvoc and frame, as the producer wrote them. */
-  extra?: Record<string, string>;
-}
+/** One classified stream entry; `mvoc` is undefined when the entry had no mvoc field. */
+export type { OlFiEntryView as OlFiEntry } from '../../src-preload/contract/olfi';
 
 /**
  * A classified entry as the mirror buffers it: a frame with only the v1 fields is kept as those fields

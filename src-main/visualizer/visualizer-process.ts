@@ -5,8 +5,9 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../hypervisor/metrics-stream-publisher';
 import { execFailed, spawnChild } from '../process/child-process';
+import type { VisualizerStatus } from '../../src-preload/contract/olfi';
 
-export type VisualizerState = 'idle' | 'running' | 'stopping' | 'exited' | 'crashed';
+export type VisualizerState = VisualizerStatus['state'];
 
 export interface VisualizerLaunch {
   /** redis:// URL (TLS is not available to LuaSocket, so rediss:// is refused). */
@@ -25,14 +26,7 @@ export interface VisualizerLaunch {
   timeoutSeconds?: number;
 }
 
-export interface VisualizerStatus {
-  state: VisualizerState;
-  pid?: number;
-  exitCode?: number | null;
-  signal?: string | null;
-  /** Why it crashed, with the end of its log. */
-  reason?: string;
-}
+export type { VisualizerStatus } from '../../src-preload/contract/olfi';
 
 export interface VisualizerEvents {
   status: [VisualizerStatus];

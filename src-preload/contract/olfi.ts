@@ -3,6 +3,20 @@
 import { z } from 'zod';
 import { event, method } from './define';
 
+/** Message types of frame JSON v1 (docs/olfi-frame-v1.md). */
+export const MESSAGE_TYPES = [
+  'PING', 'ACK', 'NAK',
+  'STATUS_REQUEST', 'STATUS_RESPONSE', 'PROBLEM_REQUEST', 'PROBLEM_RESPONSE',
+  'RESOURCE_OFFER', 'RESOURCE_ACCEPT', 'EMERGENCY', 'BROADCAST',
+  'START', 'STOP', 'PAUSE', 'RESUME', 'STATUS',
+  'UPREGULATE', 'DOWNREGULATE', 'SWITCH', 'OPTIMIZE',
+  'GROW', 'QUIESCE', 'MIGRATE', 'AGGREGATE',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+export const PRIORITIES = ['emergency', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
 export const frameStatusSchema = z.enum(['valid', 'checksum-mismatch', 'malformed-json', 'missing-field', 'invalid-field', 'unknown-compound', 'oversized']);
 export type FrameStatus = z.infer<typeof frameStatusSchema>;
 
@@ -10,7 +24,7 @@ export const olfiFrameSchema = z.object({
   preamble: z.array(z.string()),
   address: z.string(),
   source: z.string().optional(),
-  control: z.object({ type: z.string(), sequence: z.number(), priority: z.string() }),
+  control: z.object({ type: z.enum(MESSAGE_TYPES), sequence: z.number(), priority: z.enum(PRIORITIES) }),
   payload: z.string(),
   checksum: z.number(),
   terminator: z.array(z.string()),
@@ -24,7 +38,9 @@ export const olfiEntrySchema = z.object({
   status: frameStatusSchema,
   /** Empty when valid; otherwise names the field and the problem. */
   reason: z.string(),
+  /** Present once the frame's shape is valid (valid, checksum-mismatch, unknown-compound, oversized payload). */
   frame: olfiFrameSchema.optional(),
+  /** The checksum the payload really has, when the payload could be read. */
   computedChecksum: z.number().optional(),
   /** The raw frame text when it did not parse into a frame (cut to 2 KiB). */
   raw: z.string().optional(),
@@ -33,23 +49,29 @@ export const olfiEntrySchema = z.object({
 });
 export type OlFiEntryView = z.infer<typeof olfiEntrySchema>;
 
+export const olfiMirrorStatusSchema = z.object({
+  /** 'not-responding': connected, but Redis has not answered a PING in time (stopped or overloaded). */
+  state: z.enum(['idle', 'connecting', 'connected', 'not-responding', 'reconnecting', 'error', 'stopped']),
+  /** The Redis URL with the password hidden. */
+  url: z.string(),
+  streamKey: z.string(),
+  /** Why the mirror is not connected (or what last went wrong). */
+  reason: z.string().optional(),
+  lastId: z.string(),
+});
+export type OlFiMirrorStatusView = z.output<typeof olfiMirrorStatusSchema>;
+
 export const olfiStatusSchema = z.object({
+  /** Where the Redis URL came from; 'none' when no Redis could be had (see error). */
   source: z.enum(['embedded', 'configured', 'none']),
+  /** The URL with the password hidden. */
   url: z.string().nullable(),
   streamKey: z.string(),
-  mirror: z
-    .object({
-      /** 'not-responding': connected, but Redis has not answered a PING in time (stopped or overloaded). */
-      state: z.enum(['idle', 'connecting', 'connected', 'not-responding', 'reconnecting', 'error', 'stopped']),
-      url: z.string(),
-      streamKey: z.string(),
-      reason: z.string().optional(),
-      lastId: z.string(),
-    })
-    .nullable(),
+  mirror: olfiMirrorStatusSchema.nullable(),
   error: z.string().optional(),
   /** Not an error now, but worth knowing (the embedded Redis stopped and was restarted). */
   notice: z.string().optional(),
+  /** Frames Lua VMs emitted that could not be published, and the last reason. */
   vmPublishFailures: z.number(),
   lastVmPublishError: z.string().optional(),
 });
@@ -62,28 +84,46 @@ export const olfiStatsSchema = z.object({
   received: z.number(),
   dropped: z.number(),
   byStatus: z.record(z.string(), z.number()),
+  /** Frames per second over the rate window, per library compound ("OTHER" for the rest). */
   perCompoundRate: z.record(z.string(), z.number()),
 });
 export type OlFiStatsView = z.infer<typeof olfiStatsSchema>;
 
+export const MVOC_BANDS = ['low', 'medium', 'high'] as const;
+export const MVOC_ROLES = ['sync', 'address', 'control', 'data', 'checksum', 'terminator', 'status', 'emergency', 'coordination', 'ack'] as const;
+
 export const mvocCompoundSchema = z.object({
+  /** Canonical name as carried in the stream's `mvoc` field and in frames: upper case, `_` separated. */
   name: z.string(),
   displayName: z.string(),
   chemicalClass: z.string(),
-  band: z.string(),
+  band: z.enum(MVOC_BANDS),
   cas: z.string(),
-  roles: z.array(z.string()),
+  roles: z.array(z.enum(MVOC_ROLES)),
   colour: z.string(),
 });
 export type MvocCompoundView = z.infer<typeof mvocCompoundSchema>;
+
+export const olfiEntriesUpdateSchema = z.object({
+  /** New entries since the last update, oldest first. */
+  entries: z.array(olfiEntrySchema),
+  /** Entries that arrived too fast to be delivered in this update (they are still counted and buffered). */
+  skipped: z.number(),
+  buffered: z.number(),
+  received: z.number(),
+  dropped: z.number(),
+});
+export type OlFiEntriesUpdate = z.output<typeof olfiEntriesUpdateSchema>;
 
 export const visualizerStatusSchema = z.object({
   state: z.enum(['idle', 'running', 'stopping', 'exited', 'crashed']),
   pid: z.number().optional(),
   exitCode: z.number().nullable().optional(),
   signal: z.string().nullable().optional(),
+  /** Why it crashed, with the end of its log. */
   reason: z.string().optional(),
 });
+export type VisualizerStatus = z.output<typeof visualizerStatusSchema>;
 
 const visualizerViewSchema = z.object({ status: visualizerStatusSchema, log: z.string() });
 
@@ -114,7 +154,7 @@ export const olfiMethods = {
       address: name.optional(),
       source: name.optional(),
       type: z.string().min(1).max(32).optional(),
-      priority: z.enum(['emergency', 'high', 'normal', 'low']).optional(),
+      priority: z.enum(PRIORITIES).optional(),
       payload: z.string().max(5000).optional(),
       sequence: z.number().int().min(0).max(65535).optional(),
       force: z.boolean().default(false),
@@ -129,7 +169,7 @@ export const olfiMethods = {
 export const olfiEvents = {
   'olfi:entries': event(
     'New stream entries, oldest first, batched (about every 33 ms while frames flow).',
-    z.object({ entries: z.array(olfiEntrySchema), skipped: z.number(), buffered: z.number(), received: z.number(), dropped: z.number() }),
+    olfiEntriesUpdateSchema,
   ),
   'olfi:status': event('The Redis / mirror status changed.', olfiStatusSchema),
   'olfi:visualizer': event('The visualizer process changed state.', visualizerStatusSchema),
