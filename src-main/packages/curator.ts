@@ -13,6 +13,7 @@ import { PackageInstaller, type DependencyNode, type InstallProgress, type Insta
 import { PackageRegistry, type CatalogEntry, type SearchHit, type SearchOptions } from './package-registry';
 import { RepositoryManager, type RepositoryStatus } from './repository-manager';
 import { bundledRocksDir, curatedCatalogPath } from './resource-paths';
+import type { BootstrapResult } from '../../src-preload/contract/packages';
 
 export interface CuratorOptions {
   dataDir: string;
@@ -26,14 +27,7 @@ export interface CuratorOptions {
   catalogTtlMs?: number;
 }
 
-export interface BootstrapResult {
-  env: string;
-  profile: string;
-  installed: string[];
-  alreadyInstalled: string[];
-  failed: { name: string; error: string }[];
-  ok: boolean;
-}
+export type { BootstrapResult } from '../../src-preload/contract/packages';
 
 export interface CuratorEvents {
   /** Every install step and luarocks output line, whoever started the install. */

@@ -8,42 +8,9 @@ import { anyLua, isLuaVersion, LUA_VERSIONS, luaFor, type LuaVersion } from './l
 import { PackageError } from './package-error';
 import { isRockName, isRockVersion } from './rock-version';
 import { runTool } from './tool-process';
+import type { BrokenRock, EnvironmentHealth, EnvironmentInfo, InstalledRock } from '../../src-preload/contract/packages';
 
-export interface EnvironmentInfo {
-  name: string;
-  luaVersion: LuaVersion;
-  path: string;
-  createdAt: string;
-  /** The profile it was last bootstrapped from. */
-  profile?: string;
-}
-
-export interface InstalledRock {
-  name: string;
-  version: string;
-  modules: string[];
-  /** Dependency name → the version LuaRocks resolved it to. */
-  dependencies: Record<string, string>;
-}
-
-export interface BrokenRock {
-  name: string;
-  version: string;
-  module: string;
-  error: string;
-}
-
-export interface EnvironmentHealth {
-  name: string;
-  luaVersion: LuaVersion;
-  luaExecutable?: string;
-  luarocksAvailable: boolean;
-  luarocksVersion?: string;
-  installedCount: number;
-  broken: BrokenRock[];
-  problems: string[];
-  healthy: boolean;
-}
+export type { BrokenRock, EnvironmentHealth, EnvironmentInfo, InstalledRock } from '../../src-preload/contract/packages';
 
 export interface LuaPaths {
   path: string;

@@ -12,37 +12,11 @@ import type { PackageRegistry } from './package-registry';
 import { parseConstraints, parsePackageSpec, pickVersion } from './rock-version';
 import type { Repository } from './repository-manager';
 import { ToolProcess, type ToolResult } from './tool-process';
+import type { DependencyNodeShape as DependencyNode, InstallProgress, InstallResult } from '../../src-preload/contract/packages';
 
-export type InstallPhase = 'resolving' | 'installing' | 'restoring' | 'done' | 'failed';
+export type InstallPhase = InstallProgress['phase'];
 
-export interface InstallProgress {
-  env: string;
-  name: string;
-  phase: InstallPhase;
-  /** Packages finished so far and planned in total (a dependency tree's missing nodes). */
-  step: number;
-  total: number;
-  line?: string;
-}
-
-export interface DependencyNode {
-  name: string;
-  constraint: string;
-  /** The version that would be installed; undefined when no repository has a match. */
-  version?: string;
-  installedVersion?: string;
-  /** Dependencies unknown (the repository keeps no rockspec for it). */
-  unknown?: boolean;
-  dependencies: DependencyNode[];
-}
-
-export interface InstallResult {
-  env: string;
-  name: string;
-  version: string;
-  /** Rocks that were added or changed, dependencies included. */
-  installed: { name: string; version: string }[];
-}
+export type { DependencyNodeShape as DependencyNode, InstallProgress, InstallResult } from '../../src-preload/contract/packages';
 
 export interface InstallerOptions {
   timeoutMs?: number;

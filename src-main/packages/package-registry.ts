@@ -6,32 +6,9 @@ import { requireLua } from './environment-manager';
 import type { CuratedCatalog, CuratedPackage } from './curated-catalog';
 import { compareVersions, isRockName } from './rock-version';
 import type { Repository, RepositoryManager, RepositoryManifest, RepositoryStatus } from './repository-manager';
+import type { AvailableVersion, CatalogEntry, SearchHit } from '../../src-preload/contract/packages';
 
-export interface AvailableVersion {
-  version: string;
-  repository: Repository;
-  /** How the repository serves it: all (pure Lua binary), src (built on install), rockspec, or a platform. */
-  arches: string[];
-}
-
-export interface CatalogEntry {
-  name: string;
-  category: string;
-  description: string;
-  priority: number;
-  tags: string[];
-  /** Undefined when not curated and not known from a rockspec. */
-  pureLua?: boolean;
-  curated: boolean;
-  bundled: boolean;
-  /** Newest first. */
-  versions: AvailableVersion[];
-}
-
-export interface SearchHit {
-  entry: CatalogEntry;
-  score: number;
-}
+export type { AvailableVersion, CatalogEntry, SearchHit } from '../../src-preload/contract/packages';
 
 export interface SearchOptions {
   category?: string;

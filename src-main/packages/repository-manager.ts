@@ -8,19 +8,10 @@ import { readLuaData } from './lua-data';
 import { requireLua } from './environment-manager';
 import { PackageError } from './package-error';
 import { isRockName, isRockVersion } from './rock-version';
+import type { Repository, RepositoryStatus } from '../../src-preload/contract/packages';
 
-export type RepositoryKind = 'bundled' | 'directory' | 'url' | 'public';
-
-export interface Repository {
-  kind: RepositoryKind;
-  /** An absolute directory or an http(s) URL, as LuaRocks takes it in rocks_servers. */
-  location: string;
-}
-
-export interface RepositoryStatus extends Repository {
-  reachable: boolean;
-  error?: string;
-}
+export type RepositoryKind = Repository['kind'];
+export type { Repository, RepositoryStatus } from '../../src-preload/contract/packages';
 
 /** Package name → versions it serves (with arch: all, src, rockspec, …); only names and versions in LuaRocks' grammar. */
 export type ManifestPackages = Map<string, Map<string, string[]>>;
