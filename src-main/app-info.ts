@@ -2,20 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LuaExecutable } from './vm/types';
+import type { AppInfo, LuaExecutable } from '../src-preload/contract/app';
 import { electronAvailable } from './electron/electron-runtime';
 
-export interface AppInfo {
-  name: string;
-  version: string;
-  luaVersions: LuaExecutable[];
-  transport: 'electron' | 'websocket';
-  dataDir: string;
-  electronAvailable: boolean;
-  platform: string;
-  /** Problems met at start, e.g. a data-dir file that could not be read and was moved aside. */
-  warnings: string[];
-}
+export type { AppInfo } from '../src-preload/contract/app';
 
 /** The folder holding the workbench's package.json, from source (tsx) or from the built out/main. */
 export function findAppRoot(from = dirname(fileURLToPath(import.meta.url))): string {

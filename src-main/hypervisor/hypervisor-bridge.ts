@@ -8,16 +8,13 @@
 // Nothing a peer sends can throw out of the bridge: bad lines are counted, disconnects retried.
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
-import { MetricIngest, type IngestStats, type InvalidLine } from './metric-ingest';
-import type { MetricMessage } from './metric-message';
+import type { BridgeState, BridgeStatus, ConnectionStyle, InvalidLine, MetricMessage } from '../../src-preload/contract/metrics';
+import { MetricIngest } from './metric-ingest';
 import { MetricsStore, type MetricsStoreOptions, type StoredMetric } from './metrics-store';
-import { MetricsStreamPublisher, type PublisherOptions, type PublisherStats } from './metrics-stream-publisher';
+import { MetricsStreamPublisher, type PublisherOptions } from './metrics-stream-publisher';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, validateEndpoint } from './endpoint';
 
-export type BridgeState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'stopped';
-
-/** How the hypervisor sends: `stream` (many lines per connection) or `per-connection` (one document, then close). */
-export type ConnectionStyle = 'stream' | 'per-connection';
+export type { BridgeState, BridgeStatus, ConnectionStyle } from '../../src-preload/contract/metrics';
 
 export interface BackoffOptions {
   initialMs: number;
@@ -49,23 +46,6 @@ export const DEFAULT_BRIDGE_OPTIONS: BridgeOptions = {
   store: {},
   now: Date.now,
 };
-
-export interface BridgeStatus {
-  state: BridgeState;
-  host: string;
-  port: number;
-  /** Consecutive failed connection attempts since the last stable connection. */
-  failures: number;
-  connections: number;
-  connectedAt?: number;
-  nextRetryAt?: number;
-  lastError?: string;
-  /** The style the hypervisor was last seen using (unknown until a connection shows it). */
-  style?: ConnectionStyle;
-  ingest: IngestStats;
-  vms: number;
-  publisher?: PublisherStats;
-}
 
 export interface BridgeEvents {
   state: [BridgeStatus];

@@ -4,23 +4,10 @@
 // that last document; abort() (a reset) takes it only if it is whole JSON, as a JSON object cannot be
 // cut short and still parse, and rejects anything else as incomplete.
 import { LineSplitter } from './line-splitter';
-import { parseMetricLine, type InvalidReason, type MetricMessage } from './metric-message';
+import type { IngestStats, InvalidLine, InvalidReason, MetricMessage } from '../../src-preload/contract/metrics';
+import { parseMetricLine } from './metric-message';
 
-export interface InvalidLine {
-  reason: InvalidReason;
-  detail: string;
-  /** The start of the offending line (empty for oversized lines, which are never buffered). */
-  excerpt: string;
-  at: number;
-}
-
-export interface IngestStats {
-  linesAccepted: number;
-  linesRejected: number;
-  rejectedByReason: Record<InvalidReason, number>;
-  bytesReceived: number;
-  recentInvalid: InvalidLine[];
-}
+export type { IngestStats, InvalidLine } from '../../src-preload/contract/metrics';
 
 export interface IngestOptions {
   maxLineBytes: number;

@@ -4,6 +4,7 @@
 // without a workbench release. Non-numeric extras are ignored.
 // BioXen's Python side names the VM `vm_id` and may leave out the time: both are accepted.
 import { z } from 'zod';
+import type { InvalidReason, MetricMessage } from '../../src-preload/contract/metrics';
 
 /** Caps that keep one message (and therefore the store) small whatever a peer sends. */
 export const MESSAGE_LIMITS = { vmIdChars: 128, seriesNameChars: 64, genes: 256, series: 64 } as const;
@@ -28,19 +29,7 @@ const wireSchema = z.looseObject({
 });
 
 /** A validated sample in the workbench's own casing; `series` holds the extra numeric fields. */
-export interface MetricMessage {
-  vm: string;
-  t: number;
-  /** The sample carried no `t`: `t` is when the bridge received it. */
-  tFromArrival?: true;
-  atp?: number;
-  growth?: number;
-  geneExpression: Record<string, number>;
-  series: Record<string, number>;
-}
-
-/** `incomplete`: a document cut short by the connection ending (reset, or closed mid-document). */
-export type InvalidReason = 'line_too_long' | 'invalid_json' | 'invalid_message' | 'incomplete';
+export type { InvalidReason, MetricMessage } from '../../src-preload/contract/metrics';
 
 export type ParseResult = { ok: true; message: MetricMessage } | { ok: false; reason: InvalidReason; detail: string };
 

@@ -3,7 +3,8 @@
 // calls of Lua VMs with the `metrics` capability. Samples arrive at up to thousands per second, so UIs
 // get them in batches every `batchMs`, capped at `maxBatch` (the excess is counted, never queued without bound).
 import { EventEmitter } from 'node:events';
-import { HypervisorBridge, type BridgeOptions, type BridgeStatus } from './hypervisor-bridge';
+import type { MetricsStatus } from '../../src-preload/contract/metrics';
+import { HypervisorBridge, type BridgeOptions } from './hypervisor-bridge';
 import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, endpointFromSetting } from './endpoint';
 import { handleMetricsHostCall, METRICS_HOST_CALLS } from './metrics-host-calls';
 import { MetricsStore, type MetricsStoreOptions, type StoredMetric } from './metrics-store';
@@ -25,14 +26,7 @@ export interface MetricsServiceOptions {
   bridge: Partial<Omit<BridgeOptions, 'host' | 'port' | 'store' | 'redis'>>;
 }
 
-export interface MetricsStatus {
-  endpoint: string;
-  bridge: BridgeStatus | null;
-  /** Samples not delivered to UIs because a batch was full (they are still in the store). */
-  batchDropped: number;
-  /** A problem with the configured endpoint, or with the bridge it could not open. */
-  error?: string;
-}
+export type { MetricsStatus } from '../../src-preload/contract/metrics';
 
 /** What the settings store's `changed` event carries that matters here. */
 interface ConnectionSettings {

@@ -1,11 +1,9 @@
 // Latest sample and a short history per cellular VM. Both dimensions are capped: the least recently
 // updated VM is evicted past `maxVms`, and each VM keeps a ring of its last `historyPoints` samples.
-import type { MetricMessage } from './metric-message';
+import type { MetricSample as StoredMetric } from '../../src-preload/contract/metrics';
 
-export interface StoredMetric extends MetricMessage {
-  /** Host time (ms since epoch) when the bridge accepted the sample. */
-  receivedAt: number;
-}
+/** A sample as the bridge accepted it: the message and when it arrived. */
+export type { MetricSample as StoredMetric } from '../../src-preload/contract/metrics';
 
 export interface MetricsStoreOptions {
   maxVms: number;

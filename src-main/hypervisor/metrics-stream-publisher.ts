@@ -12,6 +12,7 @@
 // ioredis' own offline queue is off because it has no bound.
 import { Redis, type Result } from 'ioredis';
 import { redactRedisUrl } from '../redis/redis-url';
+import type { PublisherStats } from '../../src-preload/contract/metrics';
 import { toWire } from './metric-message';
 import type { StoredMetric } from './metrics-store';
 
@@ -49,14 +50,7 @@ const STALL_MS = 2_000;
 /** Scripts are not allowed here (ACL, or a proxy without EVAL): the batch was not run and can go as XADDs. */
 const SCRIPTS_REFUSED = /NOPERM|unknown command/i;
 
-export interface PublisherStats {
-  stream: string;
-  connected: boolean;
-  published: number;
-  dropped: number;
-  queued: number;
-  lastError?: string;
-}
+export type { PublisherStats } from '../../src-preload/contract/metrics';
 
 /** A FIFO with O(1) take from the front (Array#shift copies the whole array). */
 class SampleQueue {

@@ -4,20 +4,10 @@ import { EventEmitter } from 'node:events';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { scriptNameSchema } from '../../src-preload/contract/workspace';
+import { scriptNameSchema, type Example, type ScriptMeta } from '../../src-preload/contract/workspace';
 import { bytesToText, textToBytes } from '../vm/byte-text';
 
-export interface ScriptMeta {
-  name: string;
-  size: number;
-  modifiedAt: number;
-}
-
-export interface Example {
-  name: string;
-  title: string;
-  description: string;
-}
+export type { Example, ScriptMeta } from '../../src-preload/contract/workspace';
 
 export type WorkspaceErrorCode = 'invalid_input' | 'not_found' | 'already_exists' | 'limit_exceeded';
 

@@ -37,6 +37,7 @@ export const appInfoSchema = z.object({
   /** Problems met at start the user should see, e.g. "settings.json is not valid JSON …; it was moved aside to …". */
   warnings: z.array(z.string()),
 });
+export type AppInfo = z.output<typeof appInfoSchema>;
 
 export const appMethods = {
   'app:info': method('Version, discovered Lua versions, transport and data dir.', z.object({}).default({}), appInfoSchema),

@@ -21,12 +21,14 @@ export const scriptMetaSchema = z.object({
   size: z.number().int().min(0),
   modifiedAt: z.number(),
 });
+export type ScriptMeta = z.output<typeof scriptMetaSchema>;
 
 export const exampleSchema = z.object({
   name: z.string(),
   title: z.string(),
   description: z.string(),
 });
+export type Example = z.output<typeof exampleSchema>;
 
 const content = z.string().max(4 * 1024 * 1024, 'a script is limited to 4 MiB');
 
