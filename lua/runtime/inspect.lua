@@ -6,6 +6,10 @@
 --   reg:children(ref, start, count) -> { items = { { key = preview, value = preview }, ... }, total, next? }
 --   reg:string(ref, start, count)   -> { text, start, total, next? }   (pages of a long string)
 --   reg:release(ref)                   drops one ref; reg:release() drops them all
+--   reg:demote()                       keeps every ref only while the program still holds its value
+--   reg:tree(v, depth, width)       -> preview with `children` = { items, total } filled in eagerly
+--                                      to depth levels of width entries (for text renderings)
+--   inspect.registry{ first_ref = n }  refs count from n + 1 (refs stay unique across runners)
 --
 -- Values are hostile, and this code runs outside the script's limits (between runs, or inside a
 -- debugger's hook), so it never calls a user metamethod: access is raw (rawget, next, rawlen,
@@ -17,9 +21,11 @@
 -- children() call takes one key snapshot (O(n), the only O(n) work, cached on the ref), every page
 -- after that is O(page). A long string is never copied beyond one page.
 --
--- The same table (or function, userdata, thread, long string) always gets the same ref while it
--- is registered, so a client marks a cycle where a child's ref is one of its ancestors' refs.
--- Refs hold their values strongly until released.
+-- The same table (userdata, long string) always gets the same ref while it is registered, so a
+-- client marks a cycle where a child's ref is one of its ancestors' refs (tree() marks them).
+-- A ref holds its value strongly until it is released or demoted; a demoted ref answers for as
+-- long as the program keeps the value alive anyway (a weak reference: it costs the program no
+-- memory) and a long string's is dropped (weak tables keep strings, which would cost memory).
 local inspect = {}
 
 local real_debug = debug
@@ -157,13 +163,28 @@ end
 local Registry = {}
 Registry.__index = Registry
 
-function inspect.registry()
-  return setmetatable({ values = {}, ids = {}, snapshots = {}, next_ref = 0 }, Registry)
+local WEAK_VALUES, WEAK_KEYS = { __mode = 'v' }, { __mode = 'k' }
+
+function inspect.registry(opts)
+  local first = opts and type(opts.first_ref) == 'number' and opts.first_ref or 0
+  return setmetatable({ values = {}, weak = setmetatable({}, WEAK_VALUES), ids = setmetatable({}, WEAK_KEYS),
+    snapshots = {}, next_ref = first }, Registry)
+end
+
+local function lookup(self, ref)
+  if type(ref) ~= 'number' then return nil end
+  local v = self.values[ref]
+  if v == nil then v = self.weak[ref] end
+  return v
 end
 
 local function ref_of(self, v)
   local id = self.ids[v]
-  if id then return id end
+  if id and rawequal(lookup(self, id), v) then
+    -- Seen again: it belongs to the current generation, held strongly again.
+    self.values[id] = v
+    return id
+  end
   self.next_ref = self.next_ref + 1
   id = self.next_ref
   self.values[id], self.ids[v] = v, id
@@ -247,7 +268,7 @@ local function released(ref)
 end
 
 function Registry:children(ref, start, count)
-  local v = self.values[ref]
+  local v = lookup(self, ref)
   if v == nil then return nil, released(ref) end
   start, count = clamp(start, 1, huge, 1), clamp(count, 1, MAX_PAGE, 100)
   local vt = type(v)
@@ -277,7 +298,7 @@ end
 
 -- Bytes start..start+count-1 of a long string, the end moved back so no UTF-8 sequence is split.
 function Registry:string(ref, start, count)
-  local s = self.values[ref]
+  local s = lookup(self, ref)
   if s == nil then return nil, released(ref) end
   if type(s) ~= 'string' then return nil, 'ref ' .. tostring(ref) .. ' is a ' .. type(s) .. ', not a string' end
   local total = #s
@@ -299,12 +320,47 @@ end
 
 function Registry:release(ref)
   if ref == nil then
-    self.values, self.ids, self.snapshots = {}, {}, {}
+    self.values, self.snapshots = {}, {}
+    self.weak, self.ids = setmetatable({}, WEAK_VALUES), setmetatable({}, WEAK_KEYS)
     return
   end
-  local v = self.values[ref]
+  local v = lookup(self, ref)
   if v == nil then return end
-  self.values[ref], self.ids[v], self.snapshots[ref] = nil, nil, nil
+  self.values[ref], self.weak[ref], self.ids[v], self.snapshots[ref] = nil, nil, nil, nil
+end
+
+-- Snapshots go too: they hold keys strongly, and a value the program changes needs a new one.
+function Registry:demote()
+  local weak, ids = self.weak, self.ids
+  for id, v in next, self.values do
+    if type(v) == 'string' then ids[v] = nil else weak[id] = v end
+  end
+  self.values, self.snapshots = {}, {}
+end
+
+-- A preview with its children filled in down to `depth` levels, `width` entries each, at most
+-- `budget` nodes in all; a child whose ref is an ancestor's is marked `cycle` and not descended.
+function Registry:tree(v, depth, width, budget)
+  budget = { left = budget or 2000 }
+  local path = {}
+  local function fill(p, level)
+    if not p.ref or level >= depth or budget.left <= 0 or type(lookup(self, p.ref)) == 'string' then return p end
+    path[p.ref] = true
+    local page = self:children(p.ref, 1, width)
+    local items = {}
+    for i = 1, #page.items do
+      if budget.left <= 0 then break end
+      budget.left = budget.left - 1
+      local item = page.items[i]
+      local value = item.value
+      if value.ref and path[value.ref] then value.cycle = true else fill(value, level + 1) end
+      items[i] = item
+    end
+    path[p.ref] = nil
+    p.children = { items = items, total = page.total }
+    return p
+  end
+  return fill(self:preview(v), 0)
 end
 
 return inspect

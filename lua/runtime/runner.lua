@@ -9,6 +9,7 @@ local dir = (arg and arg[0] or ''):match('^(.*[/\\])') or './'
 local json = dofile(dir .. 'json.lua')
 local sandbox = dofile(dir .. 'sandbox.lua')
 local repl = dofile(dir .. 'repl.lua')
+local inspect = dofile(dir .. 'inspect.lua')
 
 -- Compiled traces never run the count hook, so limits would not hold under LuaJIT's JIT.
 if jit then jit.off() end
@@ -32,7 +33,11 @@ local cfg = {
   packages_path = '',
   limits = { instructionQuota = 0, memoryMb = 0, outputBytes = 1048576 },
 }
-local session_env, repl_state = nil, repl.new()
+local session_env, session_builtins, repl_state = nil, nil, repl.new()
+-- Previews of returned values and globals (see inspect.lua). Refs of a run stay strong until the
+-- next run starts, then weak: a value the program still holds stays expandable, the rest goes.
+local refs = inspect.registry()
+local MAX_PREVIEWS = 100
 
 -- Replies ---------------------------------------------------------------------------------------
 
@@ -219,11 +224,30 @@ local function render(r)
   return values
 end
 
+-- Previews of what a run returned: plain ones, or with req.tree = {depth, width} filled in to
+-- that depth (the CLI prints them as text). No user code runs here (inspect.lua never calls any).
+local MAX_TREE_DEPTH, MAX_TREE_WIDTH = 6, 100
+local function previews_of(r, req)
+  local tree = type(req.tree) == 'table' and req.tree or nil
+  local depth = tree and math.min(tonumber(tree.depth) or 2, MAX_TREE_DEPTH)
+  local width = tree and math.min(tonumber(tree.width) or 20, MAX_TREE_WIDTH)
+  local list = {}
+  for i = 1, math.min(r.n, MAX_PREVIEWS) do
+    list[i] = tree and refs:tree(r[i], depth, width) or refs:preview(r[i])
+  end
+  return list
+end
+
 local function run_function(f, req, env)
   local limits = run_limits(req)
   reset_output(limits.outputBytes)
-  local ok, result = sandbox.execute(f, limits, render, env)
-  if ok then return reply_done(result) end
+  refs:demote()
+  local returned
+  local ok, result = sandbox.execute(f, limits, function(r)
+    returned = r
+    return render(r)
+  end, env)
+  if ok then return reply_done(result, returned.n > 0 and { previews = previews_of(returned, req) } or nil) end
   if result.limit == 'memoryMb' then collectgarbage('collect') end
   reply_error(result.msg, result.tb, result.limit, result.interrupted)
 end
@@ -247,8 +271,12 @@ local function new_env()
   return env
 end
 
+-- What a session's environment holds before the program runs: the inspector hides these.
 local function session()
-  if not session_env then session_env = new_env() end
+  if not session_env then
+    session_env, session_builtins = new_env(), {}
+    for k, v in pairs(session_env) do session_builtins[k] = v end
+  end
   return session_env
 end
 
@@ -263,6 +291,8 @@ end
 local ops = {}
 
 function ops.init(req)
+  -- Refs count from the host's base, so a ref from a replaced runner never names a new value.
+  if type(req.refBase) == 'number' then refs = inspect.registry({ first_ref = req.refBase }) end
   if type(req.caps) == 'table' then cfg.caps = req.caps end
   if type(req.workDir) == 'string' then cfg.work_dir = req.workDir end
   if type(req.limits) == 'table' then cfg.limits = run_limits(req) end
@@ -335,11 +365,49 @@ function ops.complete(req)
   reply_done({}, { items = items })
 end
 
+-- Pages of what a preview's ref names. A ref that is gone is an error the host reports as
+-- not_found ("re-run to expand").
+function ops.children(req)
+  local page, err = refs:children(req.ref, req.start, req.count)
+  if not page then return reply({ t = 'error', message = err, gone = true }) end
+  reply_done({}, { page = page })
+end
+
+function ops.string(req)
+  local page, err = refs:string(req.ref, req.start, req.count)
+  if not page then return reply({ t = 'error', message = err, gone = true }) end
+  reply_done({}, { page = page })
+end
+
+-- The session's globals for the variable inspector: the program's (sorted by name), then the
+-- builtins (those still holding what the session started with; `arg` is the runner's), when asked.
+local MAX_GLOBALS = 2000
+function ops.globals(req)
+  local env, builtins = session(), session_builtins
+  local filter = type(req.filter) == 'string' and string.lower(req.filter) or ''
+  local user, std = {}, {}
+  for k, v in next, env do
+    if type(k) == 'string' and (filter == '' or string.find(string.lower(k), filter, 1, true)) then
+      local builtin = k == 'arg' or (builtins[k] ~= nil and rawequal(builtins[k], v))
+      if not builtin then user[#user + 1] = k elseif req.builtins then std[#std + 1] = k end
+    end
+  end
+  table.sort(user)
+  table.sort(std)
+  local items, total = {}, #user + #std
+  for i = 1, math.min(total, MAX_GLOBALS) do
+    local name = user[i] or std[i - #user]
+    items[i] = { name = name, value = refs:preview(rawget(env, name)), builtin = i > #user }
+  end
+  reply_done({}, { globals = items, total = total })
+end
+
 function ops.ping() reply_done({}) end
 function ops.stats() reply_done({}, { memoryKb = collectgarbage('count') }) end
 
 function ops.reset()
-  session_env, repl_state = nil, repl.new()
+  session_env, session_builtins, repl_state = nil, nil, repl.new()
+  refs:release()
   collectgarbage('collect')
   reply_done({})
 end

@@ -9,6 +9,7 @@ import { olfiApi } from './olfi-api';
 import { packagesApi } from './packages-api';
 import { sessionsApi } from './sessions-api';
 import { settingsApi } from './settings-api';
+import { valuesApi } from './values-api';
 import { workspaceApi } from './workspace-api';
 
 export const domainApis: readonly DomainApi[] = [
@@ -19,6 +20,7 @@ export const domainApis: readonly DomainApi[] = [
   packagesApi,
   metricsApi,
   olfiApi,
+  valuesApi,
 ];
 
 export function createApi(services: Services, log?: Logger): Api {

@@ -4,8 +4,11 @@
 import { AttachError, DetachError, InteractiveSessionError, LimitExceededError, LuaVMError } from './errors';
 import type { LuaProcess } from './lua-process';
 import { OutputBuffer, type OutputBufferLimits } from './output-buffer';
+import { childrenPageSchema, globalEntrySchema, MAX_GLOBALS, stringPageSchema, type ChildrenPage, type GlobalEntry, type StringPage } from '../../src-preload/contract/values';
+import type { ValuePreview } from '../../src-preload/contract/value-preview';
 import type { RunnerOutcome } from './runner-protocol';
 import type { ExecResult, OutputChunk, OutputStream, SessionInfo, VMLimits } from './types';
+import { echoText, type TreeOptions } from './value-text';
 
 export const DEFAULT_READER = 'default';
 const OUTPUT_BATCH_MS = 16;
@@ -55,6 +58,11 @@ export class InteractiveSession {
   private continuing = false;
   private pendingEvents: OutputChunk[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
+  /**
+   * A text front end (the CLI repl) sets this: returned tables then come filled in to this depth and
+   * width, and the 'value' chunk's text shows them as trees instead of `table: 0x…`.
+   */
+  textTree: TreeOptions | undefined;
 
   constructor(private readonly options: InteractiveSessionOptions) {
     this.process = options.process;
@@ -91,7 +99,7 @@ export class InteractiveSession {
   private async feedLine(line: string): Promise<InputResult> {
     this.touch();
     this.push('input', `${line}\n`, this.continuing);
-    const outcome = await this.process.request({ op: 'repl', line }, { onChunk: (stream, text) => this.push(stream, text) });
+    const outcome = await this.process.request({ op: 'repl', line, tree: this.textTree }, { onChunk: (stream, text) => this.push(stream, text) });
     this.continuing = outcome.t === 'more';
     this.pushOutcome(outcome);
     return { more: this.continuing, failed: outcome.t === 'error' };
@@ -101,7 +109,10 @@ export class InteractiveSession {
   run(code: string, chunkName = '=editor', limits?: Partial<VMLimits>): Promise<ExecResult> {
     return this.serialize(async () => {
       this.touch();
-      const result = await this.process.runForResult({ op: 'eval', code, name: chunkName }, { limits, onChunk: (stream, text) => this.push(stream, text) });
+      const result = await this.process.runForResult(
+        { op: 'eval', code, name: chunkName },
+        { limits, tree: this.textTree, onChunk: (stream, text) => this.push(stream, text) },
+      );
       this.pushResult(result);
       return result;
     });
@@ -149,6 +160,39 @@ export class InteractiveSession {
     return outcome.t === 'done' ? (outcome.items ?? []) : [];
   }
 
+  // Values --------------------------------------------------------------------------------------
+
+  /** A page of the entries of the table (or userdata) a preview's ref names. */
+  async children(ref: number, start = 1, count = 100): Promise<ChildrenPage> {
+    return childrenPageSchema.parse(await this.valuePage({ op: 'children', ref, start, count }));
+  }
+
+  /** A page of the long string a preview's ref names, by bytes. */
+  async stringPage(ref: number, start = 1, count = 64 * 1024): Promise<StringPage> {
+    return stringPageSchema.parse(await this.valuePage({ op: 'string', ref, start, count }));
+  }
+
+  /** The session's globals for the inspector: the program's first, builtins only when asked. */
+  async globals(builtins = false, filter = ''): Promise<{ items: GlobalEntry[]; total: number }> {
+    const outcome = await this.process.request({ op: 'globals', builtins, filter });
+    if (outcome.t !== 'done') throw new LuaVMError(`Could not list the globals of "${this.id}": ${outcome.t === 'error' ? outcome.message : outcome.t}`, 'internal');
+    const items = globalEntrySchema.array().max(MAX_GLOBALS).safeParse(outcome.globals ?? []);
+    if (!items.success) throw new LuaVMError(`The runner of "${this.id}" answered globals with a malformed list — restart the session`, 'internal');
+    return { items: items.data, total: outcome.total ?? items.data.length };
+  }
+
+  private async valuePage(req: { op: 'children' | 'string'; ref: number; start: number; count: number }): Promise<unknown> {
+    const outcome = await this.process.request(req);
+    if (outcome.t === 'done') return outcome.page;
+    if (outcome.t === 'error' && outcome.gone) {
+      throw new InteractiveSessionError(
+        `That value of session "${this.id}" is gone: the session ran again and the program no longer holds it (or the runner restarted) — re-run to expand it`,
+        'not_found',
+      );
+    }
+    throw new LuaVMError(`Could not read value ${req.ref} of "${this.id}": ${outcome.t === 'error' ? outcome.message : outcome.t}`, 'internal');
+  }
+
   private serialize<T>(task: () => Promise<T>): Promise<T> {
     const run = this.inputChain.then(task, task);
     this.inputChain = run.catch(() => undefined);
@@ -158,8 +202,9 @@ export class InteractiveSession {
   // Output --------------------------------------------------------------------------------------
 
   /** `continuation` marks echoed input that continues an incomplete chunk. */
-  push(stream: OutputStream, text: string, continuation = false): void {
+  push(stream: OutputStream, text: string, continuation = false, values?: ValuePreview[]): void {
     const chunk = this.buffer.push(stream, text, Date.now(), continuation);
+    if (values?.length) chunk.values = values;
     if (!this.options.onOutput) return;
     this.pendingEvents.push(chunk);
     this.batchTimer ??= setTimeout(() => this.flushEvents(), OUTPUT_BATCH_MS);
@@ -173,12 +218,14 @@ export class InteractiveSession {
   }
 
   private pushOutcome(outcome: RunnerOutcome): void {
-    if (outcome.t === 'done' && outcome.values.length) this.push('value', `${outcome.values.join('\t')}\n`);
+    if (outcome.t === 'done' && outcome.values.length) {
+      this.push('value', `${echoText(outcome.values, outcome.previews)}\n`, false, outcome.previews?.map(previewOnly));
+    }
     if (outcome.t === 'error') this.push('error', `${errorText(outcome.message, outcome.traceback)}\n`);
   }
 
   private pushResult(result: ExecResult): void {
-    if (result.values.length) this.push('value', `${result.values.join('\t')}\n`);
+    if (result.values.length) this.push('value', `${echoText(result.values, result.previews)}\n`, false, result.previews?.map(previewOnly));
     if (result.error) this.push('error', `${errorText(result.error.message, result.error.traceback)}\n`);
   }
 
@@ -257,6 +304,11 @@ export class InteractiveSession {
     clearTimeout(this.batchTimer);
     this.flushEvents();
   }
+}
+
+/** The preview without the children a text tree filled in (the console fetches them when opened). */
+function previewOnly({ type, text, ref, count, name }: ValuePreview): ValuePreview {
+  return { type, text, ...(ref !== undefined && { ref }), ...(count !== undefined && { count }), ...(name !== undefined && { name }) };
 }
 
 /** The message, then the traceback; the runner's cleaned traceback may have dropped the message line. */

@@ -17,6 +17,7 @@ import { describeLimit, mergeLimits } from './limits';
 import type { VMLogger } from './logger';
 import { plotChunk } from './plot-data';
 import { parseRunnerLine, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
+import { echoText, type TreeOptions } from './value-text';
 import type { ExecResult, LuaExecutable, OutputStream, SessionState, VMCapabilities, VMLimits } from './types';
 
 /** How long an interrupted run may take to stop before the runner is killed and restarted. */
@@ -27,6 +28,9 @@ const MAX_LINE_CHARS = 64 * 1024 * 1024;
 const MAX_QUEUED = 10_000;
 /** Runners of every manager in this process start through one queue, so a burst of creates never freezes the host. */
 const runnerSpawns = new SpawnQueue(8);
+/** Runners started by this host so far: each counts its value refs from its own base (see inspect.lua). */
+let runnersStarted = 0;
+const REFS_PER_RUNNER = 2 ** 32;
 /** Environment variables that would change what the runner's interpreter does at startup. */
 const STRIPPED_ENV = /^LUA_(INIT|PATH|CPATH)/;
 
@@ -75,6 +79,8 @@ export interface ExecOptions {
   chunkName?: string;
   onChunk?: ChunkListener;
   signal?: AbortSignal;
+  /** Fill returned tables in to this depth and width (for text: the echo then shows them as trees). */
+  tree?: TreeOptions;
 }
 
 export class LuaProcess {
@@ -201,7 +207,7 @@ export class LuaProcess {
     const stderr: string[] = [];
     const started = performance.now();
     const outcome = await this.request(
-      { ...req, limits: opts.limits ? limits : undefined },
+      { ...req, limits: opts.limits ? limits : undefined, tree: opts.tree },
       {
         timeoutMs: limits.timeoutMs,
         signal: opts.signal,
@@ -334,8 +340,10 @@ export class LuaProcess {
 
   private initRequest(): RunnerRequest {
     const { limits, capabilities, workDir, packagesPath } = this.options;
+    runnersStarted += 1;
     return {
       op: 'init',
+      refBase: runnersStarted * REFS_PER_RUNNER,
       caps: capabilities,
       workDir,
       packagesPath,
@@ -552,7 +560,8 @@ export function toExecResult(outcome: RunnerOutcome, stdout: string, stderr: str
     };
   }
   const values = outcome.t === 'done' ? outcome.values : [];
+  const previews = outcome.t === 'done' ? outcome.previews : undefined;
   // Returned values print like the Lua 5.4 REPL: `return 2 + 2` → "4".
-  const echoed = values.length ? `${values.join('\t')}\n` : '';
-  return { stdout: stdout + echoed, stderr, returnCode: 0, success: true, values, durationMs };
+  const echoed = values.length ? `${echoText(values, previews)}\n` : '';
+  return { stdout: stdout + echoed, stderr, returnCode: 0, success: true, values, ...(previews && { previews }), durationMs };
 }

@@ -10,9 +10,24 @@
 // for ASCII and valid UTF-8, and kept as is by JSON.stringify, JSON.parse and structured clone.
 // Whoever writes bytes out (the CLI, the workspace) converts with textToBytes; the console shows
 // such bytes as \xHH. lua/runtime/json.lua implements the Lua side.
+import { valueTreeSchema, type ValueTree } from '../../src-preload/contract/value-preview';
 import type { VMLimits } from './types';
 
-export type RunnerOp = 'init' | 'exec' | 'eval' | 'repl' | 'check' | 'require' | 'setenv' | 'complete' | 'ping' | 'stats' | 'reset';
+export type RunnerOp =
+  | 'init'
+  | 'exec'
+  | 'eval'
+  | 'repl'
+  | 'check'
+  | 'require'
+  | 'setenv'
+  | 'complete'
+  | 'ping'
+  | 'stats'
+  | 'reset'
+  | 'children'
+  | 'string'
+  | 'globals';
 
 export interface RunnerRequest {
   op: RunnerOp;
@@ -30,9 +45,32 @@ export interface RunnerRequest {
 export type StreamKind = 'out' | 'err';
 
 export type RunnerOutcome =
-  | { t: 'done'; values: string[]; errors?: { line: number; message: string }[]; items?: { name: string; type: string }[]; memoryKb?: number }
+  | {
+      t: 'done';
+      values: string[];
+      /** Previews of the returned values (lua/runtime/inspect.lua), filled in to a depth when the request asked for a tree. */
+      previews?: ValueTree[];
+      errors?: { line: number; message: string }[];
+      items?: { name: string; type: string }[];
+      memoryKb?: number;
+      /** The answer of children / string / globals, checked against the contract where it is used. */
+      page?: unknown;
+      globals?: unknown;
+      total?: number;
+    }
   | { t: 'more' }
-  | { t: 'error'; message: string; traceback?: string; line?: number; limit?: keyof VMLimits; interrupted?: boolean };
+  | {
+      t: 'error';
+      message: string;
+      traceback?: string;
+      line?: number;
+      limit?: keyof VMLimits;
+      interrupted?: boolean;
+      /** children / string: the ref names nothing (released, or from a replaced runner). */
+      gone?: boolean;
+    };
+
+const previewsSchema = valueTreeSchema.array();
 
 export type RunnerMessage =
   | { kind: 'chunk'; id: number; stream: StreamKind; text: string }
@@ -63,6 +101,14 @@ function parseFinal(id: number, m: Record<string, unknown>): RunnerMessage {
       outcome.items = m.items.map((e: { name?: unknown; type?: unknown }) => ({ name: String(e?.name ?? ''), type: String(e?.type ?? '') }));
     }
     if (num(m.memoryKb) !== undefined) outcome.memoryKb = num(m.memoryKb);
+    if (m.previews !== undefined) {
+      // Bad previews cost the tree view, never the run's result.
+      const previews = previewsSchema.safeParse(m.previews);
+      if (previews.success) outcome.previews = previews.data;
+    }
+    if (m.page !== undefined) outcome.page = m.page;
+    if (m.globals !== undefined) outcome.globals = m.globals;
+    if (num(m.total) !== undefined) outcome.total = num(m.total);
     return { kind: 'final', id, outcome };
   }
   const limit = str(m.limit);
@@ -76,6 +122,7 @@ function parseFinal(id: number, m: Record<string, unknown>): RunnerMessage {
       line: num(m.line),
       limit: limit && LIMIT_NAMES.has(limit) ? (limit as keyof VMLimits) : undefined,
       interrupted: m.interrupted === true || undefined,
+      gone: m.gone === true || undefined,
     },
   };
 }

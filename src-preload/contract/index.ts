@@ -8,6 +8,7 @@ import { olfiEvents, olfiMethods } from './olfi';
 import { packagesEvents, packagesMethods } from './packages';
 import { sessionsEvents, sessionsMethods } from './sessions';
 import { settingsEvents, settingsMethods } from './settings';
+import { valuesEvents, valuesMethods } from './values';
 import { workspaceEvents, workspaceMethods } from './workspace';
 
 export const contract = {
@@ -19,6 +20,7 @@ export const contract = {
     ...packagesMethods,
     ...metricsMethods,
     ...olfiMethods,
+    ...valuesMethods,
   },
   events: {
     ...sessionsEvents,
@@ -28,6 +30,7 @@ export const contract = {
     ...packagesEvents,
     ...metricsEvents,
     ...olfiEvents,
+    ...valuesEvents,
   },
 };
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { luaChoiceSchema } from './app';
 import { event, method } from './define';
+import { valuePreviewSchema, valueTreeSchema } from './value-preview';
 
 export const sessionIdSchema = z
   .string()
@@ -107,6 +108,8 @@ export const outputChunkSchema = z.object({
   at: z.number(),
   /** On echoed 'input': the line continued an incomplete chunk (prompt `>> `). */
   continuation: z.boolean().optional(),
+  /** On 'value': a preview per returned value (its ref expands it through values:children while it lives). */
+  values: z.array(valuePreviewSchema).max(100).optional(),
 });
 export type OutputChunk = z.output<typeof outputChunkSchema>;
 
@@ -129,6 +132,8 @@ export const execResultSchema = z.object({
   success: z.boolean(),
   /** Returned values rendered like the Lua 5.4 REPL (`return 2+2` → ["4"]). */
   values: z.array(z.string()),
+  /** A preview per returned value (the first 100); filled in to a depth when the run asked for a tree. */
+  previews: z.array(valueTreeSchema).optional(),
   durationMs: z.number(),
   /** Present when the code failed: what went wrong, where, and which limit if any. */
   error: z
