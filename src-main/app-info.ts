@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo, LuaExecutable } from '../src-preload/contract/app';
-import { electronAvailable } from './electron/electron-runtime';
+import { electronAvailable } from './electron-runtime';
 
 export type { AppInfo } from '../src-preload/contract/app';
 

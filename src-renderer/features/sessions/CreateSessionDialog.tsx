@@ -2,6 +2,7 @@
 // capabilities, persistent and limits. Omitted limits take the defaults from settings.
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../src-preload/contract';
+import type { VMCapabilities } from '../../../src-preload/contract/sessions';
 import { bridge, errorMessage } from '../../bridge';
 import { selectLuaVersions, useSettings } from '../../stores/settings';
 import { sessionsStore, useSessions } from '../../stores/sessions';
@@ -12,14 +13,8 @@ type Environment = MethodOutput<'packages:environments'>['environments'][number]
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-interface CapabilityChoices {
-  networked: boolean;
-  remoteNetwork: boolean;
-  fs: boolean;
-  olfi: boolean;
-  metrics: boolean;
-  native: boolean;
-}
+/** The dialog asks about every capability, the optional ones included. */
+type CapabilityChoices = Required<VMCapabilities>;
 
 /** What each sandbox capability grants, in the words the dialog shows; the engine's defaults. */
 const CAPABILITIES: { key: keyof CapabilityChoices; label: string }[] = [
