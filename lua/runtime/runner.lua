@@ -38,6 +38,7 @@ local session_env, session_builtins, repl_state = nil, nil, repl.new()
 -- next run starts, then weak: a value the program still holds stays expandable, the rest goes.
 local refs = inspect.registry()
 local MAX_PREVIEWS = 100
+local dbg, debugger -- the debugger of debugged runs (made on first use)
 
 -- Replies ---------------------------------------------------------------------------------------
 
@@ -93,12 +94,16 @@ end
 -- The host asks for an interrupt by writing the running request's id into cfg.interrupt_file.
 -- (lua.c's own SIGINT handler resets itself to the default action after one use, so a second
 -- SIGINT would kill the runner: signals cannot be the interrupt channel of a long-lived runner.)
-local function interrupt_requested()
+-- The same file carries "pause <id>": a debugged run stops at its next line (the runner reads
+-- no stdin while a script runs).
+local function interrupt_request()
   local f = cfg.interrupt_file and io.open(cfg.interrupt_file, 'r')
-  if not f then return false end
+  if not f then return nil end
   local token = f:read('*l')
   f:close()
-  return token == tostring(current)
+  if token == tostring(current) then return 'interrupt' end
+  if token == 'pause ' .. tostring(current) then return 'pause' end
+  return nil
 end
 
 -- A runner whose host died mid-run (its parent changed) must not spin on as an orphan.
@@ -117,10 +122,10 @@ sandbox.set_tick(function()
     parent_checked = time()
     if parent_pid() ~= original_parent then os.exit(1) end
   end
-  if interrupt_requested() then
-    os.remove(cfg.interrupt_file)
-    sandbox.interrupt()
-  end
+  local request = interrupt_request()
+  if request then os.remove(cfg.interrupt_file) end
+  if request == 'interrupt' then sandbox.interrupt() end
+  if request == 'pause' and dbg then dbg.pause() end
 end)
 
 local function finish_output()
@@ -198,6 +203,34 @@ function host.call(kind, data)
   end
 end
 
+-- Debugger --------------------------------------------------------------------------------------
+
+-- Made on the first debugged run (debugger.lua): its stops and replies go out in order with the
+-- run's output, its commands come in on stdin while the script is stopped.
+debugger = function()
+  if dbg then return dbg end
+  dbg = dofile(dir .. 'debugger.lua').new({
+    sandbox = sandbox,
+    inspect = inspect,
+    runtime_dir = dir,
+    send = function(msg)
+      write_chunk()
+      write_line(encode(msg))
+      stdout:flush()
+    end,
+    read = function()
+      while true do
+        local line = stdin:read('*l')
+        if not line then return nil end
+        local ok, msg = pcall(decode, line)
+        if ok and type(msg) == 'table' and msg.op == 'dbg' then return msg end
+      end
+    end,
+    output = function(text) capture('out', text) end,
+  })
+  return dbg
+end
+
 -- Running code ----------------------------------------------------------------------------------
 
 local function run_limits(req)
@@ -242,11 +275,14 @@ local function run_function(f, req, env)
   local limits = run_limits(req)
   reset_output(limits.outputBytes)
   refs:demote()
+  local debugging = type(req.debug) == 'table'
+  if debugging then debugger().attach(current, req.debug) end
   local returned
   local ok, result = sandbox.execute(f, limits, function(r)
     returned = r
     return render(r)
   end, env)
+  if debugging then dbg.detach() end
   if ok then return reply_done(result, returned.n > 0 and { previews = previews_of(returned, req) } or nil) end
   if result.limit == 'memoryMb' then collectgarbage('collect') end
   reply_error(result.msg, result.tb, result.limit, result.interrupted)

@@ -1246,7 +1246,11 @@ end
 -- protected load hitting "C stack overflow" calls the current handler), so it only describes the
 -- error, as lua.c's does, and never changes the run's state: the limits stay on whatever it meets.
 local last_report = { msg = nil, tb = nil }
+-- A debugger's stop at an uncaught error: called here, where the raising frame is still on the stack.
+local error_hook = nil
+function sandbox.set_error_hook(fn) error_hook = fn end
 local function error_handler(e)
+  if error_hook then error_hook(e) end
   local msg, with_traceback = describe(e)
   local tb = with_traceback and user_traceback(nil, msg, 2) or msg
   last_report.msg, last_report.tb = msg, tb

@@ -16,7 +16,7 @@ import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
 import type { VMLogger } from './logger';
 import { plotChunk } from './plot-data';
-import { parseRunnerLine, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
+import { parseRunnerLine, type RunnerDebugStop, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
 import { echoText, type TreeOptions } from './value-text';
 import type { ExecResult, LuaExecutable, OutputStream, SessionState, VMCapabilities, VMLimits } from './types';
 
@@ -59,7 +59,12 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Abort: a queued request is dropped, a running one interrupted. */
   signal?: AbortSignal;
+  /** A debugged run (request.debug) stopped; it waits for debugCommand() until one resumes it. */
+  onDebugStop?: (stop: RunnerDebugStop) => void;
 }
+
+/** Debugger commands that let a stopped run go on (lua/runtime/debugger.lua). */
+const RESUMING_COMMANDS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'runTo', 'interrupt']);
 
 interface Pending {
   id: number;
@@ -72,6 +77,15 @@ interface Pending {
   graceTimer?: NodeJS.Timeout;
   timedOut: boolean;
   interrupting: boolean;
+  onDebugStop?: (stop: RunnerDebugStop) => void;
+  /** Stopped in the debugger: the wall-clock timeout is not running; `remainingMs` is what is left of it. */
+  stopped?: boolean;
+  deadline?: number;
+  remainingMs?: number;
+  pausing?: boolean;
+  /** Commands sent to the stopped run and not answered yet: the code they run (an evaluation) is on the clock. */
+  commandsRunning?: number;
+  debugReplies?: Map<number, { resolve: (body: unknown) => void; reject: (err: Error) => void }>;
 }
 
 export interface ExecOptions {
@@ -164,6 +178,7 @@ export class LuaProcess {
         reject,
         timedOut: false,
         interrupting: false,
+        onDebugStop: opts.onDebugStop,
       };
       opts.signal?.addEventListener('abort', () => this.abort(pending), { once: true });
       this.queue.push(pending);
@@ -232,13 +247,84 @@ export class LuaProcess {
     p.interrupting = true;
     this.options.logger.debug(`${this.id}: interrupt request ${p.id}`);
     try {
-      writeInterruptRequest(this.interruptFile, p.id);
+      writeInterruptRequest(this.interruptFile, String(p.id));
+      // A run stopped in the debugger reads commands, not the file (an evaluation it runs polls the file).
+      if (p.stopped && !p.commandsRunning) void this.debugCommand('interrupt').catch(() => undefined);
     } catch (err) {
       // The grace timer still stops the run: it kills and restarts the runner.
       this.options.logger.warn(`${this.id}: could not write the interrupt request ${this.interruptFile}: ${(err as Error).message}`);
     }
     p.graceTimer = setTimeout(() => this.escalate(p), INTERRUPT_GRACE_MS);
     return true;
+  }
+
+  /**
+   * Asks a debugged run to stop at its next line (it then reports a stop with reason "pause").
+   * False when no debugged run is going (or it is stopped already).
+   */
+  pauseRun(): boolean {
+    const p = this.inflight;
+    if (this._state !== 'busy' || !p || !p.req.debug || p.stopped || p.interrupting) return false;
+    p.pausing = true;
+    writeInterruptRequest(this.interruptFile, `pause ${p.id}`);
+    return true;
+  }
+
+  /** True while the running request is stopped in the debugger. */
+  get debugStopped(): boolean {
+    return this.inflight?.stopped === true;
+  }
+
+  /**
+   * Sends a command to the run stopped in the debugger and resolves with its reply body. A
+   * resuming command (continue, next, stepIn, stepOut, runTo, interrupt) restarts the run's
+   * wall-clock timeout with what was left of it.
+   */
+  debugCommand(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    const p = this.inflight;
+    if (!p || !p.stopped || !this.child) {
+      return Promise.reject(new LuaVMError(`VM "${this.id}" is not stopped in the debugger — pause it or wait for a breakpoint`, 'conflict'));
+    }
+    const seq = this.nextId++;
+    p.debugReplies ??= new Map();
+    const reply = new Promise<unknown>((resolve, reject) => p.debugReplies?.set(seq, { resolve, reject }));
+    this.child.stdin.write(`${JSON.stringify({ ...args, op: 'dbg', seq, cmd })}\n`);
+    if (RESUMING_COMMANDS.has(cmd)) {
+      p.stopped = false;
+      this.resumeClock(p);
+    } else {
+      p.commandsRunning = (p.commandsRunning ?? 0) + 1;
+      if (p.commandsRunning === 1) this.resumeClock(p);
+    }
+    return reply;
+  }
+
+  private resumeClock(p: Pending): void {
+    if (p.remainingMs === undefined || p.timedOut) return;
+    clearTimeout(p.timer);
+    p.deadline = performance.now() + p.remainingMs;
+    p.timer = setTimeout(() => this.onTimeout(p), Math.max(0, p.remainingMs));
+  }
+
+  private stopClock(p: Pending): void {
+    clearTimeout(p.timer);
+    if (p.deadline !== undefined) p.remainingMs = p.deadline - performance.now();
+  }
+
+  private onDebugStop(p: Pending, stop: RunnerDebugStop): void {
+    p.stopped = true;
+    p.commandsRunning = 0;
+    this.stopClock(p);
+    if (p.pausing && !p.interrupting) {
+      // A pause asked for while the run stopped by itself is answered by this stop.
+      p.pausing = false;
+      rmSync(this.interruptFile, { force: true });
+    }
+    try {
+      p.onDebugStop?.(stop);
+    } catch (err) {
+      this.options.logger.warn(`${this.id}: debug stop listener failed: ${(err as Error).message}`);
+    }
   }
 
   private escalate(p: Pending): void {
@@ -254,7 +340,13 @@ export class LuaProcess {
   private settle(p: Pending): void {
     clearTimeout(p.timer);
     clearTimeout(p.graceTimer);
-    if (p.interrupting) rmSync(this.interruptFile, { force: true });
+    if (p.interrupting || p.pausing) rmSync(this.interruptFile, { force: true });
+    p.stopped = false;
+    if (p.debugReplies?.size) {
+      const gone = new LuaVMError('The debugged run ended before the debugger answered', 'conflict');
+      for (const waiter of p.debugReplies.values()) waiter.reject(gone);
+      p.debugReplies.clear();
+    }
   }
 
   /** Replaces the runner with a fresh one (after a crash, or to reset the Lua state). */
@@ -431,7 +523,10 @@ export class LuaProcess {
     this.inflight = next;
     if (next.req.op !== 'init') this.setState('busy');
     this.child.stdin.write(`${JSON.stringify({ ...next.req, id: next.id })}\n`);
-    if (next.timeoutMs > 0) next.timer = setTimeout(() => this.onTimeout(next), next.timeoutMs);
+    if (next.timeoutMs > 0) {
+      next.deadline = performance.now() + next.timeoutMs;
+      next.timer = setTimeout(() => this.onTimeout(next), next.timeoutMs);
+    }
   }
 
   private onTimeout(p: Pending): void {
@@ -494,6 +589,25 @@ export class LuaProcess {
       case 'call':
         void this.answerCall(msg.id, msg.callKind, msg.data);
         return;
+      case 'debug-stop':
+        if (p && msg.id === p.id) this.onDebugStop(p, msg.stop);
+        return;
+      case 'debug-reply': {
+        const waiter = p && msg.id === p.id ? p.debugReplies?.get(msg.seq) : undefined;
+        if (!waiter || !p) return;
+        p.debugReplies?.delete(msg.seq);
+        if (p.stopped && p.commandsRunning) {
+          p.commandsRunning -= 1;
+          if (p.commandsRunning === 0) {
+            this.stopClock(p);
+            // An interrupt (or the timeout) that came while an evaluation ran ends the run now.
+            if (p.interrupting) void this.debugCommand('interrupt').catch(() => undefined);
+          }
+        }
+        if (msg.ok) waiter.resolve(msg.body ?? {});
+        else waiter.reject(new LuaVMError(msg.message ?? 'debugger command failed', 'invalid_input'));
+        return;
+      }
       case 'protocol':
         this.options.logger.warn(`${this.id}: ${msg.message}`);
         return;
@@ -522,11 +636,11 @@ export class LuaProcess {
  * A leftover file is unlinked first (unlink removes a link, never its target); the new one is created with
  * O_EXCL|O_NOFOLLOW, so whatever appears at the path in between is never followed or written through.
  */
-function writeInterruptRequest(file: string, requestId: number): void {
+function writeInterruptRequest(file: string, token: string): void {
   rmSync(file, { force: true });
   const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    writeSync(fd, String(requestId));
+    writeSync(fd, token);
   } finally {
     closeSync(fd);
   }

@@ -79,7 +79,25 @@ export type RunnerMessage =
   | { kind: 'final'; id: number; outcome: RunnerOutcome }
   | { kind: 'emit'; emitKind: string; data: unknown }
   | { kind: 'call'; id: number; callKind: string; data: unknown }
+  | { kind: 'debug-stop'; id: number; stop: RunnerDebugStop }
+  | { kind: 'debug-reply'; id: number; seq: number; ok: boolean; body: unknown; message?: string }
   | { kind: 'protocol'; message: string };
+
+/** A debugged run stopped (lua/runtime/debugger.lua): where, and why. */
+export interface RunnerDebugStop {
+  reason: string;
+  source: string;
+  line: number;
+  hits?: unknown[];
+  text?: string;
+}
+
+/** What a debugged run's request carries as `debug` (see debugger.lua's attach). */
+export interface RunnerDebugConfig {
+  breakpoints: Record<string, { id: number; line: number; condition?: string; hitCondition?: string; logMessage?: string }[]>;
+  exceptions?: 'none' | 'uncaught';
+  stopOnEntry?: boolean;
+}
 
 const LIMIT_NAMES = new Set(['instructionQuota', 'memoryMb', 'timeoutMs', 'outputBytes']);
 
@@ -158,6 +176,23 @@ export function parseRunnerLine(line: string): RunnerMessage {
     case 'call':
       if (id === undefined) break;
       return { kind: 'call', id, callKind: str(msg.kind) ?? '', data: msg.data };
+    case 'dbg':
+      if (id === undefined) break;
+      if (msg.ev === 'stopped') {
+        return {
+          kind: 'debug-stop',
+          id,
+          stop: {
+            reason: str(msg.reason) ?? 'pause',
+            source: str(msg.source) ?? '',
+            line: num(msg.line) ?? 0,
+            hits: Array.isArray(msg.hits) ? msg.hits : undefined,
+            text: str(msg.text),
+          },
+        };
+      }
+      if (num(msg.seq) === undefined) break;
+      return { kind: 'debug-reply', id, seq: num(msg.seq) as number, ok: msg.ok === true, body: msg.body, message: str(msg.message) };
     case 'protocol':
       return { kind: 'protocol', message: str(msg.message) ?? 'protocol error' };
   }

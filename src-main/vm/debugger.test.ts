@@ -1,0 +1,303 @@
+// The runner's debugger (lua/runtime/debugger.lua) on every Lua this machine has, driven as the
+// host drives it: a debugged exec request, stops reported by the runner, commands while stopped.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LuaProcess } from './lua-process';
+import { which } from './lua-discovery';
+import type { RunnerDebugConfig, RunnerDebugStop, RunnerOutcome } from './runner-protocol';
+import { VMManager } from './vm-manager';
+
+const versions = ['lua5.4', 'lua5.3', 'lua5.2', 'lua5.1', 'luajit'].filter((name) => which(name));
+const SOURCE = '@/work/script.lua';
+
+interface Preview {
+  type: string;
+  text: string;
+  ref?: number;
+  count?: number;
+}
+interface Variable {
+  name: string;
+  value: Preview;
+}
+
+/** One debugged run: its stops arrive in order; commands go to the stopped runner. */
+class DebuggedRun {
+  private readonly stops: RunnerDebugStop[] = [];
+  private waiting: ((s: RunnerDebugStop) => void) | undefined;
+  readonly output: string[] = [];
+  readonly done: Promise<RunnerOutcome>;
+
+  constructor(
+    readonly vm: LuaProcess,
+    code: string,
+    debug: Partial<RunnerDebugConfig>,
+    limits?: Record<string, number>,
+  ) {
+    this.done = vm.request(
+      { op: 'exec', code, name: SOURCE, debug: { breakpoints: {}, ...debug }, limits },
+      {
+        onChunk: (_stream, text) => this.output.push(text),
+        onDebugStop: (s) => {
+          if (this.waiting) {
+            const w = this.waiting;
+            this.waiting = undefined;
+            w(s);
+          } else this.stops.push(s);
+        },
+      },
+    );
+  }
+
+  nextStop(): Promise<RunnerDebugStop> {
+    const s = this.stops.shift();
+    if (s) return Promise.resolve(s);
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.done.then((o) => reject(new Error(`run ended without stopping: ${JSON.stringify(o)}`)), reject);
+    });
+  }
+
+  cmd<T = Record<string, unknown>>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+    return this.vm.debugCommand(cmd, args) as Promise<T>;
+  }
+
+  async locals(frame = 1): Promise<Record<string, string>> {
+    const { scopes } = await this.cmd<{ scopes: { name: string; ref: number }[] }>('scopes', { frame });
+    const ref = scopes.find((s) => s.name === 'Locals')?.ref;
+    const { items } = await this.cmd<{ items: Variable[] }>('variables', { ref });
+    return Object.fromEntries(items.map((v) => [v.name, v.value.text]));
+  }
+
+  async eval(expression: string, frame = 1): Promise<string> {
+    const r = await this.cmd<{ value: Preview }>('evaluate', { frame, expression });
+    return r.value.text;
+  }
+}
+
+const bp = (line: number, extra: Record<string, unknown> = {}) => ({ [SOURCE]: [{ id: line, line, ...extra }] });
+
+describe.each(versions)('debugger on %s', (lua) => {
+  let manager: VMManager;
+  let vm: LuaProcess;
+
+  beforeAll(async () => {
+    manager = new VMManager({ luaExecutable: lua, defaultLimits: { instructionQuota: 50_000_000, timeoutMs: 20_000 } });
+    vm = await manager.createVM('vm');
+  });
+  afterAll(async () => {
+    await manager.dispose();
+  });
+  // A failed test must not leave its run stopped in front of the next one.
+  afterEach(async () => {
+    if (vm.state === 'busy') await vm.restart();
+  });
+
+  const SCRIPT = [
+    'local function add(a, b)', // 1
+    '  local sum = a + b', // 2
+    '  return sum', // 3
+    'end', // 4
+    'local total = 0', // 5
+    'for i = 1, 3 do', // 6
+    '  total = add(total, i)', // 7
+    'end', // 8
+    'print("total", total)', // 9
+    'return total', // 10
+  ].join('\n');
+
+  it('stops at a line breakpoint, shows the stack, locals and upvalues, evaluates, continues', async () => {
+    const run = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(2) });
+    const stop = await run.nextStop();
+    expect(stop).toMatchObject({ reason: 'breakpoint', source: SOURCE, line: 2, hits: [2] });
+    const { frames } = await run.cmd<{ frames: { name: string; line: number; source: string }[] }>('stack');
+    expect(frames.map((f) => [f.name, f.line])).toEqual([
+      ['add', 2],
+      ['main chunk', 7],
+    ]);
+    expect(await run.locals()).toEqual({ a: '0', b: '1' });
+    expect(await run.locals(2)).toMatchObject({ total: '0', i: '1' });
+    expect(await run.eval('a + b * 10')).toBe('10');
+    expect(await run.eval('total', 2)).toBe('0');
+    await expect(run.cmd('evaluate', { frame: 1, expression: 'nil + 1' })).rejects.toThrow(/arithmetic/);
+    await run.cmd('continue');
+    expect((await run.nextStop()).line).toBe(2);
+    expect(await run.locals()).toEqual({ a: '1', b: '2' });
+    await run.cmd('setBreakpoints', { source: SOURCE, breakpoints: [] });
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['6'] });
+    expect(run.output.join('')).toBe('total\t6\n');
+  });
+
+  it('steps in, over and out, and runs to a cursor', async () => {
+    const run = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(7) });
+    expect((await run.nextStop()).line).toBe(7);
+    await run.cmd('stepIn');
+    expect(await run.nextStop()).toMatchObject({ reason: 'step', line: 2 });
+    await run.cmd('next');
+    expect((await run.nextStop()).line).toBe(3);
+    await run.cmd('stepOut');
+    // Back in the main chunk: the rest of line 7 raises no line event, the loop's line (6) does.
+    const out = await run.nextStop();
+    expect([6, 7, 8]).toContain(out.line);
+    expect((await run.cmd<{ frames: unknown[] }>('stack')).frames).toHaveLength(1);
+    await run.cmd('setBreakpoints', { source: SOURCE, breakpoints: [] });
+    // Over the call: the next stop is in the main chunk, not inside add.
+    await run.cmd('next');
+    const over = await run.nextStop();
+    expect([6, 7, 8]).toContain(over.line);
+    const { frames } = await run.cmd<{ frames: unknown[] }>('stack');
+    expect(frames).toHaveLength(1);
+    await run.cmd('runTo', { source: SOURCE, line: 9 });
+    expect(await run.nextStop()).toMatchObject({ line: 9 });
+    expect(await run.eval('total')).toBe('6');
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['6'] });
+  });
+
+  it('honours conditions, hit counts and logpoints', async () => {
+    const cond = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(2, { condition: 'b == 3' }) });
+    expect(await cond.nextStop()).toMatchObject({ line: 2 });
+    expect(await cond.locals()).toEqual({ a: '3', b: '3' });
+    await cond.cmd('continue');
+    expect(await cond.done).toMatchObject({ t: 'done' });
+
+    const hits = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(2, { hitCondition: '2' }) });
+    await hits.nextStop();
+    expect(await hits.locals()).toEqual({ a: '1', b: '2' });
+    await hits.cmd('continue');
+    await hits.nextStop(); // ">= 2": the third hit stops too
+    expect(await hits.locals()).toEqual({ a: '3', b: '3' });
+    await hits.cmd('continue');
+    expect(await hits.done).toMatchObject({ t: 'done' });
+
+    const log = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(3, { logMessage: 'sum is {sum} of {a}' }) });
+    expect(await log.done).toMatchObject({ t: 'done', values: ['6'] });
+    expect(log.output.join('')).toBe('sum is 1 of 0\nsum is 3 of 1\nsum is 6 of 3\ntotal\t6\n');
+  });
+
+  it('sets a local and the script sees the new value', async () => {
+    const run = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(3) });
+    await run.nextStop();
+    const { scopes } = await run.cmd<{ scopes: { name: string; ref: number }[] }>('scopes', { frame: 1 });
+    const r = await run.cmd<{ value: Preview }>('setVariable', { ref: scopes[0].ref, name: 'sum', value: '100 + a' });
+    expect(r.value.text).toBe('100');
+    await run.cmd('setBreakpoints', { source: SOURCE, breakpoints: [] });
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['105'] });
+  });
+
+  it('assigning in the console writes a local; the step state is kept', async () => {
+    const run = new DebuggedRun(vm, SCRIPT, { breakpoints: bp(7) });
+    await run.nextStop();
+    await run.cmd('stepIn');
+    await run.nextStop();
+    await run.cmd('evaluate', { frame: 1, expression: 'b = 50', context: 'repl' });
+    expect(await run.locals()).toEqual({ a: '0', b: '50' });
+    // Evaluating a function that holds a breakpoint line does not stop in it.
+    expect(await run.eval('add(1, 1)', 2)).toBe('2');
+    await run.cmd('next');
+    expect(await run.nextStop()).toMatchObject({ reason: 'step', line: 3 });
+    expect(await run.eval('sum')).toBe('50');
+    await run.cmd('setBreakpoints', { source: SOURCE, breakpoints: [] });
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['55'] });
+  });
+
+  it('expands tables lazily and caps huge values', async () => {
+    const code = ['local big = {}', 'for i = 1, 1600000 do big[i] = i end', 'local s = string.rep("x", 20 * 1024 * 1024)', 'local t = { name = "n", nested = { 1, 2 } }', 'return #big'].join('\n');
+    const run = new DebuggedRun(vm, code, { breakpoints: bp(5) }, { memoryMb: 512 });
+    await run.nextStop();
+    const started = performance.now();
+    const { scopes } = await run.cmd<{ scopes: { name: string; ref: number }[] }>('scopes', { frame: 1 });
+    const { items } = await run.cmd<{ items: Variable[] }>('variables', { ref: scopes[0].ref });
+    const byName = Object.fromEntries(items.map((v) => [v.name, v.value]));
+    expect(byName.s.count).toBe(20 * 1024 * 1024);
+    expect(byName.s.text.length).toBeLessThan(200);
+    expect(byName.big.ref).toBeGreaterThan(0);
+    const page = await run.cmd<{ items: Variable[]; total: number; next?: number }>('variables', { ref: byName.big.ref, start: 1_000_000, count: 3 });
+    expect(page.items.map((v) => v.value.text)).toEqual(['1000000', '1000001', '1000002']);
+    expect(page.total).toBe(1_600_000);
+    const nested = await run.cmd<{ items: Variable[] }>('variables', { ref: byName.t.ref });
+    expect(nested.items.map((v) => v.name)).toEqual(['name', 'nested']);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['1600000'] });
+  });
+
+  it('stops on entry, in coroutines with the boundary shown, and pauses a running script', async () => {
+    const code = [
+      'local co = coroutine.create(function(x)', // 1
+      '  local inside = x * 2', // 2
+      '  coroutine.yield(inside)', // 3
+      '  return inside', // 4
+      'end)', // 5
+      'local ok, v = coroutine.resume(co, 21)', // 6
+      'local n = 0', // 7
+      'while n >= 0 do n = n + 1 end', // 8
+    ].join('\n');
+    const run = new DebuggedRun(vm, code, { breakpoints: bp(2), stopOnEntry: true });
+    expect(await run.nextStop()).toMatchObject({ reason: 'entry', line: 1 });
+    await run.cmd('continue');
+    expect(await run.nextStop()).toMatchObject({ reason: 'breakpoint', line: 2 });
+    const { frames } = await run.cmd<{ frames: { name: string; line?: number; boundary?: boolean }[] }>('stack');
+    expect(frames[1].boundary).toBe(true);
+    if (lua === 'lua5.1' || lua === 'luajit') {
+      // 5.1 and LuaJIT cannot name the main thread, so its frames are not reachable from a coroutine.
+      expect(frames).toHaveLength(2);
+    } else {
+      expect(frames.map((f) => f.line)).toEqual([2, undefined, 6]);
+    }
+    expect(await run.locals()).toMatchObject({ x: '21' });
+    await run.cmd('setBreakpoints', { source: SOURCE, breakpoints: [] });
+    await run.cmd('continue');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(vm.pauseRun()).toBe(true);
+    const paused = await run.nextStop();
+    expect(paused).toMatchObject({ reason: 'pause', line: 8 });
+    expect(Number(await run.eval('n'))).toBeGreaterThan(0);
+    vm.interrupt();
+    expect(await run.done).toMatchObject({ t: 'error', interrupted: true });
+  });
+
+  it('breaks on an uncaught error at the frame that raised it', async () => {
+    const code = ['local function check(v)', '  if v > 2 then error("too big: " .. v) end', 'end', 'for i = 1, 5 do check(i) end'].join('\n');
+    const run = new DebuggedRun(vm, code, { exceptions: 'uncaught' });
+    const stop = await run.nextStop();
+    expect(stop).toMatchObject({ reason: 'exception', line: 2 });
+    expect(stop.text).toContain('too big: 3');
+    expect(await run.locals()).toEqual({ v: '3' });
+    const { frames } = await run.cmd<{ frames: { name: string }[] }>('stack');
+    expect(frames.map((f) => f.name)).toEqual(['check', 'main chunk']);
+    await run.cmd('continue');
+    const done = await run.done;
+    expect(done).toMatchObject({ t: 'error', message: '/work/script.lua:2: too big: 3' });
+    // A caught error does not stop.
+    const caught = new DebuggedRun(vm, 'local ok = pcall(error, "x") return ok', { exceptions: 'uncaught' });
+    expect(await caught.done).toMatchObject({ t: 'done', values: ['false'] });
+  });
+
+  it('keeps limits while stopped: the quota is not charged, the timeout waits, interrupt works', async () => {
+    // ~600k instructions of work under a quota of 2M: many stops and evaluations must not use it up.
+    const code = ['local n = 0', 'for i = 1, 30 do', '  n = n + i', '  for j = 1, 5000 do n = n + 0 end', 'end', 'return n'].join('\n');
+    const run = new DebuggedRun(vm, code, { breakpoints: bp(3) }, { instructionQuota: 2_000_000, timeoutMs: 2_000 });
+    for (let i = 1; i <= 30; i += 1) {
+      await run.nextStop();
+      for (let k = 0; k < 5; k += 1) await run.eval('n + i');
+      if (i === 1) await new Promise((r) => setTimeout(r, 2_500)); // longer than timeoutMs, while stopped
+      await run.cmd('continue');
+    }
+    expect(await run.done).toMatchObject({ t: 'done', values: ['465'] });
+
+    const endless = new DebuggedRun(vm, 'local n = 0\nwhile true do\n  n = n + 1\nend', { breakpoints: bp(3) }, { instructionQuota: 5_000_000, timeoutMs: 3_000 });
+    await endless.nextStop();
+    // An endless evaluation meets the run's quota (LuaJIT runs hooks' code without hooks: there the
+    // wall-clock timeout, which runs while an evaluation does, ends the run) instead of hanging the debugger.
+    await expect(endless.cmd('evaluate', { frame: 1, expression: '(function() while true do end end)()' })).rejects.toThrow(
+      lua === 'luajit' ? /ended/ : /quota/,
+    );
+    vm.interrupt();
+    expect(await endless.done).toMatchObject({ t: 'error' });
+    // The VM works after the debugged runs.
+    expect(await vm.executeString('return 1 + 1')).toMatchObject({ values: ['2'] });
+  });
+});
