@@ -9,6 +9,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const steps = [
   ['type-check (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
   ['type-check (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+  ['lint (eslint)', bin('eslint'), ['.']],
   ['build (electron-vite)', bin('electron-vite'), ['build']],
   ['build (cli)', process.execPath, [join(root, 'scripts', 'build-cli.mjs')]],
   ['unit + integration (vitest)', bin('vitest'), ['run']],

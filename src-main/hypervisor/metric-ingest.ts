@@ -4,7 +4,7 @@
 // that last document; abort() (a reset) takes it only if it is whole JSON, as a JSON object cannot be
 // cut short and still parse, and rejects anything else as incomplete.
 import { LineSplitter } from './line-splitter';
-import type { IngestStats, InvalidLine, InvalidReason, MetricMessage } from '../../src-preload/contract/metrics';
+import type { IngestStats, InvalidLine, MetricMessage } from '../../src-preload/contract/metrics';
 import { parseMetricLine } from './metric-message';
 
 export type { IngestStats, InvalidLine } from '../../src-preload/contract/metrics';

@@ -6,7 +6,7 @@ import type { OlFiMirrorStatusView as ServiceMirrorStatus, OlFiStatusView as OlF
 import { acquireEmbeddedRedis, describeEmbeddedRedisEvent, EmbeddedRedisError, type EmbeddedRedisEvent, type EmbeddedRedisLease } from '../redis/embedded-redis';
 import { RedisServerError } from '../redis/redis-server-process';
 import type { OlFiFrame } from './frame-codec';
-import { OlFiMirror, type MirrorStats, type MirrorStatus, type MirrorUpdate } from './olfi-mirror';
+import { OlFiMirror, type MirrorStats, type MirrorUpdate } from './olfi-mirror';
 import { OlFiPublishError, OlFiPublisher, type PublishOptions, type PublishResult } from './olfi-publisher';
 import { defaultRedisFactory, reconnectDelay, redactRedisUrl, type RedisFactory } from './redis-connection';
 import type { OlFiEntry } from './stream-entry';

@@ -85,7 +85,7 @@ export class ReaderConnection {
     } catch (err) {
       // A TLS-only port drops a plain client at its first command.
       if (!tls && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
-        throw new Error(`${host}:${port} reset the connection at the first command — if this server expects TLS, use rediss:// instead of redis://`);
+        throw new Error(`${host}:${port} reset the connection at the first command — if this server expects TLS, use rediss:// instead of redis://`, { cause: err });
       }
       throw err;
     }

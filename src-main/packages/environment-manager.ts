@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { resolveInside } from '../config/resolve-inside';
 import { readLuaData } from './lua-data';
-import { anyLua, isLuaVersion, LUA_VERSIONS, luaFor, type LuaVersion } from './lua-executables';
+import { anyLua, isLuaVersion, LUA_VERSIONS, luaFor } from './lua-executables';
 import { PackageError } from './package-error';
 import { isRockName, isRockVersion } from './rock-version';
 import { runTool } from './tool-process';

@@ -6,7 +6,7 @@ import { requireLua } from './environment-manager';
 import type { CuratedCatalog, CuratedPackage } from './curated-catalog';
 import { compareVersions, isRockName } from './rock-version';
 import type { Repository, RepositoryManager, RepositoryManifest, RepositoryStatus } from './repository-manager';
-import type { AvailableVersion, CatalogEntry, SearchHit } from '../../src-preload/contract/packages';
+import type { CatalogEntry, SearchHit } from '../../src-preload/contract/packages';
 
 export type { AvailableVersion, CatalogEntry, SearchHit } from '../../src-preload/contract/packages';
 

@@ -37,7 +37,7 @@ export class PersistentStore {
     } catch (err) {
       // Any other read error must stop the caller: the next save would replace a file nobody could read.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new Error(`cannot read ${this.file} (${(err as Error).message}) — check its permissions, or move it away to reset the saved VMs`);
+      throw new Error(`cannot read ${this.file} (${(err as Error).message}) — check its permissions, or move it away to reset the saved VMs`, { cause: err });
     }
     let json: unknown;
     try {

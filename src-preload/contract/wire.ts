@@ -1,6 +1,6 @@
 // WebSocket frames of the browser host. One JSON object per message, each direction.
 import { z } from 'zod';
-import { errorSchema } from './define';
+import type { ContractError } from './define';
 
 /** Client → host: call one contract method. `id` is echoed in the reply. */
 export const wsRequestSchema = z.object({
@@ -11,7 +11,7 @@ export const wsRequestSchema = z.object({
 export type WsRequest = z.infer<typeof wsRequestSchema>;
 
 /** Host → client: the reply to request `id` (id null when the frame itself could not be read). */
-export type WsReply = { id: number | null; ok: true; value: unknown } | { id: number | null; ok: false; error: z.infer<typeof errorSchema> };
+export type WsReply = { id: number | null; ok: true; value: unknown } | { id: number | null; ok: false; error: ContractError };
 
 /** Host → client: a contract event, pushed to every connected page. */
 export type WsEvent = { event: string; payload: unknown };

@@ -27,6 +27,7 @@ function useListing<T>(load: () => Promise<T>) {
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     load().then(setValue, (error: unknown) => setProblem(errorMessage(error)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the listing is loaded once, when the dialog opens
   }, []);
   return { value, problem, setProblem };
 }

@@ -25,7 +25,7 @@ export function ScriptEditor({ sessionId }: { sessionId: string }) {
     }, { fontSize: prefs.fontSize, theme: monacoTheme(theme) });
     editor?.focus();
     return () => scriptDocuments.unmount(sessionId);
-    // The editor is created once per session; font size and theme changes are applied below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the editor is created once per session; font size and theme changes are applied below
   }, [sessionId, loaded]);
 
   useEffect(() => scriptDocuments.setEditorOptions({ fontSize: prefs.fontSize }), [prefs.fontSize]);

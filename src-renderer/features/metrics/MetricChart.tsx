@@ -68,7 +68,7 @@ export function MetricChart({ label, columns, rightAxisSeries = [] }: MetricChar
       created.destroy();
       plot.current = null;
     };
-    // The plot is rebuilt only when its series change; data flows through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the plot is rebuilt only when its series change; data flows through setData below
   }, [seriesKey]);
 
   useEffect(() => {

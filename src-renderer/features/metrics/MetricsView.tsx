@@ -131,6 +131,7 @@ function Charts() {
   const selectedVm = useMetrics((s) => s.selectedVm);
   const windowS = useMetrics((s) => s.windowS);
   const version = useMetrics((s) => s.version);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- metricsBuffer is mutated in place; `version` is its change counter
   const samples = useMemo(() => (selectedVm ? metricsBuffer.window(selectedVm, windowS) : []), [selectedVm, windowS, version]);
   const atp = useMemo(() => atpColumns(samples), [samples]);
   const expression = useMemo(() => expressionColumns(samples), [samples]);

@@ -4,14 +4,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFrame } from '../../../src-main/olfi/frame-codec';
 import { waitFor } from '../../../src-main/olfi/test-redis';
-import type { Services } from '../../../src-main/services';
 import type { BridgeClient } from '../../bridge/bridge-client';
 import { startStoreHost, type StoreHost } from '../../testing/store-host';
 import { OlFiEntryBuffer } from './olfi-entries';
 import { createOlFiStore } from './olfi-store';
 
 let env: StoreHost;
-let services: Services;
 let client: BridgeClient;
 let redis: Redis;
 
@@ -26,7 +24,7 @@ beforeAll(async () => {
     await pipeline.exec();
     await waitFor(() => started.olfi.buffered >= 1500, 'the backlog mirrored');
   });
-  ({ services, client } = env);
+  ({ client } = env);
 }, 60_000);
 
 afterAll(async () => {
