@@ -1,6 +1,6 @@
 // The sandboxed preload under Node with a stubbed `electron`: what it exposes and what it lets through.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BioxenBridge } from './contract/bridge';
+import type { BioxenBridge } from './contract/index';
 
 const exposed: Record<string, unknown> = {};
 const ipcRenderer = {

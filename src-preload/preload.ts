@@ -1,8 +1,8 @@
 // Sandboxed preload: exposes `window.bioxen = { invoke, on }` and nothing else. Only names in the
 // contract get through; anything else is refused here, before it reaches IPC.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { BioxenBridge } from './contract/bridge';
-import { isEventName, isMethodName } from './contract/index';
+import type { BioxenBridge } from './contract/index';
+import { isEventName, isMethodName } from './contract/names';
 
 const bridge: BioxenBridge = {
   invoke(name, input) {

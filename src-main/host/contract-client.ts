@@ -1,9 +1,8 @@
 // A minimal contract client over one WebSocket, for Node tools (tests, the benchmark): no
 // reconnects or queueing — the renderer has its own transport for that (src-renderer/bridge).
 import WebSocket from 'ws';
-import type { BioxenBridge } from '../../src-preload/contract/bridge';
 import type { ContractError } from '../../src-preload/contract/define';
-import type { EventName, MethodName } from '../../src-preload/contract/index';
+import type { BioxenBridge, EventName, MethodName } from '../../src-preload/contract/index';
 import { webSocketProtocols, WS_PATH, type WsEvent, type WsReply } from '../../src-preload/contract/wire';
 
 export interface ContractClient extends BioxenBridge {

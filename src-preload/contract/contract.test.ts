@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAME_PATTERN } from './define';
 import { contract, eventNames, isEventName, isMethodName, methodNames } from './index';
+import { EVENT_NAMES, METHOD_NAMES } from './names';
 
 describe('contract', () => {
   it('names every method and event domain:verb', () => {
@@ -16,6 +17,11 @@ describe('contract', () => {
       expect(def.description.length).toBeGreaterThan(0);
     }
     for (const def of Object.values(contract.events)) expect(typeof def.payload.safeParse).toBe('function');
+  });
+
+  it("gives the preload exactly the contract's names", () => {
+    expect([...METHOD_NAMES].sort()).toEqual(Object.keys(contract.methods).sort());
+    expect([...EVENT_NAMES].sort()).toEqual(Object.keys(contract.events).sort());
   });
 
   it('recognizes only its own names (no prototype keys)', () => {

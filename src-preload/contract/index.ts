@@ -1,9 +1,10 @@
 // The one contract between the UI and the services. Each domain file contributes its methods and
-// events; add a domain with one line in each object below.
+// events; add a domain with one line in each object below, and its names to names.ts (for the preload).
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import type { Envelope } from './define';
 import { metricsEvents, metricsMethods } from './metrics';
+import { EVENT_NAMES, METHOD_NAMES } from './names';
 import { olfiEvents, olfiMethods } from './olfi';
 import { packagesEvents, packagesMethods } from './packages';
 import { sessionsEvents, sessionsMethods } from './sessions';
@@ -47,16 +48,24 @@ export type MethodOutput<N extends MethodName> = z.output<Methods[N]['output']>;
 export type EventPayload<N extends EventName> = z.output<Events[N]['payload']>;
 export type MethodResult<N extends MethodName> = Envelope<MethodOutput<N>>;
 
-export const methodNames = Object.keys(contract.methods) as MethodName[];
-export const eventNames = Object.keys(contract.events) as EventName[];
-
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.hasOwn(contract.methods, name);
+/** What both transports give the renderer: `window.bioxen` under Electron (the preload), and the WebSocket client in a browser. */
+export interface BioxenBridge {
+  /** Never rejects for service errors: they come back as `{ ok: false, error }`. */
+  invoke<N extends MethodName>(name: N, input: MethodInput<N>): Promise<MethodResult<N>>;
+  /** Returns the unsubscribe function. */
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
 }
 
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(contract.events, name);
-}
+export const methodNames: readonly MethodName[] = METHOD_NAMES;
+export const eventNames: readonly EventName[] = EVENT_NAMES;
+export { isEventName, isMethodName } from './names';
+
+// The preload's name lists (names.ts) are exactly the contract's names: a method or event missing from them, or
+// listed but not in the contract, fails here with its name.
+type Listed<L extends readonly string[]> = { [K in L[number]]: true };
+const _everyListedMethodExists: Listed<typeof METHOD_NAMES> = {} as Record<MethodName, true>;
+const _everyMethodListed: Record<MethodName, true> = {} as Listed<typeof METHOD_NAMES>;
+const _everyListedEventExists: Listed<typeof EVENT_NAMES> = {} as Record<EventName, true>;
+const _everyEventListed: Record<EventName, true> = {} as Listed<typeof EVENT_NAMES>;
 
 export { ERROR_CODES, type ContractError, type Envelope, type ErrorCode } from './define';
-export type { BioxenBridge } from './bridge';

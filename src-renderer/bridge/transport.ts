@@ -15,15 +15,3 @@ export interface Transport {
   readonly status: ConnectionStatus;
   dispose(): void;
 }
-
-/** What the sandboxed preload exposes on `window.bioxen` (src-preload/preload.ts). */
-export interface PreloadBridge {
-  invoke(name: string, input: unknown): Promise<Envelope<unknown>>;
-  on(event: string, listener: (payload: unknown) => void): () => void;
-}
-
-declare global {
-  interface Window {
-    bioxen?: PreloadBridge;
-  }
-}
