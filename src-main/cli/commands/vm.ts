@@ -10,6 +10,7 @@ import { PersistentStore } from '../../vm/persistent-store';
 import { describePlot, plotOfChunk, writePlots, type SavedPlot } from '../../vm/plot-output';
 import type { PlotSpec } from '../../../src-preload/contract/sessions';
 import { VMManager, type VMManagerOptions } from '../../vm/vm-manager';
+import { TEXT_TREE } from '../../vm/value-text';
 import { DEFAULT_CAPABILITIES } from '../../vm/limits';
 import type { ExecResult, VMCapabilities, VMOptions } from '../../vm/types';
 import { parseArgs, stringFlag, UsageError, type CliCommand, type Flags } from '../command';
@@ -98,7 +99,7 @@ function plotsFolder(dir: string | undefined): string | undefined {
 const exec: CliCommand = {
   path: ['exec'],
   usage: `exec [--vm ID] ${VM_USAGE} [--json] [--plots DIR] (-e CODE | FILE)`,
-  summary: `Run Lua code or a file in a sandboxed VM; \`return\` values print like the Lua REPL. Exit code 1 when the Lua code fails. --vm ID runs with everything saved with that VM (Lua, environment, limits, capabilities); --lua takes a name, path or version (5.1…5.4); --env binds a LuaRocks environment of the data dir (its Lua is then the default); --cap grants exactly the listed capabilities (default: ${DEFAULT_GRANTED}); --plots DIR writes the run's plots there as SVG files (tables as CSV) and lists them (--json: in "plots").`,
+  summary: `Run Lua code or a file in a sandboxed VM; \`return\` values print like the Lua REPL, tables as trees (3 levels, 20 entries each; --json: in "previews"). Exit code 1 when the Lua code fails. --vm ID runs with everything saved with that VM (Lua, environment, limits, capabilities); --lua takes a name, path or version (5.1…5.4); --env binds a LuaRocks environment of the data dir (its Lua is then the default); --cap grants exactly the listed capabilities (default: ${DEFAULT_GRANTED}); --plots DIR writes the run's plots there as SVG files (tables as CSV) and lists them (--json: in "plots").`,
   async run(args) {
     const { flags, positional } = parseArgs(args, { string: ['vm', 'e', 'plots', ...VM_FLAGS], boolean: ['json'] });
     const code = typeof flags.e === 'string' ? flags.e : undefined;
@@ -113,7 +114,9 @@ const exec: CliCommand = {
       const plotsDir = plotsFolder(stringFlag(flags, 'plots'));
       const specs: PlotSpec[] = [];
       const onChunk = (stream: string, text: string) => stream === 'plot' && specs.push(plotOfChunk(text));
-      const result = code !== undefined ? await vm.executeString(code, { onChunk }) : await vm.executeFile(file!, { onChunk });
+      // Returned tables print as trees (TEXT_TREE deep and wide); --json carries the same trees in "previews".
+      const opts = { onChunk, tree: TEXT_TREE };
+      const result = code !== undefined ? await vm.executeString(code, opts) : await vm.executeFile(file!, opts);
       const plots = plotsDir ? writePlots(plotsDir, specs) : specs.map((spec) => describePlot(spec));
       printResult(result, plots, flags.json === true, plotsDir);
       return result.success ? 0 : 1;
@@ -156,6 +159,7 @@ const repl: CliCommand = {
     // Ctrl-C at a terminal reaches readline as a key (it interrupts the run); a signal sent to the process ends it.
     const removeHandlers = disposeOnSignal(manager);
     const session = await manager.createInteractiveVM(vmId, { ...options, autoAttach: false });
+    session.textTree = TEXT_TREE;
     const reader = 'cli';
     session.attach(reader);
     const historyFile = join(dataDir, 'repl_history');
