@@ -4,6 +4,7 @@ import { PackagesView } from './packages/PackagesView';
 import { SessionsView } from './sessions/SessionsView';
 import { MetricsView } from './metrics/MetricsView';
 import { OlFiView } from './olfi/OlFiView';
+import { InspectorView } from './inspector/InspectorView';
 
 export interface SidebarView {
   id: string;
@@ -20,4 +21,5 @@ export const sidebarViews: SidebarView[] = [
   { id: 'packages', title: 'Packages', icon: '⬢', width: 440, component: PackagesView },
   { id: 'metrics', title: 'Metrics', icon: '∿', width: 620, component: MetricsView },
   { id: 'olfi', title: 'Ol-Fi', icon: '≋', width: 620, component: OlFiView },
+  { id: 'inspector', title: 'Variables', icon: '𝑥', width: 440, component: InspectorView },
 ];

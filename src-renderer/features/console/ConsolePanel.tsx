@@ -5,6 +5,10 @@ import { canRun, selectActiveSession, selectHistory, selectOutput, selectReplPen
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { useFixedRows } from '../common/fixed-rows';
 import { PlotBlock } from '../plots/PlotView';
+import { useValues } from '../../stores/values';
+import type { NodeState } from '../../stores/values/values-store';
+import { ValueRow } from '../values/ValueRow';
+import { treeRows, type TreeRow } from '../values/value-tree';
 import { buildLines, emptyLineBuffer, linesAsText, PLOT_ROWS, promptOf, showBytes, type ConsoleLine } from './console-lines';
 
 const ROW_HEIGHT = 19;
@@ -21,20 +25,22 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
   const history = useSessions(selectHistory(sessionId));
   const lineBuffer = useRef(emptyLineBuffer);
   const lines = useMemo(() => (lineBuffer.current = buildLines(lineBuffer.current, output.chunks)).lines, [output.chunks]);
+  const nodes = useValues((state) => state.nodes);
+  const rows = useMemo(() => consoleRows(lines, nodes, sessionId), [lines, nodes, sessionId]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [stickToBottom, setStickToBottom] = useState(true);
   const [input, setInput] = useState('');
   const [historyIndex, setHistoryIndex] = useState<number | null>(null);
   const [copied, setCopied] = useState(false);
 
-  const drawn = useFixedRows(scrollRef, lines.length, ROW_HEIGHT, 20);
+  const drawn = useFixedRows(scrollRef, rows.length, ROW_HEIGHT, 20);
 
   // Follows new output (also once the line cap is reached and the count stops growing) unless the
   // user scrolled up to read.
   useEffect(() => {
     const scroller = scrollRef.current;
     if (stickToBottom && scroller) scroller.scrollTop = scroller.scrollHeight;
-  }, [lines, stickToBottom]);
+  }, [rows, stickToBottom]);
 
   const actions = sessionsStore.getState();
 
@@ -106,13 +112,22 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
       >
         {output.droppedChunks > 0 && <div className="console-line stream-system">… {output.droppedChunks} earlier output chunks not shown</div>}
         <div style={{ height: drawn.totalHeight, position: 'relative' }}>
-          {lines.slice(drawn.start, drawn.end).map((line, i) =>
-            line.filler ? null : (
-              <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: line.stream === 'plot' ? PLOT_ROWS * ROW_HEIGHT : ROW_HEIGHT, transform: `translateY(${(drawn.start + i) * ROW_HEIGHT}px)` }}>
+          {rows.slice(drawn.start, drawn.end).map((row, i) => {
+            const top = `translateY(${(drawn.start + i) * ROW_HEIGHT}px)`;
+            if ('tree' in row) {
+              return (
+                <div key={row.tree.id} className="console-line stream-value" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: top }}>
+                  <ValueRow row={row.tree} sessionId={sessionId} />
+                </div>
+              );
+            }
+            const line = row;
+            return line.filler ? null : (
+              <div key={line.key} className={`console-line stream-${line.stream}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: line.stream === 'plot' ? PLOT_ROWS * ROW_HEIGHT : ROW_HEIGHT, transform: top }}>
                 <LineContent line={line} />
               </div>
-            ),
-          )}
+            );
+          })}
         </div>
       </div>
       <div className="console-input">
@@ -129,6 +144,17 @@ function SessionConsole({ sessionId, runnable }: { sessionId: string; runnable: 
       </div>
     </section>
   );
+}
+
+/** The console's rows: each line, with every returned value's tree rows in its place (one while closed). */
+function consoleRows(lines: readonly ConsoleLine[], nodes: Record<string, NodeState>, sessionId: string): readonly (ConsoleLine | { tree: TreeRow })[] {
+  if (!lines.some((line) => line.value)) return lines;
+  const rows: (ConsoleLine | { tree: TreeRow })[] = [];
+  for (const line of lines) {
+    if (!line.value) rows.push(line);
+    else for (const tree of treeRows(nodes, `${sessionId}|${line.key}`, line.value)) rows.push({ tree });
+  }
+  return rows;
 }
 
 function LineContent({ line }: { line: ConsoleLine }) {

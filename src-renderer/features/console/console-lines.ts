@@ -3,6 +3,7 @@
 // has not ended with a newline. Bounded: only the newest MAX_LINES lines are kept. Built
 // incrementally: a batch of new chunks costs its own size, not the size of everything shown.
 import type { OutputChunk, OutputStream } from '../../../src-preload/contract/sessions';
+import type { ValuePreview } from '../../../src-preload/contract/value-preview';
 
 export const MAX_LINES = 20_000;
 /** Rows of the console a plot or table takes: the virtualized list keeps every row one height. */
@@ -17,6 +18,8 @@ export interface ConsoleLine {
   continuation?: boolean;
   /** A row under a plot (stream 'plot'): the plot is drawn from its first row over PLOT_ROWS rows. */
   filler?: boolean;
+  /** A returned value that can be expanded: the console draws it as a tree (features/values). */
+  value?: ValuePreview;
 }
 
 export interface LineBuffer {
@@ -47,6 +50,12 @@ export function appendLines(buffer: LineBuffer, chunks: readonly OutputChunk[], 
     if (chunk.stream === 'plot') {
       lines.push(newLine(chunk, 0, chunk.text));
       for (let row = 1; row < PLOT_ROWS; row++) lines.push({ key: `${chunk.seq}:${row}`, stream: 'plot', text: '', filler: true });
+      open = false;
+      continue;
+    }
+    // Returned values of which one can be expanded: a line (a tree's root) per value.
+    if (chunk.stream === 'value' && chunk.values?.some((v) => v.ref !== undefined)) {
+      chunk.values.forEach((value, i) => lines.push({ key: `${chunk.seq}:v${i}`, stream: 'value', text: value.text, value }));
       open = false;
       continue;
     }
