@@ -168,7 +168,7 @@ local WEAK_VALUES, WEAK_KEYS = { __mode = 'v' }, { __mode = 'k' }
 function inspect.registry(opts)
   local first = opts and type(opts.first_ref) == 'number' and opts.first_ref or 0
   return setmetatable({ values = {}, weak = setmetatable({}, WEAK_VALUES), ids = setmetatable({}, WEAK_KEYS),
-    snapshots = {}, next_ref = first }, Registry)
+    snapshots = {}, counts = {}, next_ref = first }, Registry)
 end
 
 local function lookup(self, ref)
@@ -206,7 +206,9 @@ local function preview(self, v, count_cap)
     local text = table_text(v, count)
     if name then text = name .. ' ' .. text end
     local expandable = next(v) ~= nil or mt ~= nil
-    return { type = t, text = text, count = count, name = name, ref = expandable and ref_of(self, v) or nil }
+    local ref = expandable and ref_of(self, v) or nil
+    if ref and count then self.counts[ref] = count end
+    return { type = t, text = text, count = count, name = name, ref = ref }
   end
   if t == 'function' then return { type = t, text = function_text(v) } end
   if t == 'thread' then return { type = t, text = 'thread (' .. coroutine_status(v) .. ')' } end
@@ -222,9 +224,11 @@ function Registry:preview(v) return preview(self, v, PREVIEW_COUNT_CAP) end
 -- not stored), then every other key sorted by type (number, string, boolean, table, function,
 -- userdata, thread) then value (numbers and strings by <, false before true, the rest in next()
 -- order), then the metatable.
-local function snapshot(t)
+local function snapshot(t, known_count)
   local n = 0
   while rawget(t, n + 1) ~= nil do n = n + 1 end
+  -- Counted at its preview (unchanged since: the program has not run) and all of it is 1..n.
+  if known_count == n then return { n = n, keys = {}, m = 0, entries = n, mt = getmetatable(t) } end
   local by_type = { number = {}, string = {}, boolean = {}, table = {}, ['function'] = {}, userdata = {}, thread = {} }
   local k = next(t)
   local entries = 0
@@ -275,7 +279,8 @@ function Registry:children(ref, start, count)
   if vt ~= 'table' and vt ~= 'userdata' then return nil, 'a ' .. vt .. ' has no children' end
   local snap = self.snapshots[ref]
   if not snap then
-    snap = vt == 'table' and snapshot(v) or { n = 0, keys = {}, m = 0, entries = 0, mt = getmetatable(v) }
+    snap = vt == 'table' and snapshot(v, self.counts[ref])
+      or { n = 0, keys = {}, m = 0, entries = 0, mt = getmetatable(v) }
     self.snapshots[ref] = snap
   end
   local total = snap.n + snap.m + (snap.mt ~= nil and 1 or 0)
@@ -320,22 +325,23 @@ end
 
 function Registry:release(ref)
   if ref == nil then
-    self.values, self.snapshots = {}, {}
+    self.values, self.snapshots, self.counts = {}, {}, {}
     self.weak, self.ids = setmetatable({}, WEAK_VALUES), setmetatable({}, WEAK_KEYS)
     return
   end
   local v = lookup(self, ref)
   if v == nil then return end
-  self.values[ref], self.weak[ref], self.ids[v], self.snapshots[ref] = nil, nil, nil, nil
+  self.values[ref], self.weak[ref], self.ids[v], self.snapshots[ref], self.counts[ref] = nil, nil, nil, nil, nil
 end
 
--- Snapshots go too: they hold keys strongly, and a value the program changes needs a new one.
+-- Snapshots and counts go too: they hold keys strongly, and a value the program changes needs new
+-- ones. (A debugger calls this whenever the program has run on.)
 function Registry:demote()
   local weak, ids = self.weak, self.ids
   for id, v in next, self.values do
     if type(v) == 'string' then ids[v] = nil else weak[id] = v end
   end
-  self.values, self.snapshots = {}, {}
+  self.values, self.snapshots, self.counts = {}, {}, {}
 end
 
 -- A preview with its children filled in down to `depth` levels, `width` entries each, at most
