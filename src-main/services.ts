@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { AppInfoService, findAppRoot } from './app-info';
 import { prepareDataDir } from './config/data-dir';
+import { DebugService } from './debug/debug-service';
 import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/data-file';
 import { MetricsService } from './hypervisor/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
@@ -30,6 +31,8 @@ export interface Services {
   readonly dataDir: string;
   readonly appRoot: string;
   readonly vm: VMManager;
+  /** Breakpoints and debugged runs of the sessions' code. */
+  readonly debug: DebugService;
   readonly workspace: Workspace;
   readonly settings: SettingsStore;
   /** Problems met at start (a data-dir file that could not be read was moved aside), for the UI to show. */
@@ -98,6 +101,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     dataDir,
     appRoot,
     vm,
+    debug: new DebugService(vm),
     workspace,
     settings,
     warnings,

@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { Api } from './api';
 import { appApi } from './app-api';
 import type { Logger } from './contract-errors';
+import { debugApi } from './debug-api';
 import type { DomainApi } from './define-api';
 import { metricsApi } from './metrics-api';
 import { olfiApi } from './olfi-api';
@@ -21,6 +22,7 @@ export const domainApis: readonly DomainApi[] = [
   metricsApi,
   olfiApi,
   valuesApi,
+  debugApi,
 ];
 
 export function createApi(services: Services, log?: Logger): Api {

@@ -2,7 +2,7 @@
 // semantics (expressions echo, incomplete chunks wait for more lines); every piece of output lands
 // in the session's ring buffer, where each reader has its own cursor, so detaching loses nothing.
 import { AttachError, DetachError, InteractiveSessionError, LimitExceededError, LuaVMError } from './errors';
-import type { LuaProcess } from './lua-process';
+import type { ExecOptions, LuaProcess } from './lua-process';
 import { OutputBuffer, type OutputBufferLimits } from './output-buffer';
 import { childrenPageSchema, globalEntrySchema, MAX_GLOBALS, stringPageSchema, type ChildrenPage, type GlobalEntry, type StringPage } from '../../src-preload/contract/values';
 import type { ValuePreview } from '../../src-preload/contract/value-preview';
@@ -106,12 +106,12 @@ export class InteractiveSession {
   }
 
   /** Runs a whole chunk (the editor buffer) in the session's environment. */
-  run(code: string, chunkName = '=editor', limits?: Partial<VMLimits>): Promise<ExecResult> {
+  run(code: string, chunkName = '=editor', limits?: Partial<VMLimits>, debug?: ExecOptions['debug']): Promise<ExecResult> {
     return this.serialize(async () => {
       this.touch();
       const result = await this.process.runForResult(
         { op: 'eval', code, name: chunkName },
-        { limits, tree: this.textTree, onChunk: (stream, text) => this.push(stream, text) },
+        { limits, tree: this.textTree, debug, onChunk: (stream, text) => this.push(stream, text) },
       );
       this.pushResult(result);
       return result;

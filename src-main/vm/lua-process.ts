@@ -16,7 +16,7 @@ import { LuaVMError, VMUnavailableError } from './errors';
 import { describeLimit, mergeLimits } from './limits';
 import type { VMLogger } from './logger';
 import { plotChunk } from './plot-data';
-import { parseRunnerLine, type RunnerDebugStop, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
+import { parseRunnerLine, type RunnerDebugConfig, type RunnerDebugStop, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
 import { echoText, type TreeOptions } from './value-text';
 import type { ExecResult, LuaExecutable, OutputStream, SessionState, VMCapabilities, VMLimits } from './types';
 
@@ -95,6 +95,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Fill returned tables in to this depth and width (for text: the echo then shows them as trees). */
   tree?: TreeOptions;
+  /** Run under the debugger: its breakpoints and settings, and where its stops go. */
+  debug?: { config: RunnerDebugConfig; onStop: (stop: RunnerDebugStop) => void };
 }
 
 export class LuaProcess {
@@ -222,10 +224,11 @@ export class LuaProcess {
     const stderr: string[] = [];
     const started = performance.now();
     const outcome = await this.request(
-      { ...req, limits: opts.limits ? limits : undefined, tree: opts.tree },
+      { ...req, limits: opts.limits ? limits : undefined, tree: opts.tree, debug: opts.debug?.config },
       {
         timeoutMs: limits.timeoutMs,
         signal: opts.signal,
+        onDebugStop: opts.debug?.onStop,
         onChunk: (stream, text) => {
           if (stream === 'stderr') stderr.push(text);
           else if (stream !== 'plot') stdout.push(text);

@@ -2,6 +2,7 @@
 // events; add a domain with one line in each object below, and its names to names.ts (for the preload).
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
+import { debugEvents, debugMethods } from './debug';
 import type { Envelope } from './define';
 import { metricsEvents, metricsMethods } from './metrics';
 import { EVENT_NAMES, METHOD_NAMES } from './names';
@@ -22,6 +23,7 @@ export const contract = {
     ...metricsMethods,
     ...olfiMethods,
     ...valuesMethods,
+    ...debugMethods,
   },
   events: {
     ...sessionsEvents,
@@ -32,6 +34,7 @@ export const contract = {
     ...metricsEvents,
     ...olfiEvents,
     ...valuesEvents,
+    ...debugEvents,
   },
 };
 
