@@ -11,6 +11,7 @@ export const METHOD_NAMES = [
   'metrics:status', 'metrics:connect', 'metrics:disconnect', 'metrics:snapshot',
   'olfi:library', 'olfi:status', 'olfi:window', 'olfi:history', 'olfi:publish', 'olfi:visualizerStatus', 'olfi:visualizerLaunch', 'olfi:visualizerStop',
   'values:children', 'values:string', 'values:globals',
+  'debug:setBreakpoints', 'debug:breakpoints', 'debug:setExceptions', 'debug:run', 'debug:runs', 'debug:pause', 'debug:continue', 'debug:next', 'debug:stepIn', 'debug:stepOut', 'debug:runTo', 'debug:stack', 'debug:scopes', 'debug:variables', 'debug:string', 'debug:evaluate', 'debug:setVariable',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -21,6 +22,7 @@ export const EVENT_NAMES = [
   'packages:progress', 'packages:changed',
   'metrics:samples', 'metrics:status',
   'olfi:entries', 'olfi:status', 'olfi:visualizer',
+  'debug:stopped', 'debug:continued', 'debug:ended', 'debug:breakpoints',
 ] as const;
 
 const methods = new Set<string>(METHOD_NAMES);
