@@ -76,11 +76,14 @@ local function is_identifier(k)
   return type(k) == 'string' and find(k, '^[%a_][%w_]*$') ~= nil
 end
 
+local NAME_CAP = 60
 local function mt_name(v)
   local mt = getmetatable(v)
   if type(mt) ~= 'table' then return nil, mt end
   local name = rawget(mt, '__name')
-  return type(name) == 'string' and name or nil, mt
+  if type(name) ~= 'string' then return nil, mt end
+  if #name > NAME_CAP then name = sub(name, 1, NAME_CAP) .. '…' end
+  return name, mt
 end
 
 local function function_text(f)

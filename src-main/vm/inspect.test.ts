@@ -94,6 +94,12 @@ describe.each(versions)('inspect.lua on %s', (lua) => {
     expect(r.page.items[4].value).toMatchObject({ type: 'table', count: 13 });
   });
 
+  it('cuts a long __name, so a preview stays short whatever the metatable says', () => {
+    const p = run<Preview>(lua, `return reg:preview(setmetatable({}, { __name = string.rep('N', 10000) }))`);
+    expect(p.name).toBe(`${'N'.repeat(60)}…`);
+    expect(p.text.length).toBeLessThan(100);
+  });
+
   it('cuts a 20 MB string in the preview and pages it without splitting a UTF-8 character', () => {
     const r = run<{ p: Preview; a: { text: string; total: number; next?: number; start: number }; b: { start: number; text: string } }>(
       lua,

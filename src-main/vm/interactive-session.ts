@@ -203,8 +203,7 @@ export class InteractiveSession {
 
   /** `continuation` marks echoed input that continues an incomplete chunk. */
   push(stream: OutputStream, text: string, continuation = false, values?: ValuePreview[]): void {
-    const chunk = this.buffer.push(stream, text, Date.now(), continuation);
-    if (values?.length) chunk.values = values;
+    const chunk = this.buffer.push(stream, text, Date.now(), continuation, values);
     if (!this.options.onOutput) return;
     this.pendingEvents.push(chunk);
     this.batchTimer ??= setTimeout(() => this.flushEvents(), OUTPUT_BATCH_MS);

@@ -27,6 +27,14 @@ describe('OutputBuffer', () => {
     expect(b.since(b.startSeq).chunks.map((c) => c.text)).toEqual(['4', '123456789']);
   });
 
+  it("counts a value chunk's previews against the byte cap", () => {
+    const b = new OutputBuffer({ maxChunks: 100, maxBytes: 1000 });
+    b.push('stdout', 'kept?');
+    const preview = { type: 'table', text: `{${'x, '.repeat(300)}…}` };
+    b.push('value', 'table: 0x1\n', Date.now(), false, [preview, preview]);
+    expect(b.since(b.startSeq).chunks.map((c) => c.stream)).toEqual(['value']);
+  });
+
   it('pages with since/max and tails', () => {
     const b = new OutputBuffer({ maxChunks: 100, maxBytes: 1000 });
     for (let i = 0; i < 10; i++) b.push('stdout', String(i));

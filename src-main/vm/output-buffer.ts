@@ -1,6 +1,7 @@
 // A session's output: a sequence-numbered ring buffer, bounded by chunk count and bytes, with a
 // cursor per reader. A reader that fell behind the ring gets a visible "dropped" marker instead
 // of silently missing output.
+import type { ValuePreview } from '../../src-preload/contract/value-preview';
 import type { OutputChunk, OutputStream } from './types';
 
 export interface OutputBufferLimits {
@@ -31,11 +32,12 @@ export class OutputBuffer {
     return this.nextSeq - (this.chunks.length - this.head);
   }
 
-  push(stream: OutputStream, text: string, at = Date.now(), continuation = false): OutputChunk {
+  push(stream: OutputStream, text: string, at = Date.now(), continuation = false, values?: ValuePreview[]): OutputChunk {
     const chunk: OutputChunk = { seq: this.nextSeq++, stream, text, at };
     if (continuation) chunk.continuation = true;
+    if (values?.length) chunk.values = values;
     this.chunks.push(chunk);
-    this.bytes += text.length;
+    this.bytes += chunkSize(chunk);
     this.evict();
     return chunk;
   }
@@ -43,7 +45,7 @@ export class OutputBuffer {
   private evict(): void {
     const { maxChunks, maxBytes } = this.limits;
     while (this.chunks.length - this.head > maxChunks || (this.bytes > maxBytes && this.chunks.length - this.head > 1)) {
-      this.bytes -= this.chunks[this.head]!.text.length;
+      this.bytes -= chunkSize(this.chunks[this.head]!);
       this.head++;
     }
     // Compact occasionally so the array does not keep evicted chunks alive.
@@ -90,4 +92,11 @@ export class OutputBuffer {
     this.cursors.set(readerId, seq);
     if (this.cursors.size > MAX_READERS) this.cursors.delete(this.cursors.keys().next().value!);
   }
+}
+
+/** What a chunk costs the buffer: its text and, on a value chunk, its previews' texts (up to 100 of ~1 KB). */
+function chunkSize(chunk: OutputChunk): number {
+  let size = chunk.text.length;
+  for (const value of chunk.values ?? []) size += value.text.length + (value.name?.length ?? 0);
+  return size;
 }
