@@ -65,6 +65,42 @@ describe.each(versions)('inspect.lua on %s', (lua) => {
     expect(capped.items).toHaveLength(1000);
   });
 
+  it('lists random number and string keys in sorted order, page by page and when jumping ahead', () => {
+    const r = run<{ pages: string[][]; jump: string[] }>(
+      lua,
+      `math.randomseed(7)
+       local t = {}
+       for i = 1, 3000 do t[math.random() * 1000 - 500] = i end
+       for i = 1, 5000 do t[string.format('%x', math.random(1, 2^30)) .. 'k'] = i end
+       local p = reg:preview(t)
+       local pages, start = {}, 1
+       while start do
+         local page = reg:children(p.ref, start, 97)
+         local texts = {}
+         for i, item in ipairs(page.items) do texts[i] = item.key.type .. ' ' .. item.key.text end
+         pages[#pages + 1] = texts
+         start = page.next
+       end
+       local copy = {} for k, v in pairs(t) do copy[k] = v end
+       local q = reg:preview(copy)
+       local jumped = reg:children(q.ref, 6001, 50)
+       local jump = {}
+       for i, item in ipairs(jumped.items) do jump[i] = item.key.type .. ' ' .. item.key.text end
+       return { pages = pages, jump = jump }`,
+    );
+    const all = r.pages.flat();
+    const numbers = all.filter((k) => k.startsWith('number ')).map((k) => Number(k.slice(7)));
+    const strings = all.filter((k) => k.startsWith('string ')).map((k) => k.slice(7));
+    expect(all).toHaveLength(numbers.length + strings.length);
+    expect(numbers.length).toBeGreaterThan(2900);
+    expect(strings.length).toBeGreaterThan(4900);
+    // Every number before every string; each group in order (byte order for these ASCII keys).
+    expect(all.findIndex((k) => k.startsWith('string '))).toBe(numbers.length);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(strings).toEqual([...strings].sort());
+    expect(r.jump).toEqual(all.slice(6000, 6050));
+  });
+
   it('gives the same table the same ref, so a cycle is visible as a child whose ref is an ancestor', () => {
     const r = run<{ p: Preview; page: Page }>(
       lua,
