@@ -1,6 +1,7 @@
 // The Electron window, where the Electron binary exists. On machines where its download is blocked
 // the test is skipped and says so.
 import { _electron as electron, expect, test } from '@playwright/test';
+import { newSessionButton } from './fixtures/workbench-user';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,7 @@ test('the Electron window opens the workbench and runs Lua', async () => {
     await expect(window.getByRole('contentinfo', { name: 'Status bar' })).toContainText('Electron', { timeout: 30_000 });
     // The built renderer comes from the privileged app:// scheme, whose responses carry the CSP header.
     expect(window.url()).toBe('app://bioxen/index.html');
-    await window.getByRole('button', { name: 'New session' }).click();
+    await newSessionButton(window).click();
     const dialog = window.getByRole('dialog', { name: 'New session' });
     await dialog.getByLabel('Session id').fill('desk');
     await dialog.getByRole('button', { name: 'Create' }).click();

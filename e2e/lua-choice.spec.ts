@@ -1,6 +1,7 @@
 // Choosing the Lua for new sessions as a user does: the Settings dialog and the New session dialog
 // list the discovered interpreters by name; a browser window is told how to add another one.
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { newSessionButton } from './fixtures/workbench-user';
 
 test('Lua is chosen from the discovered interpreters; a browser window is sent to the CLI to add one', async ({ page, host }) => {
   await openWorkbench(page, host);
@@ -14,7 +15,7 @@ test('Lua is chosen from the discovered interpreters; a browser window is sent t
   await page.keyboard.press('Escape');
 
   await page.getByRole('tab', { name: 'Sessions' }).click();
-  await page.getByRole('button', { name: 'New session' }).click();
+  await newSessionButton(page).click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
   await dialog.getByLabel('Session id').fill('five-three');
   await dialog.getByLabel('Lua version').selectOption('lua5.3');

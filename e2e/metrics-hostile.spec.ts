@@ -3,7 +3,7 @@
 // charts keep following the good samples.
 import { createServer, type Socket } from 'node:net';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
-import { connectMetrics } from './fixtures/workbench-user';
+import { connectMetrics, newSessionButton } from './fixtures/workbench-user';
 
 test('hypervisor samples with impossible times or values are left out, counted, and the charts keep working', async ({ page, host }) => {
   test.setTimeout(120_000);
@@ -41,7 +41,7 @@ test('hypervisor samples with impossible times or values are left out, counted, 
     await expect(latest).toContainText('ATP 2.500 mM');
     // The page stays responsive: another view opens at once.
     await page.getByRole('tab', { name: 'Sessions' }).click();
-    await expect(page.getByRole('button', { name: 'New session' })).toBeVisible({ timeout: 5_000 });
+    await expect(newSessionButton(page)).toBeVisible({ timeout: 5_000 });
   } finally {
     clearInterval(timer);
     for (const socket of sockets.keys()) socket.destroy();

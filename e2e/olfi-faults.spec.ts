@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { openView } from './fixtures/workbench-user';
 
 function embeddedRedis(dataDir: string): { pid: number; port: number; url: string } {
   const { pid, port } = JSON.parse(readFileSync(join(dataDir, 'redis', 'server.json'), 'utf8')) as { pid: number; port: number };
@@ -30,7 +31,7 @@ function pingWithoutSecret(port: number): Promise<string> {
 test('embedded Redis faults: not-responding while stopped, restarted after SHUTDOWN, refused without the secret', async ({ page, host }) => {
   test.setTimeout(120_000);
   await openWorkbench(page, host);
-  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  await openView(page, 'Ol-Fi');
   const connection = page.getByRole('status', { name: 'Ol-Fi connection' });
   await expect(connection).toContainText('connected', { timeout: 30_000 });
   const redis = embeddedRedis(host.dataDir);

@@ -2,7 +2,7 @@
 // require("bioxen.olfi") (every VM has the olfi capability by default), and the frame shows up in the
 // Ol-Fi panel with its compound and a valid checksum.
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
-import { consoleOutput, createSession, typeInEditor } from './fixtures/workbench-user';
+import { consoleOutput, createSession, openView, typeInEditor } from './fixtures/workbench-user';
 
 test('a frame sent from a Lua script in the editor appears in the Ol-Fi panel, checksum valid', async ({ page, host }) => {
   test.setTimeout(120_000);
@@ -16,7 +16,7 @@ test('a frame sent from a Lua script in the editor appears in the Ol-Fi panel, c
   await page.keyboard.press('Control+Enter');
   await expect(consoleOutput(page)).toContainText('sent checksum', { timeout: 20_000 });
 
-  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  await openView(page, 'Ol-Fi');
   const frames = page.getByRole('list', { name: 'Ol-Fi frames' });
   const frame = frames.getByRole('listitem', { name: 'ACETOIN STATUS valid' });
   await expect(frame).toBeVisible({ timeout: 20_000 });

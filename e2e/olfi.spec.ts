@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { resolveRedis } from '../src-main/olfi/redis-endpoint';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { newSessionButton, openView } from './fixtures/workbench-user';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -17,7 +18,7 @@ function bioxen(dataDir: string, ...args: string[]) {
 test('Ol-Fi frames from the CLI and the send form appear live; filter, inspect, pause, visualizer', async ({ page, host }) => {
   test.setTimeout(180_000);
   await openWorkbench(page, host);
-  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  await openView(page, 'Ol-Fi');
   const connection = page.getByRole('status', { name: 'Ol-Fi connection' });
   await expect(connection).toContainText('connected', { timeout: 30_000 });
   await expect(connection).toContainText('embedded Redis');
@@ -75,7 +76,7 @@ test('Ol-Fi frames from the CLI and the send form appear live; filter, inspect, 
 
 test('Settings: the Ol-Fi stream key moves the panel to another stream; the metrics stream key saves; a Redis password is never shown', async ({ page, host }) => {
   await openWorkbench(page, host);
-  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  await openView(page, 'Ol-Fi');
   const connection = page.getByRole('status', { name: 'Ol-Fi connection' });
   await expect(connection).toContainText('olfi_stream', { timeout: 30_000 });
 
@@ -111,7 +112,7 @@ test('Settings: the Ol-Fi stream key moves the panel to another stream; the metr
 test('hostile stream data never takes the page down; a view that throws shows its error and the other views keep working', async ({ page, host }) => {
   test.setTimeout(180_000);
   await openWorkbench(page, host);
-  await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+  await openView(page, 'Ol-Fi');
   await expect(page.getByRole('status', { name: 'Ol-Fi connection' })).toContainText('connected', { timeout: 30_000 });
   const redis = await resolveRedis(host.dataDir);
   const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
@@ -146,14 +147,14 @@ test('hostile stream data never takes the page down; a view that throws shows it
       // Again after a reload, as the window hydrates from the buffer.
       if (pass === 0) {
         await page.reload();
-        await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+        await openView(page, 'Ol-Fi');
       }
     }
-    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await openView(page, 'Metrics');
     await expect(page.getByRole('heading', { name: 'Metrics' })).toBeVisible();
 
     // A fault injected into the page: the Ol-Fi table's time formatter throws, as a bug in one view would.
-    await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+    await openView(page, 'Ol-Fi');
     await page.evaluate(() => {
       const original = Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format')!;
       (globalThis as unknown as { restoreFormat: () => void }).restoreFormat = () => Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', original);
@@ -167,13 +168,15 @@ test('hostile stream data never takes the page down; a view that throws shows it
     await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', frame('redraw'));
     const failed = page.getByRole('alert', { name: 'Ol-Fi failed' });
     await expect(failed).toContainText('The Ol-Fi view stopped: injected fault in the Ol-Fi table', { timeout: 20_000 });
-    // The other views, the editor and the console keep working.
+    // The other views, the editor and the console keep working; only the Ol-Fi tab shows a failure.
     await page.getByRole('tab', { name: 'Sessions' }).click();
-    await page.getByRole('button', { name: 'New session' }).click();
+    await newSessionButton(page).click();
     await expect(page.getByRole('dialog', { name: 'New session' })).toBeVisible();
     await page.keyboard.press('Escape');
+    await openView(page, 'Metrics');
+    await expect(page.getByRole('heading', { name: 'Metrics' })).toBeVisible();
     await expect(page.getByRole('alert', { name: /failed$/ })).toHaveCount(0);
-    await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+    await openView(page, 'Ol-Fi');
     await expect(failed).toBeVisible();
     await page.evaluate(() => (globalThis as unknown as { restoreFormat: () => void }).restoreFormat());
     await failed.getByRole('button', { name: 'Reload view' }).click();

@@ -1,7 +1,7 @@
 // The package browser through the browser host, as a user: create an environment, search, install
 // with progress, then use the package from a session's editor.
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
-import { consoleOutput, editorTextbox, sessionItem } from './fixtures/workbench-user';
+import { consoleOutput, editorTextbox, newSessionButton, sessionItem } from './fixtures/workbench-user';
 
 test('search the catalog, install a bundled package with progress, and use it from the editor', async ({ page, host }) => {
   await openWorkbench(page, host);
@@ -38,7 +38,7 @@ test('search the catalog, install a bundled package with progress, and use it fr
   await expect(page.getByRole('listitem', { name: 'Environment bio' })).toContainText('1 package');
 
   await page.getByRole('tab', { name: 'Sessions' }).click();
-  await page.getByRole('button', { name: 'New session' }).click();
+  await newSessionButton(page).click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
   await dialog.getByLabel('Session id').fill('genes');
   await dialog.getByLabel('Environment').selectOption('bio');

@@ -8,6 +8,7 @@ import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/d
 import { MetricsService } from './hypervisor/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
+import { LAYOUT_TEMP_FILE, LayoutFile } from './settings/layout-file';
 import { SETTINGS_TEMP_FILE, SettingsError, SettingsStore } from './settings/settings-store';
 import { VisualizerProcess } from './visualizer/visualizer-process';
 import { LuaInterpreters } from './vm/lua-discovery';
@@ -35,6 +36,8 @@ export interface Services {
   readonly debug: DebugService;
   readonly workspace: Workspace;
   readonly settings: SettingsStore;
+  /** The window's main-area layout (tabs, groups, split), kept across restarts. */
+  readonly layout: LayoutFile;
   /** Problems met at start (a data-dir file that could not be read was moved aside), for the UI to show. */
   readonly warnings: readonly string[];
   /** The Lua interpreters a window may choose, by id: PATH's and the ones added by a trusted act. */
@@ -58,7 +61,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const { dataDir } = options;
   prepareDataDir(dataDir);
   // Saves a kill interrupted; only the workbench's own temp-file names, never anything else.
-  removeStaleTempFiles(dataDir, [SETTINGS_TEMP_FILE, VMS_TEMP_FILE]);
+  removeStaleTempFiles(dataDir, [SETTINGS_TEMP_FILE, VMS_TEMP_FILE, LAYOUT_TEMP_FILE]);
   const log = options.log ?? ((m) => console.error(m));
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -69,6 +72,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const settingsFile = join(dataDir, 'settings.json');
   const openSettings = () => SettingsStore.open(settingsFile, { lua, log });
   const settings = await readOrMoveAside(settingsFile, openSettings, openSettings, warn, (err) => err instanceof SettingsError);
+  const layoutFile = join(dataDir, 'layout.json');
+  const openLayout = () => LayoutFile.open(layoutFile, log);
+  const layout = await readOrMoveAside(layoutFile, openLayout, openLayout, warn);
   // Read on first use by the packages service; checked now, so a bad one is moved aside instead of failing every call.
   const repositoriesFile = join(dataDir, 'repositories.json');
   await readOrMoveAside(repositoriesFile, () => checkJsonFile(repositoriesFile, 'fix or delete it'), () => undefined, warn);
@@ -104,6 +110,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     debug: new DebugService(vm),
     workspace,
     settings,
+    layout,
     warnings,
     lua,
     app,

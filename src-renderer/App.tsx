@@ -1,10 +1,9 @@
-// The workbench window: activity bar, sidebar, editor over console, status bar. Each view sits in its own
-// error boundary, so one view's failure shows in that view while the others keep working.
+// The workbench window: activity bar, sidebar, the main area's tabs over the console, status bar. Each view
+// sits in its own error boundary, so one view's failure shows in that view while the others keep working.
 import { useEffect, useState } from 'react';
 import { bridge } from './bridge';
 import { applyMonacoTheme } from './monaco';
 import { ConsolePanel } from './features/console/ConsolePanel';
-import { EditorArea } from './features/editor/EditorArea';
 import { watchSessionDocuments } from './features/editor/document-lifecycle';
 import { listenToAppCommands } from './features/editor/app-commands';
 import { installWorkbenchShortcuts } from './features/editor/workbench-shortcuts';
@@ -12,11 +11,16 @@ import { ScriptDialogs } from './features/editor/ScriptDialogs';
 import { ActivityBar } from './features/layout/ActivityBar';
 import { CreateSessionDialog } from './features/sessions/CreateSessionDialog';
 import { ErrorBanner } from './features/layout/ErrorBanner';
+import { MainArea } from './features/layout/MainArea';
+import { openMainView } from './features/layout/main-area-commands';
+import { isRestorableTab, syncMainArea } from './features/layout/main-area-sync';
+import { focusedTab, parseTab } from './features/layout/main-area-layout';
 import { Splitter } from './features/layout/Splitter';
 import { ViewErrorBoundary } from './features/layout/ViewErrorBoundary';
 import { SettingsDialog } from './features/settings/SettingsDialog';
-import { sidebarViews } from './features/sidebar-views';
+import { mainViews, sidebarViews } from './features/view-registry';
 import { StatusBar } from './features/status/StatusBar';
+import { layoutStore, useLayout } from './stores/layout';
 import { sessionsStore } from './stores/sessions';
 import { selectTheme, settingsStore, useSettings } from './stores/settings';
 
@@ -25,9 +29,19 @@ export function App() {
   const layout = useSettings((state) => state.layout);
   const theme = useSettings(selectTheme);
   const view = sidebarViews.find((candidate) => candidate.id === viewId) ?? sidebarViews[0]!;
+  const shown = useLayout((state) => focusedTab(state.layout));
+  const shownRef = shown ? parseTab(shown) : null;
 
   useEffect(() => {
-    const stops = [sessionsStore.getState().connect(), settingsStore.getState().connect(), watchSessionDocuments(), installWorkbenchShortcuts(window), listenToAppCommands(bridge())];
+    const stops = [
+      sessionsStore.getState().connect(),
+      settingsStore.getState().connect(),
+      layoutStore.getState().connect(isRestorableTab),
+      syncMainArea(),
+      watchSessionDocuments(),
+      installWorkbenchShortcuts(window),
+      listenToAppCommands(bridge()),
+    ];
     return () => stops.forEach((stop) => stop());
   }, []);
 
@@ -42,7 +56,15 @@ export function App() {
 
   return (
     <div className="workbench" style={{ gridTemplateColumns: `48px ${sidebarWidth}px 4px 1fr` }}>
-      <ActivityBar views={sidebarViews} activeId={view.id} onSelect={setViewId} onSettings={() => setSettingsOpen(true)} />
+      <ActivityBar
+        sidebarViews={sidebarViews}
+        mainViews={mainViews}
+        activeId={view.id}
+        shownMainId={shownRef?.kind === 'view' ? shownRef.id : null}
+        onSelect={setViewId}
+        onOpen={openMainView}
+        onSettings={() => setSettingsOpen(true)}
+      />
       <aside className="sidebar" aria-label={`${view.title} sidebar`}>
         <ViewErrorBoundary key={view.id} name={view.title}>
           <View />
@@ -51,8 +73,8 @@ export function App() {
       <Splitter orientation="vertical" label="Resize sidebar" size={sidebarWidth} onResize={(width) => setLayout({ sidebarWidths: { ...layout.sidebarWidths, [view.id]: width } })} />
       <main className="wb-main">
         <ErrorBanner />
-        <ViewErrorBoundary name="Editor">
-          <EditorArea />
+        <ViewErrorBoundary name="Main area">
+          <MainArea />
         </ViewErrorBoundary>
         <Splitter orientation="horizontal" label="Resize console" size={layout.consoleHeight} reverse onResize={(consoleHeight) => setLayout({ consoleHeight })} />
         <div className="console-pane" style={{ height: layout.consoleHeight }}>

@@ -5,6 +5,7 @@ import { appApi } from './app-api';
 import type { Logger } from './contract-errors';
 import { debugApi } from './debug-api';
 import type { DomainApi } from './define-api';
+import { layoutApi } from './layout-api';
 import { metricsApi } from './metrics-api';
 import { olfiApi } from './olfi-api';
 import { packagesApi } from './packages-api';
@@ -23,6 +24,7 @@ export const domainApis: readonly DomainApi[] = [
   olfiApi,
   valuesApi,
   debugApi,
+  layoutApi,
 ];
 
 export function createApi(services: Services, log?: Logger): Api {

@@ -55,6 +55,6 @@ export function appMenuTemplate({ platform, send, openDataDir }: MenuActions): M
       ],
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ role: 'about' }] },
+    { role: 'help', submenu: [{ label: 'Welcome', click: () => send('welcome') }, { role: 'about' }] },
   ];
 }

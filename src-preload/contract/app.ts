@@ -44,7 +44,7 @@ export const appMethods = {
 };
 
 /** Commands from the Electron application menu, sent to the focused window. */
-export const appCommandSchema = z.enum(['newSession', 'newScript', 'save', 'saveAs', 'run']);
+export const appCommandSchema = z.enum(['newSession', 'newScript', 'save', 'saveAs', 'run', 'welcome']);
 
 export const appEvents = {
   'app:command': event('A menu command the focused window should carry out.', z.object({ command: appCommandSchema })),

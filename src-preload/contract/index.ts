@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
 import { debugEvents, debugMethods } from './debug';
 import type { Envelope } from './define';
+import { layoutMethods } from './layout';
 import { metricsEvents, metricsMethods } from './metrics';
 import { EVENT_NAMES, METHOD_NAMES } from './names';
 import { olfiEvents, olfiMethods } from './olfi';
@@ -24,6 +25,7 @@ export const contract = {
     ...olfiMethods,
     ...valuesMethods,
     ...debugMethods,
+    ...layoutMethods,
   },
   events: {
     ...sessionsEvents,

@@ -1,18 +1,23 @@
-// The narrow bar on the left: one button per sidebar view, settings at the bottom.
-import type { SidebarView } from '../sidebar-views';
+// The narrow bar on the left: the sidebar's lists as tabs (one shown at a time), then a button per main
+// view that opens it as a tab in the main area (or shows it where it is open), settings at the bottom.
+import type { MainView, SidebarView } from '../view-registry';
 
 export interface ActivityBarProps {
-  views: readonly SidebarView[];
+  sidebarViews: readonly SidebarView[];
+  mainViews: readonly MainView[];
   activeId: string;
+  /** The main view whose tab has the focus, if any. */
+  shownMainId: string | null;
   onSelect(id: string): void;
+  onOpen(id: string): void;
   onSettings(): void;
 }
 
-export function ActivityBar({ views, activeId, onSelect, onSettings }: ActivityBarProps) {
+export function ActivityBar({ sidebarViews, mainViews, activeId, shownMainId, onSelect, onOpen, onSettings }: ActivityBarProps) {
   return (
     <nav className="activity-bar" aria-label="Views">
       <div role="tablist" aria-orientation="vertical" aria-label="Sidebar views">
-        {views.map((view) => (
+        {sidebarViews.map((view) => (
           <button
             key={view.id}
             role="tab"
@@ -26,7 +31,21 @@ export function ActivityBar({ views, activeId, onSelect, onSettings }: ActivityB
           </button>
         ))}
       </div>
-      <button className="activity-button" aria-label="Settings" title="Settings" onClick={onSettings}>
+      <div role="group" aria-label="Open in the main area" className="activity-launchers">
+        {mainViews.filter((view) => view.launcher !== false).map((view) => (
+          <button
+            key={view.id}
+            aria-label={view.title}
+            aria-current={view.id === shownMainId ? 'page' : undefined}
+            title={`${view.title} (opens as a tab in the main area)`}
+            className="activity-button"
+            onClick={() => onOpen(view.id)}
+          >
+            <span aria-hidden="true">{view.icon}</span>
+          </button>
+        ))}
+      </div>
+      <button className="activity-button activity-settings" aria-label="Settings" title="Settings" onClick={onSettings}>
         <span aria-hidden="true">⚙</span>
       </button>
     </nav>

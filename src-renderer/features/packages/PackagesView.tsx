@@ -1,11 +1,10 @@
-// The Packages sidebar: environments, instant catalog search with a category filter, the selected
-// package's details and the install progress.
+// The Packages sidebar: environments, instant catalog search with a category filter and the install
+// progress; the chosen package's details open as a tab in the main area (PackageDetailPane).
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { packagesStore, selectInstalledInSelectedEnv, selectRecommendations, usePackages } from '../../stores/packages';
 import { EnvironmentsPanel } from './EnvironmentsPanel';
 import { InstallJobPanel } from './InstallJobPanel';
-import { PackageDetailPane } from './PackageDetailPane';
 import './packages.css';
 
 export function PackagesView() {
@@ -26,7 +25,6 @@ export function PackagesView() {
       <EnvironmentsPanel />
       <Recommendations />
       <SearchPanel />
-      <PackageDetailPane />
       <InstallJobPanel />
     </section>
   );

@@ -4,6 +4,7 @@ import type { SessionInfo } from '../../../src-preload/contract/sessions';
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { selectActiveId, selectSessionList, sessionsStore, useSessions } from '../../stores/sessions';
 import { formatMemory, StateBadge } from './StateBadge';
+import { showSession } from '../layout/main-area-commands';
 
 export function SessionsView() {
   const sessions = useSessions(useShallow(selectSessionList));
@@ -31,7 +32,7 @@ function SessionItem({ info, active }: { info: SessionInfo; active: boolean }) {
   const alive = info.state !== 'exited' && info.state !== 'crashed';
   return (
     <li className={`session-item${active ? ' active' : ''}`} aria-label={`Session ${info.id}`} aria-current={active ? 'true' : undefined}>
-      <button className="session-open" onClick={() => actions.setActive(info.id)} title={visibleText(info.reason ?? info.luaExecutable)}>
+      <button className="session-open" onClick={() => showSession(info.id)} title={visibleText(info.reason ?? info.luaExecutable)}>
         <span className="session-id">{info.id}</span>
         <StateBadge state={info.state} />
       </button>

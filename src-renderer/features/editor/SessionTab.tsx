@@ -1,49 +1,35 @@
-// The middle of the workbench: a tab per session (its script, with a dirty marker), the editor
-// toolbar and the active session's editor.
-import { useShallow } from 'zustand/react/shallow';
+// A session's script in the main area: its tab's label (with a dirty marker) and its panel, the editor
+// toolbar over the session's editor.
 import { scriptDocuments } from '../../monaco';
 import { selectDocument, useEditor, editorStore } from '../../stores/editor';
-import { canRun, selectActiveSession, selectSessionList, sessionsStore, useSessions } from '../../stores/sessions';
+import { canRun, useSessions } from '../../stores/sessions';
 import { runInSession } from './run-code';
 import { ScriptEditor } from './ScriptEditor';
 
-export function EditorArea() {
-  const sessions = useSessions(useShallow(selectSessionList));
-  const active = useSessions(selectActiveSession);
-
-  return (
-    <section className="editor-area" aria-label="Editor">
-      <div role="tablist" aria-label="Open scripts" className="editor-tabs">
-        {sessions.map((info) => (
-          <EditorTab key={info.id} sessionId={info.id} selected={info.id === active?.id} />
-        ))}
-      </div>
-      {active ? (
-        <>
-          <EditorToolbar sessionId={active.id} runnable={canRun(active)} />
-          <div role="tabpanel" aria-label={`Script of ${active.id}`} className="editor-panel">
-            <ScriptEditor key={active.id} sessionId={active.id} />
-          </div>
-        </>
-      ) : (
-        <div className="editor-empty">
-          <p>No session selected.</p>
-          <p>Create a session in the Sessions view: each session gets its own script and console.</p>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function EditorTab({ sessionId, selected }: { sessionId: string; selected: boolean }) {
+/** A session's tab in the main area: its id, its script's name and a marker while unsaved. */
+export function SessionTabLabel({ sessionId }: { sessionId: string }) {
   const document = useEditor(selectDocument(sessionId));
   const name = document?.scriptName ?? `${sessionId}.lua`;
   return (
-    <button role="tab" aria-selected={selected} className="editor-tab" onClick={() => sessionsStore.getState().setActive(sessionId)} title={`${sessionId} — ${name}`}>
+    <>
       <span>{sessionId}</span>
       <span className="tab-script">{name}</span>
       {document?.dirty && <span className="dirty-marker" aria-label="unsaved changes">●</span>}
-    </button>
+    </>
+  );
+}
+
+/** What a session's tab shows: the script toolbar and the session's editor. */
+export function SessionTabPanel({ sessionId }: { sessionId: string }) {
+  const session = useSessions((state) => state.infos[sessionId]);
+  if (!session) return null;
+  return (
+    <>
+      <EditorToolbar sessionId={sessionId} runnable={canRun(session)} />
+      <div className="editor-panel">
+        <ScriptEditor key={sessionId} sessionId={sessionId} />
+      </div>
+    </>
   );
 }
 
