@@ -7,6 +7,19 @@ import { consoleOutput, createSession, openView, sessionItem, typeInEditor } fro
 
 const leftGroup = (page: Page) => page.getByRole('region', { name: 'Left tab group' });
 const rightGroup = (page: Page) => page.getByRole('region', { name: 'Right tab group' });
+/** SIGTERM, as a user quitting does; resolves once the process is gone. */
+async function stopFixtureHost(pid: number) {
+  process.kill(-pid, 'SIGTERM');
+  await expect.poll(() => {
+    try {
+      process.kill(pid, 0);
+      return 'running';
+    } catch {
+      return 'stopped';
+    }
+  }, { timeout: 20_000 }).toBe('stopped');
+}
+
 const widthOf = async (page: Page, name: string) => (await page.getByRole('region', { name }).boundingBox())!.width;
 
 test('a first start shows the welcome tab, whose example runs in a new session in one click', async ({ page, host }) => {
@@ -38,7 +51,7 @@ test('Ol-Fi beside a script: frames arrive as it runs; the split survives a relo
   await createSession(page, 'quorum', [], { persistent: true });
   await typeInEditor(page, 'quorum', [
     'local olfi = require("bioxen.olfi")',
-    'olfi.send("ACETOIN", { address = "CELL_0002", source = "CELL_0007", type = "QUORUM", payload = "side-by-side" })',
+    'olfi.send("ACETOIN", { address = "CELL_0002", source = "CELL_0007", type = "STATUS", payload = "side-by-side" })',
     'print("quorum reached")',
   ]);
   await openView(page, 'Ol-Fi');
@@ -52,7 +65,7 @@ test('Ol-Fi beside a script: frames arrive as it runs; the split survives a relo
 
   await leftGroup(page).getByRole('button', { name: 'Run', exact: true }).click();
   await expect(consoleOutput(page)).toContainText('quorum reached', { timeout: 20_000 });
-  await expect(olfi.getByRole('listitem', { name: 'ACETOIN QUORUM valid' })).toContainText('side-by-side', { timeout: 20_000 });
+  await expect(olfi.getByRole('listitem', { name: 'ACETOIN STATUS valid' })).toContainText('side-by-side', { timeout: 20_000 });
   await expect(script).toBeVisible();
 
   // The splitter moves with the keyboard: Shift+← five times gives the left group 200 px less.
@@ -68,7 +81,7 @@ test('Ol-Fi beside a script: frames arrive as it runs; the split survives a relo
     await expect(rightGroup(page).getByRole('tab', { name: 'Ol-Fi', selected: true })).toBeVisible();
     await expect(leftGroup(page).getByRole('tab', { name: 'Welcome' })).toHaveCount(1);
     await expect.poll(() => widthOf(page, 'Left tab group')).toBeCloseTo(resized, -1);
-    await expect(rightGroup(page).getByRole('listitem', { name: 'ACETOIN QUORUM valid' })).toBeVisible({ timeout: 20_000 });
+    await expect(rightGroup(page).getByRole('listitem', { name: 'ACETOIN STATUS valid' })).toBeVisible({ timeout: 20_000 });
   };
   // The ratio is saved once the drag pauses.
   await page.waitForTimeout(600);
@@ -76,7 +89,9 @@ test('Ol-Fi beside a script: frames arrive as it runs; the split survives a relo
   await expect(page.getByRole('contentinfo', { name: 'Status bar' })).toContainText('Connected', { timeout: 20_000 });
   await expectLayoutKept();
 
-  // A restart: another host on the same data dir, on another port (so nothing comes from the page's storage).
+  // A restart: the host stops, another starts on the same data dir and another port (so nothing can come
+  // from the page's own storage).
+  await stopFixtureHost(host.pid);
   const { child, url } = await startHost(host.dataDir);
   try {
     await page.goto(url);

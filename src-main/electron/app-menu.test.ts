@@ -35,6 +35,13 @@ describe('application menu', () => {
     }
   });
 
+  it('opens the welcome tab from Help', () => {
+    const send = vi.fn();
+    const item = flatten(appMenuTemplate({ platform: 'linux', send, openDataDir: vi.fn() })).find((i) => i.label === 'Welcome')!;
+    (item.click as () => void)();
+    expect(send).toHaveBeenCalledWith('welcome');
+  });
+
   it('opens the data folder from File', () => {
     const openDataDir = vi.fn();
     const item = flatten(appMenuTemplate({ platform: 'linux', send: vi.fn(), openDataDir })).find((i) => i.label === 'Open Data Folder')!;
