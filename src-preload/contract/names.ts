@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'olfi:library', 'olfi:status', 'olfi:window', 'olfi:history', 'olfi:publish', 'olfi:visualizerStatus', 'olfi:visualizerLaunch', 'olfi:visualizerStop',
   'values:children', 'values:string', 'values:globals',
   'debug:setBreakpoints', 'debug:breakpoints', 'debug:setExceptions', 'debug:run', 'debug:runs', 'debug:pause', 'debug:continue', 'debug:next', 'debug:stepIn', 'debug:stepOut', 'debug:runTo', 'debug:stack', 'debug:scopes', 'debug:variables', 'debug:string', 'debug:evaluate', 'debug:setVariable',
+  'layout:get', 'layout:save',
 ] as const;
 
 export const EVENT_NAMES = [
