@@ -1,7 +1,7 @@
 // Rich values as a user sees them: returned tables expand lazily in the console, the variable
 // inspector follows the session's globals, and a 20 MB string pages without freezing the window.
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
-import { consoleOutput, createSession, typeInConsole, typeInEditor } from './fixtures/workbench-user';
+import { consoleOutput, createSession, openView, typeInConsole, typeInEditor } from './fixtures/workbench-user';
 
 test('a nested table expands lazily in the console, pages with "show more", and can be expanded again after a reload', async ({ page, host }) => {
   await openWorkbench(page, host);
@@ -44,7 +44,9 @@ test('a nested table expands lazily in the console, pages with "show more", and 
 test('the variable inspector shows a new global after a run, hides builtins unless asked, and filters', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'vars');
-  await page.getByRole('tab', { name: 'Variables' }).click();
+  await openView(page, 'Variables');
+  // Beside the script, to watch both.
+  await page.getByRole('button', { name: 'Move the active tab to the right group' }).click();
   const list = page.getByRole('tree', { name: 'Variables of vars' });
   await expect(list).toContainText('No variables yet');
   await typeInEditor(page, 'vars', ['growth_rate = 0.25', 'species = { "lacI", "tetR", "cI" }']);
