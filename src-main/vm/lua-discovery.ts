@@ -167,10 +167,13 @@ export async function resolveLua(requested?: string): Promise<LuaExecutable> {
   throw new LuaNotFoundError('No Lua found on PATH (looked for lua5.4, lua5.3, luajit, lua5.2, lua, lua5.1) — install one: apt install lua5.4');
 }
 
-const addedFileSchema = z.object({
-  version: z.literal(1),
-  interpreters: z.array(z.object({ path: z.string().min(1).max(4096), addedAt: z.string() })),
-});
+// z.lazy: built at first use, so a start that never reads the file (most CLI runs) does not pay for it.
+const addedFileSchema = z.lazy(() =>
+  z.object({
+    version: z.literal(1),
+    interpreters: z.array(z.object({ path: z.string().min(1).max(4096), addedAt: z.string() })),
+  }),
+);
 
 export interface LuaInterpretersOptions {
   /** Holds lua-interpreters.json (interpreters added by a trusted act); without it, only PATH's. */

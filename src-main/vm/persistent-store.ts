@@ -3,10 +3,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { SESSION_ID_PATTERN } from '../../src-preload/contract/session-id';
 import { DataFileError } from '../config/data-file';
 
-const definitionSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+// z.lazy: built at first use, so a CLI run that never reads vms.json does not pay for the schemas.
+const definitionSchema = z.lazy(() => z.object({
+  id: z.string().regex(SESSION_ID_PATTERN),
   luaExecutable: z.string().min(1),
   environment: z.string().optional(),
   capabilities: z.object({ networked: z.boolean(), fs: z.boolean(), olfi: z.boolean(), metrics: z.boolean(), native: z.boolean().optional(), remoteNetwork: z.boolean().optional() }),
@@ -18,9 +20,9 @@ const definitionSchema = z.object({
   }),
   interactive: z.boolean(),
   createdAt: z.number(),
-});
+}));
 
-const fileSchema = z.object({ version: z.literal(1), vms: z.array(definitionSchema) });
+const fileSchema = z.lazy(() => z.object({ version: z.literal(1), vms: z.array(definitionSchema) }));
 
 /** The temp file a save of vms.json writes before the rename; one a kill left behind is removed at start. */
 export const VMS_TEMP_FILE = /^vms\.json\.\d+\.tmp$/;

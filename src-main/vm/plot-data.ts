@@ -3,7 +3,7 @@
 // histograms binned, and long series decimated to min/max per display column, so the console
 // stores and draws a few thousand points whatever the script produced. The result is the JSON
 // text of a 'plot' output chunk (shape: plotSpecSchema in src-preload/contract/sessions.ts).
-import type { PlotSpec, PlotTableSpec, PlotXYSpec } from '../../src-preload/contract/sessions';
+import type { PlotSpec, PlotTableSpec, PlotXYSpec } from '../../src-preload/contract/plots';
 
 /** Display columns a decimated series keeps (each holds its min and max): wider than any plot on screen. */
 export const DISPLAY_COLUMNS = 2000;

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvOf, plotSvg } from '../../src-preload/contract/plot-files';
-import { plotSpecSchema, type PlotSpec } from '../../src-preload/contract/sessions';
+import { plotSpecSchema, type PlotSpec } from '../../src-preload/contract/plots';
 
 export interface SavedPlot {
   kind: PlotSpec['kind'];

@@ -1,7 +1,7 @@
 // bioxen.plot in a real session (lua5.4 and the other interpreters for one plot): what reaches the
 // output buffer, the argument errors a user sees, and the output limit a plot is charged to.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plotSpecSchema, type PlotSpec } from '../../src-preload/contract/sessions';
+import { plotSpecSchema, type PlotSpec } from '../../src-preload/contract/plots';
 import type { InteractiveSession } from './interactive-session';
 import { which } from './lua-discovery';
 import { VMManager } from './vm-manager';

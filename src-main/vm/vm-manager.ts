@@ -17,9 +17,9 @@ import { PersistentStore, type PersistentVMDefinition } from './persistent-store
 import { ExecHandle } from './exec-handle';
 import { SessionManager } from './session-manager';
 import { Turnstile } from '../process/spawn-queue';
+import { SESSION_ID_PATTERN, SESSION_ID_RULE } from '../../src-preload/contract/session-id';
 import type { ExecResult, LuaExecutable, SessionInfo, VMCapabilities, VMLimits, VMManagerEvents, VMOptions } from './types';
 
-export const VM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DEFAULT_MAX_VMS = 512;
 const creationTurns = new Turnstile();
 
@@ -144,8 +144,8 @@ export class VMManager extends EventEmitter {
 
   private async createRecord(vmId: string, options: VMOptions, interactive: boolean): Promise<VMRecord> {
     this.assertOpen();
-    if (typeof vmId !== 'string' || !VM_ID_PATTERN.test(vmId)) {
-      throw new VMManagerError(`Bad VM id "${String(vmId)}" — use 1–64 letters, digits, "_", "." or "-", starting with a letter or digit`);
+    if (typeof vmId !== 'string' || !SESSION_ID_PATTERN.test(vmId)) {
+      throw new VMManagerError(`Bad VM id "${String(vmId)}" — ${SESSION_ID_RULE}`);
     }
     if (this.vms.has(vmId) || this.creating.has(vmId)) throw new SessionAlreadyExistsError(vmId);
     const max = this.options.maxVMs ?? DEFAULT_MAX_VMS;

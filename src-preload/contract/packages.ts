@@ -2,7 +2,7 @@
 // (services in src-main/packages/). Installs report progress through `packages:progress`.
 import { z } from 'zod';
 import { event, method } from './define';
-import { sessionIdSchema } from './sessions';
+import { sessionIdSchema } from './session-id';
 
 export const envNameSchema = z
   .string()

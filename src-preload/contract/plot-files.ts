@@ -1,7 +1,7 @@
 // A plot's data as files, for the console's export buttons and `bioxen exec --plots`: CSV of what
 // is plotted, and an SVG drawn from the data (uPlot draws on a canvas, so the vector image is built
 // here from the same columns and the visible ranges).
-import type { PlotXYSpec } from './sessions';
+import type { PlotXYSpec } from './plots';
 
 export const PALETTE = ['#4ec9b0', '#e9a23b', '#9cdcfe', '#f48771', '#c586c0', '#b5cea8', '#dcdcaa', '#569cd6'];
 

@@ -3,11 +3,10 @@
 import { z } from 'zod';
 import { luaChoiceSchema } from './app';
 import { event, method } from './define';
+import { sessionIdSchema } from './session-id';
 import { valuePreviewSchema, valueTreeSchema } from './value-preview';
 
-export const sessionIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a session id is 1–64 letters, digits, "_", "." or "-", starting with a letter or digit');
+export { sessionIdSchema } from './session-id';
 
 /** Lifecycle of one runner process. `detached` is a view state: the process keeps running. */
 export const sessionStateSchema = z.enum(['starting', 'idle', 'busy', 'detached', 'crashed', 'exited']);
@@ -64,41 +63,6 @@ export type SessionInfo = z.output<typeof sessionInfoSchema>;
 export const outputStreamSchema = z.enum(['stdout', 'stderr', 'value', 'error', 'system', 'input', 'plot']);
 export type OutputStream = z.output<typeof outputStreamSchema>;
 
-const plotText = z.string().max(200).optional();
-
-/** A plot from bioxen.plot, as the main side stores it (decimated for display, gaps as null). */
-export const plotXYSpecSchema = z.object({
-  kind: z.enum(['line', 'scatter', 'step', 'bar', 'histogram']),
-  title: plotText,
-  xlabel: plotText,
-  ylabel: plotText,
-  logx: z.boolean(),
-  logy: z.boolean(),
-  x: z.array(z.number().nullable()),
-  /** Bar names, one per x. */
-  labels: z.array(z.string()).optional(),
-  series: z.array(z.object({ name: z.string(), y: z.array(z.number().nullable()) })).min(1).max(32),
-  /** Points the script gave per series (x.length is less once decimated). */
-  points: z.number().int().min(0),
-  /** Non-finite values the script gave, shown as gaps. */
-  gaps: z.number().int().min(0),
-  /** Histogram: width of each bin starting at x. */
-  binWidth: z.number().optional(),
-});
-
-/** A list of records from bioxen.show, shown as a sortable table. */
-export const plotTableSpecSchema = z.object({
-  kind: z.literal('table'),
-  title: plotText,
-  columns: z.array(z.string()),
-  rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
-});
-
-/** The JSON text of an output chunk of stream 'plot'. */
-export const plotSpecSchema = z.union([plotXYSpecSchema, plotTableSpecSchema]);
-export type PlotXYSpec = z.output<typeof plotXYSpecSchema>;
-export type PlotTableSpec = z.output<typeof plotTableSpecSchema>;
-export type PlotSpec = z.output<typeof plotSpecSchema>;
 
 /** One piece of session output; `seq` increases by one per chunk within a session. */
 export const outputChunkSchema = z.object({

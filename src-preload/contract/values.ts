@@ -5,7 +5,7 @@
 // ("re-run to expand").
 import { z } from 'zod';
 import { method } from './define';
-import { sessionIdSchema } from './sessions';
+import { sessionIdSchema } from './session-id';
 import { valuePreviewSchema, valueRefSchema } from './value-preview';
 
 export const childrenPageSchema = z.object({

@@ -1,7 +1,7 @@
 // Workspace domain: the user's Lua scripts, kept as files in <data dir>/scripts, and the bundled examples.
 import { z } from 'zod';
 import { event, method } from './define';
-import { sessionIdSchema } from './sessions';
+import { sessionIdSchema } from './session-id';
 
 /**
  * Windows opens a device, not a file, for CON, PRN, AUX, NUL, COM0–9 and LPT0–9 whatever the case, the

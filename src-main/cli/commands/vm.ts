@@ -8,7 +8,7 @@ import { textToBytes } from '../../vm/byte-text';
 import { LuaInterpreters } from '../../vm/lua-discovery';
 import { PersistentStore } from '../../vm/persistent-store';
 import { describePlot, plotOfChunk, writePlots, type SavedPlot } from '../../vm/plot-output';
-import type { PlotSpec } from '../../../src-preload/contract/sessions';
+import type { PlotSpec } from '../../../src-preload/contract/plots';
 import { VMManager, type VMManagerOptions } from '../../vm/vm-manager';
 import { TEXT_TREE } from '../../vm/value-text';
 import { DEFAULT_CAPABILITIES } from '../../vm/limits';

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { plotSpecSchema, type PlotSpec, type PlotTableSpec, type PlotXYSpec } from '../../../src-preload/contract/sessions';
+import { plotSpecSchema, type PlotSpec, type PlotTableSpec, type PlotXYSpec } from '../../../src-preload/contract/plots';
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { PALETTE, csvOf, plotCsv, plotSvg } from '../../../src-preload/contract/plot-files';
 import { download, fileStem } from './plot-export';

@@ -2,6 +2,7 @@
 // capabilities, persistent and limits. Omitted limits take the defaults from settings.
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../src-preload/contract';
+import { SESSION_ID_PATTERN, SESSION_ID_RULE } from '../../../src-preload/contract/session-id';
 import type { VMCapabilities } from '../../../src-preload/contract/sessions';
 import { bridge, errorMessage } from '../../bridge';
 import { selectLuaVersions, useSettings } from '../../stores/settings';
@@ -11,7 +12,6 @@ import { parseLimits, type LimitFields } from './session-limits';
 
 type Environment = MethodOutput<'packages:environments'>['environments'][number];
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** The dialog asks about every capability, the optional ones included. */
 type CapabilityChoices = Required<VMCapabilities>;
@@ -53,7 +53,7 @@ function CreateSessionForm({ onClose }: { onClose(): void }) {
   }, []);
 
   const submit = async () => {
-    if (id && !ID_PATTERN.test(id)) return setProblem('A session id is 1–64 letters, digits, "_", "." or "-", starting with a letter or digit.');
+    if (id && !SESSION_ID_PATTERN.test(id)) return setProblem(`${SESSION_ID_RULE[0]!.toUpperCase()}${SESSION_ID_RULE.slice(1)}.`);
     const { limits, problem: limitProblem } = parseLimits(limitFields);
     if (limitProblem) return setProblem(limitProblem);
     setBusy(true);
