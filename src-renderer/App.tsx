@@ -8,6 +8,8 @@ import { watchSessionDocuments } from './features/editor/document-lifecycle';
 import { listenToAppCommands } from './features/editor/app-commands';
 import { installWorkbenchShortcuts } from './features/editor/workbench-shortcuts';
 import { ScriptDialogs } from './features/editor/ScriptDialogs';
+import { BreakpointDialog } from './features/debug/BreakpointDialog';
+import { installDebugging } from './features/debug/install-debugging';
 import { ActivityBar } from './features/layout/ActivityBar';
 import { CreateSessionDialog } from './features/sessions/CreateSessionDialog';
 import { ErrorBanner } from './features/layout/ErrorBanner';
@@ -41,6 +43,7 @@ export function App() {
       watchSessionDocuments(),
       installWorkbenchShortcuts(window),
       listenToAppCommands(bridge()),
+      installDebugging(),
     ];
     return () => stops.forEach((stop) => stop());
   }, []);
@@ -94,6 +97,9 @@ export function App() {
       </ViewErrorBoundary>
       <ViewErrorBoundary name="Scripts">
         <ScriptDialogs />
+      </ViewErrorBoundary>
+      <ViewErrorBoundary name="Breakpoint">
+        <BreakpointDialog />
       </ViewErrorBoundary>
     </div>
   );

@@ -10,6 +10,7 @@ import { SessionsView } from './sessions/SessionsView';
 import { MetricsView } from './metrics/MetricsView';
 import { OlFiView } from './olfi/OlFiView';
 import { InspectorView } from './inspector/InspectorView';
+import { DebugView } from './debug/DebugView';
 import { WelcomeView } from './welcome/WelcomeView';
 
 interface ViewBase {
@@ -36,6 +37,7 @@ export type WorkbenchView = SidebarView | MainView;
 export const views: readonly WorkbenchView[] = [
   { place: 'sidebar', id: 'sessions', title: 'Sessions', icon: '▶', width: 280, component: SessionsView },
   { place: 'sidebar', id: 'packages', title: 'Packages', icon: '⬢', width: 440, component: PackagesView },
+  { place: 'sidebar', id: 'debug', title: 'Debug', icon: '⛭', width: 360, component: DebugView },
   { place: 'main', id: 'olfi', title: 'Ol-Fi', icon: '≋', component: OlFiView },
   { place: 'main', id: 'metrics', title: 'Metrics', icon: '∿', component: MetricsView },
   { place: 'main', id: 'inspector', title: 'Variables', icon: '𝑥', component: InspectorView },

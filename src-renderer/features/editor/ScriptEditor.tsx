@@ -2,7 +2,9 @@
 // scriptDocuments; this component only mounts and unmounts the view.
 import { useEffect, useRef } from 'react';
 import { scriptDocuments, monacoTheme } from '../../monaco';
-import { selectDocument, useEditor } from '../../stores/editor';
+import { monaco } from '../../monaco/monaco-setup';
+import { attachDebugging } from '../debug/editor-debugging';
+import { editorStore, selectDocument, useEditor } from '../../stores/editor';
 import { selectEditorPrefs, selectTheme, useSettings } from '../../stores/settings';
 import { runInSession } from './run-code';
 
@@ -24,7 +26,11 @@ export function ScriptEditor({ sessionId }: { sessionId: string }) {
       save: () => void scriptDocuments.save(sessionId),
     }, { fontSize: prefs.fontSize, theme: monacoTheme(theme) });
     editor?.focus();
-    return () => scriptDocuments.unmount(sessionId);
+    const debugging = editor && attachDebugging(monaco, sessionId, editor, () => editorStore.getState().documents[sessionId]?.scriptName);
+    return () => {
+      debugging?.dispose();
+      scriptDocuments.unmount(sessionId);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the editor is created once per session; font size and theme changes are applied below
   }, [sessionId, loaded]);
 

@@ -3,6 +3,7 @@
 import { scriptDocuments } from '../../monaco';
 import { selectDocument, useEditor, editorStore } from '../../stores/editor';
 import { canRun, useSessions } from '../../stores/sessions';
+import { startOrContinue } from '../debug/debug-commands';
 import { runInSession } from './run-code';
 import { ScriptEditor } from './ScriptEditor';
 
@@ -42,6 +43,7 @@ function EditorToolbar({ sessionId, runnable }: { sessionId: string; runnable: b
     <div className="editor-toolbar" role="toolbar" aria-label="Script actions">
       <button className="primary" disabled={!runnable} onClick={() => void runInSession(sessionId, 'buffer')} title="Run the whole script (Ctrl/Cmd+Enter)">Run</button>
       <button disabled={!runnable} onClick={() => void runInSession(sessionId, 'selection')} title="Run the selection or the current line (Shift+Enter)">Run selection</button>
+      <button disabled={!runnable} onClick={() => startOrContinue(sessionId)} title="Run the script with the debugger, or continue a stopped run (F5)">Debug</button>
       <button onClick={() => void scriptDocuments.save(sessionId)} title="Save (Ctrl/Cmd+S)">Save</button>
       <button onClick={() => openDialog('saveAs')}>Save as…</button>
       <button onClick={() => openDialog('open')}>Open…</button>

@@ -1,10 +1,12 @@
 // Window-wide shortcuts. For the active session's script, for when focus is outside Monaco (which binds the
 // same keys itself): Ctrl/Cmd+S saves instead of the browser's "save page", and Ctrl/Cmd+Enter runs the
 // buffer unless focus is in a text field. For the main area's tabs: keys a browser leaves to the page
-// (Chromium keeps Ctrl+W, Ctrl+Tab and Ctrl+PageUp/PageDown for its own tabs), so they work in both hosts.
+// (Chromium keeps Ctrl+W, Ctrl+Tab and Ctrl+PageUp/PageDown for its own tabs), so they work in both hosts. The debugger's F-keys are taken
+// before the focused element sees them too (F5 would reload a browser page).
 import { scriptDocuments } from '../../monaco';
 import { sessionsStore } from '../../stores/sessions';
 import { closeFocusedTab, moveFocusedTabToOtherGroup, showNextTab } from '../layout/main-area-commands';
+import { debugKeyCommand, runDebugKeyCommand } from '../debug/debug-keys';
 import { runInSession } from './run-code';
 
 function inTextField(target: EventTarget | null) {
@@ -20,6 +22,14 @@ export const TAB_SHORTCUTS = [
 
 export function installWorkbenchShortcuts(target: Window): () => void {
   // Captured before the focused element sees them: Monaco and the console input would otherwise take them.
+  const onDebugKey = (event: KeyboardEvent) => {
+    const command = debugKeyCommand(event);
+    if (!command) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const id = sessionsStore.getState().activeId;
+    if (id) runDebugKeyCommand(command, id);
+  };
   const onTabKey = (event: KeyboardEvent) => {
     const ctrl = event.ctrlKey || event.metaKey;
     if (event.altKey && !ctrl && !event.shiftKey && (event.key === 'PageDown' || event.key === 'PageUp')) {
@@ -47,9 +57,11 @@ export function installWorkbenchShortcuts(target: Window): () => void {
       void runInSession(id, 'buffer');
     }
   };
+  target.addEventListener('keydown', onDebugKey, true);
   target.addEventListener('keydown', onTabKey, true);
   target.addEventListener('keydown', onKeyDown);
   return () => {
+    target.removeEventListener('keydown', onDebugKey, true);
     target.removeEventListener('keydown', onTabKey, true);
     target.removeEventListener('keydown', onKeyDown);
   };

@@ -1,0 +1,105 @@
+// The debugger in the workbench, as a user drives it: a breakpoint set in the editor's margin, a
+// debugged run stopping there (the line highlighted), a local inspected in the Debug panel, steps
+// over and into a function, continue to the end, and Stop ending a stopped run.
+import type { Page } from '@playwright/test';
+import { openWorkbench, test, expect } from './fixtures/workbench-host';
+import { consoleOutput, createSession, typeInEditor } from './fixtures/workbench-user';
+
+const SCRIPT = [
+  'local function double(n)',
+  '  local twice = n * 2',
+  '  return twice',
+  'end',
+  'local total = 20',
+  'local result = double(total)',
+  'print("result is " .. result)',
+];
+
+/** Clicks the editor's glyph margin beside a line (where breakpoints are set). */
+async function clickGutter(page: Page, sessionId: string, line: number) {
+  const editor = page.locator(`.script-editor[data-session="${sessionId}"]`);
+  const number = editor.locator('.line-numbers', { hasText: new RegExp(`^${line}$`) });
+  const numberBox = (await number.boundingBox())!;
+  const glyphBox = (await editor.locator('.glyph-margin').boundingBox())!;
+  await page.mouse.click(glyphBox.x + glyphBox.width / 2, numberBox.y + numberBox.height / 2);
+}
+
+/** The line number beside the highlighted (stopped-at) line. */
+async function highlightedLine(page: Page, sessionId: string): Promise<number | null> {
+  const editor = page.locator(`.script-editor[data-session="${sessionId}"]`);
+  const highlight = editor.locator('.debug-current-line');
+  if ((await highlight.count()) === 0) return null;
+  const top = (await highlight.first().boundingBox())!.y;
+  const numbers = await editor.locator('.line-numbers').evaluateAll((nodes) => nodes.map((node) => ({ top: node.getBoundingClientRect().top, text: node.textContent ?? '' })));
+  const match = numbers.find((n) => Math.abs(n.top - top) < 2);
+  return match ? Number(match.text) : null;
+}
+
+async function openDebugView(page: Page) {
+  await page.getByRole('tab', { name: 'Debug' }).click();
+  return page.getByRole('region', { name: 'Debug', exact: true });
+}
+
+test('a gutter breakpoint stops the run; inspect a local, step over and into, continue to the end', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'dbg');
+  await typeInEditor(page, 'dbg', SCRIPT);
+  await clickGutter(page, 'dbg', 6);
+  const debug = await openDebugView(page);
+  const breakpoints = debug.getByRole('list', { name: 'Breakpoint list' });
+  await expect(breakpoints.getByRole('checkbox', { name: /:6$/ })).toBeChecked();
+
+  await page.getByRole('toolbar', { name: 'Script actions' }).getByRole('button', { name: 'Debug' }).click();
+  const status = debug.getByRole('status', { name: 'Debug status' });
+  await expect(status).toContainText(/Stopped at a breakpoint at .*:6/, { timeout: 20_000 });
+  await expect.poll(() => highlightedLine(page, 'dbg')).toBe(6);
+  const variables = debug.getByRole('list', { name: 'Variables of the selected frame' });
+  await expect(variables).toContainText('total = 20');
+
+  // Step over the call: line 7, with result known.
+  await debug.getByRole('button', { name: 'Step over' }).click();
+  await expect(status).toContainText(/Stopped after a step at .*:7/);
+  await expect.poll(() => highlightedLine(page, 'dbg')).toBe(7);
+  await expect(variables).toContainText('result = 40');
+  await expect(consoleOutput(page)).not.toContainText('result is');
+
+  await debug.getByRole('button', { name: 'Continue' }).click();
+  await expect(consoleOutput(page)).toContainText('result is 40', { timeout: 20_000 });
+  await expect(status).toHaveText('Not debugging');
+  await expect.poll(() => highlightedLine(page, 'dbg')).toBeNull();
+
+  // Again, now stepping into the function with F11: its frame is on top of the stack.
+  await page.getByRole('toolbar', { name: 'Script actions' }).getByRole('button', { name: 'Debug' }).click();
+  await expect(status).toContainText(/:6/, { timeout: 20_000 });
+  await page.keyboard.press('F11');
+  await expect(status).toContainText(/Stopped after a step at .*:2/);
+  const stack = debug.getByRole('list', { name: 'Call stack frames' });
+  await expect(stack.getByRole('button').first()).toContainText('double');
+  await expect(variables).toContainText('n = 20');
+  await page.keyboard.press('F10');
+  await expect(status).toContainText(/:3/);
+  await expect(variables).toContainText('twice = 40');
+  await page.keyboard.press('F5');
+  await expect(consoleOutput(page).getByText('result is 40')).toHaveCount(2, { timeout: 20_000 });
+  await expect(status).toHaveText('Not debugging');
+});
+
+test('Stop ends a stopped run, and breakpoints come back with the script after a reload', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'halt');
+  await typeInEditor(page, 'halt', ['local n = 1', 'print("before")', 'n = n + 1', 'print("after " .. n)']);
+  await clickGutter(page, 'halt', 3);
+  const debug = await openDebugView(page);
+  await page.keyboard.press('F5');
+  const status = debug.getByRole('status', { name: 'Debug status' });
+  await expect(status).toContainText(/Stopped at a breakpoint at .*:3/, { timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('before');
+  await debug.getByRole('button', { name: 'Stop' }).click();
+  await expect(status).toHaveText('Not debugging', { timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('interrupted');
+  await expect(consoleOutput(page)).not.toContainText('after');
+
+  await page.reload();
+  const reloaded = await openDebugView(page);
+  await expect(reloaded.getByRole('list', { name: 'Breakpoint list' }).getByRole('checkbox', { name: /:3$/ })).toBeChecked({ timeout: 20_000 });
+});

@@ -1,0 +1,171 @@
+// The Debug panel for the active session: the run's controls and where it stopped, the call stack
+// (coroutine boundaries marked), the selected frame's variables (expanded a page at a time), the
+// watch expressions and every breakpoint (on/off, edit, remove).
+import { useState } from 'react';
+import { visibleText } from '../../../src-preload/contract/outside-values';
+import { debugStore, selectAllBreakpoints, selectProblem, selectRun, selectVerdicts, selectWatches, useDebug, type DebugRun } from '../../stores/debug';
+import { selectActiveId, useSessions } from '../../stores/sessions';
+import { debugInSession, step } from './debug-commands';
+import { runToCursor } from './editor-debugging';
+import { VariablesTree } from './VariablesTree';
+
+const REASONS: Record<string, string> = {
+  entry: 'on entry',
+  breakpoint: 'at a breakpoint',
+  step: 'after a step',
+  pause: 'paused',
+  exception: 'at an error',
+};
+
+export function DebugView() {
+  const sessionId = useSessions(selectActiveId);
+  const run = useDebug(selectRun(sessionId));
+  const problem = useDebug(selectProblem);
+
+  return (
+    <section className="debug-view" aria-label="Debug">
+      <header className="view-header">
+        <h1>Debug{sessionId ? ` · ${sessionId}` : ''}</h1>
+      </header>
+      {sessionId ? <DebugToolbar sessionId={sessionId} run={run} /> : <p className="wb-empty">No session selected.</p>}
+      {problem && (
+        <p className="wb-problem debug-problem" role="alert">
+          {problem} <button onClick={() => debugStore.getState().dismissProblem()}>Dismiss</button>
+        </p>
+      )}
+      {sessionId && run?.stop && (
+        <>
+          <DebugSection title="Call stack">
+            <CallStack sessionId={sessionId} run={run} />
+          </DebugSection>
+          <DebugSection title="Variables">
+            <VariablesTree key={`${run.stops}/${run.frame}`} sessionId={sessionId} frame={run.frame} />
+          </DebugSection>
+        </>
+      )}
+      <DebugSection title="Watch">
+        <Watches sessionId={sessionId} stopped={!!run?.stop} />
+      </DebugSection>
+      <DebugSection title="Breakpoints">
+        <BreakpointList />
+      </DebugSection>
+    </section>
+  );
+}
+
+function DebugSection({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="debug-section" aria-label={title}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function DebugToolbar({ sessionId, run }: { sessionId: string; run: DebugRun | undefined }) {
+  const stopped = !!run?.stop;
+  const actions = debugStore.getState();
+  const status = !run ? 'Not debugging' : run.stop ? `Stopped ${REASONS[run.stop.reason] ?? ''} at ${run.stop.script}:${run.stop.line}` : 'Running';
+  return (
+    <>
+      <div className="debug-toolbar" role="toolbar" aria-label="Debug controls">
+        {run ? (
+          <button className="primary" disabled={!stopped} onClick={() => step(sessionId, 'continue')} title="Continue (F5)">Continue</button>
+        ) : (
+          <button className="primary" onClick={() => void debugInSession(sessionId)} title="Run the script with the debugger (F5)">Start debugging</button>
+        )}
+        <button disabled={!run || stopped} onClick={() => void actions.pause(sessionId)} title="Pause at the next line">Pause</button>
+        <button disabled={!stopped} onClick={() => step(sessionId, 'next')} title="Step over (F10)">Step over</button>
+        <button disabled={!stopped} onClick={() => step(sessionId, 'stepIn')} title="Step into (F11)">Step into</button>
+        <button disabled={!stopped} onClick={() => step(sessionId, 'stepOut')} title="Step out (Shift+F11)">Step out</button>
+        <button disabled={!stopped} onClick={() => void runToCursor(sessionId)} title="Run to the editor's cursor line">Run to cursor</button>
+        <button className="danger" disabled={!run} onClick={() => void actions.stop(sessionId)} title="Stop the run (Shift+F5)">Stop</button>
+      </div>
+      <p className="debug-status" role="status" aria-label="Debug status">
+        {status}
+        {run?.stop?.text && <span className="debug-stop-text">: {visibleText(run.stop.text)}</span>}
+      </p>
+    </>
+  );
+}
+
+function CallStack({ sessionId, run }: { sessionId: string; run: DebugRun }) {
+  if (!run.frames) return <p className="wb-empty">loading…</p>;
+  return (
+    <ol className="debug-stack" aria-label="Call stack frames">
+      {run.frames.map((frame) =>
+        frame.boundary ? (
+          <li key={frame.id} className="debug-boundary">— {visibleText(frame.name)} —</li>
+        ) : (
+          <li key={frame.id}>
+            <button aria-current={frame.id === run.frame} onClick={() => debugStore.getState().selectFrame(sessionId, frame.id)}>
+              <span className="debug-frame-name">{visibleText(frame.name)}</span>
+              <span className="debug-frame-where">{frame.script}{frame.line !== undefined ? `:${frame.line}` : ''}</span>
+            </button>
+          </li>
+        ),
+      )}
+    </ol>
+  );
+}
+
+function Watches({ sessionId, stopped }: { sessionId: string | null; stopped: boolean }) {
+  const watches = useDebug(selectWatches);
+  const values = useDebug((state) => (sessionId ? state.watchValues[sessionId] : undefined));
+  const [draft, setDraft] = useState('');
+  return (
+    <>
+      <form
+        className="debug-watch-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          debugStore.getState().addWatch(draft);
+          setDraft('');
+        }}
+      >
+        <input aria-label="Add watch expression" placeholder="Expression to watch" value={draft} onChange={(event) => setDraft(event.target.value)} />
+      </form>
+      <ul className="debug-watches" aria-label="Watch expressions">
+        {watches.map((expression) => {
+          const shown = stopped ? values?.[expression] : undefined;
+          return (
+            <li key={expression}>
+              <span className="value-key">{visibleText(expression)} = </span>
+              {shown?.error ? <span className="value-problem">{visibleText(shown.error)}</span> : <span className="value-text">{shown?.value ? visibleText(shown.value.text) : '—'}</span>}
+              <button className="debug-remove" aria-label={`Remove watch ${expression}`} onClick={() => debugStore.getState().removeWatch(expression)}>×</button>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+function BreakpointList() {
+  const all = useDebug(selectAllBreakpoints);
+  const verdicts = useDebug(selectVerdicts);
+  const actions = debugStore.getState();
+  const rows = Object.entries(all).flatMap(([script, list]) => list.map((bp) => ({ script, bp })));
+  if (rows.length === 0) return <p className="wb-empty">Click in the editor's margin or press F9 to set a breakpoint.</p>;
+  return (
+    <ul className="debug-breakpoints" aria-label="Breakpoint list">
+      {rows.map(({ script, bp }) => {
+        const label = `${script}:${bp.line}`;
+        const verdict = verdicts[script]?.[bp.line];
+        const details = [bp.condition && `when ${bp.condition}`, bp.hitCondition && `hits ${bp.hitCondition}`, bp.logMessage && `log "${bp.logMessage}"`].filter(Boolean).join(' · ');
+        return (
+          <li key={label}>
+            <label className="wb-checkbox">
+              <input type="checkbox" checked={bp.enabled} onChange={(event) => actions.setEnabled(script, bp.line, event.target.checked)} />
+              {label}
+            </label>
+            {details && <span className="debug-bp-details">{visibleText(details)}</span>}
+            {verdict && !verdict.verified && <span className="wb-problem">{verdict.message ?? 'not set'}</span>}
+            <button aria-label={`Edit breakpoint ${label}`} onClick={() => actions.editBreakpoint({ script, line: bp.line })}>Edit</button>
+            <button className="debug-remove" aria-label={`Remove breakpoint ${label}`} onClick={() => actions.remove(script, bp.line)}>×</button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
