@@ -1,7 +1,7 @@
 // The Debug panel for the active session: the run's controls and where it stopped, the call stack
 // (coroutine boundaries marked), the selected frame's variables (expanded a page at a time), the
 // watch expressions and every breakpoint (on/off, edit, remove).
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { debugStore, selectAllBreakpoints, selectProblem, selectRun, selectVerdicts, selectWatches, useDebug, type DebugRun } from '../../stores/debug';
 import { selectActiveId, useSessions } from '../../stores/sessions';
@@ -53,7 +53,7 @@ export function DebugView() {
   );
 }
 
-function DebugSection({ title, children }: { title: string; children: React.ReactNode }) {
+function DebugSection({ title, children }: { title: string; children: ReactNode }) {
   return (
     <section className="debug-section" aria-label={title}>
       <h2>{title}</h2>
