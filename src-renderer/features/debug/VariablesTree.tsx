@@ -4,14 +4,12 @@
 // the tree at every stop and frame change).
 import { useEffect, useState } from 'react';
 import { visibleText } from '../../../src-preload/contract/outside-values';
+import type { VariablesPage } from '../../../src-preload/contract/debug';
 import type { ValuePreview } from '../../../src-preload/contract/value-preview';
 import { errorMessage } from '../../bridge';
 import { debugStore, VARIABLES_PAGE, type Scope } from '../../stores/debug';
 
-interface Child {
-  name: string;
-  value: ValuePreview;
-}
+type Child = VariablesPage['items'][number];
 
 interface Pages {
   items: Child[];
