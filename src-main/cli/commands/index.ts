@@ -33,6 +33,7 @@ export const domains: readonly CommandDomain[] = [
   { paths: ['exec', 'repl', 'lua-versions'], load: async () => (await import('./vm')).vmCommands },
   { paths: ['serve'], load: async () => (await import('./serve')).serveCommands },
   { paths: ['olfi publish', 'olfi tail', 'olfi simulate'], load: async () => (await import('./olfi')).olfiCommands },
+  { paths: ['dap'], load: async () => (await import('./dap')).dapCommands },
 ];
 
 /** The command `argv` starts with (the longest matching path) and the arguments after its words. */
