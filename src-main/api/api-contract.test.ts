@@ -70,8 +70,13 @@ describe('contract over the browser host with the real engine', () => {
     expect(info).toMatchObject({ id: 'cell-1', luaVersion: '5.4', attached: true });
     const result = await call(client.invoke('sessions:run', { id: 'cell-1', code: 'print("hello from cell-1")\nreturn 6 * 7', chunkName: '=growth.lua' }));
     expect(result).toMatchObject({ success: true, values: ['42'] });
-    expect(result.stdout).toContain('hello from cell-1');
     await waitFor('the output event', () => (textOf('cell-1').includes('hello from cell-1') ? true : undefined));
+    // The text travelled once, as events: the reply names the run's chunks instead of repeating them.
+    expect(result).not.toHaveProperty('stdout');
+    expect(result).not.toHaveProperty('stderr');
+    const own = await call(client.invoke('sessions:output', { id: 'cell-1', since: result.output.firstSeq }));
+    const ran = own.chunks.filter((c) => c.seq < result.output.nextSeq);
+    expect(ran.map((c) => [c.stream, c.text])).toEqual([['stdout', 'hello from cell-1\n'], ['value', '42\n']]);
     expect(changes.some((c) => c.id === 'cell-1' && c.info?.state === 'idle')).toBe(true);
   });
 

@@ -27,6 +27,13 @@ export function attachFrom(vm: VMManager, id: string, since: number): Snapshot {
 }
 const MAX_ATTACH_CHUNKS = 2000;
 
+/** A window's run: how it ended and which output chunks were its own; the text itself went out as output events. */
+export async function runStreamed(vm: VMManager, id: string, code: string, chunkName: string | undefined): Promise<MethodOutput<'sessions:run'>> {
+  const { result, output } = await vm.getSession(id).runMarked(code, chunkName);
+  const { stdout: _stdout, stderr: _stderr, ...ended } = result;
+  return { ...ended, output };
+}
+
 /**
  * Starts an interactive VM; what the dialog leaves out comes from the settings. The Lua is resolved
  * among the discovered interpreters before anything is spawned: an unknown id is invalid_input.

@@ -1,7 +1,7 @@
 import type { OutputChunk, SessionInfo } from '../vm/types';
 import { defineApi } from './define-api';
 import { LatestPerKey } from './latest-per-key';
-import { attachFrom, completionItems, createSession, listSnapshots, syntaxDiagnostics } from './session-views';
+import { attachFrom, completionItems, createSession, listSnapshots, runStreamed, syntaxDiagnostics } from './session-views';
 
 export const sessionsApi = defineApi(
   'sessions',
@@ -29,7 +29,7 @@ export const sessionsApi = defineApi(
       const { more, failed } = await vm.sendInput(id, line);
       return { pending: more, failed };
     },
-    'sessions:run': ({ id, code, chunkName }) => vm.getSession(id).run(code, chunkName),
+    'sessions:run': ({ id, code, chunkName }) => runStreamed(vm, id, code, chunkName),
     'sessions:output': ({ id, since, limit }) => vm.getSession(id).outputSince(since, limit),
     'sessions:check': ({ id, code }) => syntaxDiagnostics(vm, luacheck, code, id),
     'sessions:completions': ({ id, prefix }) => completionItems(vm, id, prefix),

@@ -106,15 +106,26 @@ export class InteractiveSession {
   }
 
   /** Runs a whole chunk (the editor buffer) in the session's environment. */
-  run(code: string, chunkName = '=editor', limits?: Partial<VMLimits>, debug?: ExecOptions['debug']): Promise<ExecResult> {
+  async run(code: string, chunkName = '=editor', limits?: Partial<VMLimits>, debug?: ExecOptions['debug']): Promise<ExecResult> {
+    return (await this.runMarked(code, chunkName, limits, debug)).result;
+  }
+
+  /** `run`, and which of the session's output chunks it wrote: seq firstSeq up to (not including) nextSeq. */
+  runMarked(
+    code: string,
+    chunkName = '=editor',
+    limits?: Partial<VMLimits>,
+    debug?: ExecOptions['debug'],
+  ): Promise<{ result: ExecResult; output: { firstSeq: number; nextSeq: number } }> {
     return this.serialize(async () => {
       this.touch();
+      const firstSeq = this.buffer.endSeq;
       const result = await this.process.runForResult(
         { op: 'eval', code, name: chunkName },
         { limits, tree: this.textTree, debug, onChunk: (stream, text) => this.push(stream, text) },
       );
       this.pushResult(result);
-      return result;
+      return { result, output: { firstSeq, nextSeq: this.buffer.endSeq } };
     });
   }
 

@@ -24,6 +24,16 @@ describe('contract', () => {
     expect([...EVENT_NAMES].sort()).toEqual(Object.keys(contract.events).sort());
   });
 
+  it('streams a call only on a contract event keyed by id', () => {
+    const streamed = Object.entries(contract.methods).filter(([, def]) => 'streams' in def && def.streams);
+    expect(streamed.map(([name]) => name)).toContain('sessions:run');
+    for (const [, def] of streamed) {
+      const event = (contract.events as Record<string, { payload: { safeParse(v: unknown): { success: boolean } } }>)[(def as { streams: string }).streams];
+      expect(event).toBeDefined();
+      expect(event!.payload.safeParse({ id: 's', chunks: [] }).success).toBe(true);
+    }
+  });
+
   it('recognizes only its own names (no prototype keys)', () => {
     expect(isMethodName('sessions:run')).toBe(true);
     expect(isMethodName('toString')).toBe(false);

@@ -8,6 +8,11 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   readonly input: I;
   readonly output: O;
   readonly description: string;
+  /**
+   * One call, streamed: while the call runs, what it produces arrives as this event (keyed by the payload's `id`,
+   * the call's `id`), and the reply only closes the stream (how it ended, which part of the stream was its own).
+   */
+  readonly streams?: string;
 }
 
 export interface EventDef<P extends z.ZodType = z.ZodType> {
@@ -16,8 +21,8 @@ export interface EventDef<P extends z.ZodType = z.ZodType> {
   readonly description: string;
 }
 
-export function method<I extends z.ZodType, O extends z.ZodType>(description: string, input: I, output: O): MethodDef<I, O> {
-  return { kind: 'method', input, output, description };
+export function method<I extends z.ZodType, O extends z.ZodType>(description: string, input: I, output: O, options: { streams?: string } = {}): MethodDef<I, O> {
+  return { kind: 'method', input, output, description, ...options };
 }
 
 export function event<P extends z.ZodType>(description: string, payload: P): EventDef<P> {

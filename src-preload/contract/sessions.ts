@@ -111,6 +111,16 @@ export const execResultSchema = z.object({
 });
 export type ExecResult = z.output<typeof execResultSchema>;
 
+/**
+ * How a window's run ended. Its output is not repeated here: it streamed as the session's `sessions:output` events
+ * while the run went on, the chunks with seq from output.firstSeq up to output.nextSeq (sessions:output reads
+ * them again), so a run's text travels once.
+ */
+export const runResultSchema = execResultSchema.omit({ stdout: true, stderr: true }).extend({
+  output: z.object({ firstSeq: z.number().int().min(0), nextSeq: z.number().int().min(0) }),
+});
+export type RunResult = z.output<typeof runResultSchema>;
+
 export const diagnosticSchema = z.object({
   line: z.number().int().min(1),
   column: z.number().int().min(1).optional(),
@@ -161,7 +171,12 @@ export const sessionsMethods = {
     byId.extend({ line: z.string().max(1024 * 1024) }),
     z.object({ pending: z.boolean(), failed: z.boolean() }),
   ),
-  'sessions:run': method('Run code in the session environment (the editor buffer or a selection).', byId.extend({ code, chunkName }), execResultSchema),
+  'sessions:run': method(
+    'Run code in the session environment (the editor buffer or a selection). Its output streams as sessions:output events; the reply says how it ended and which chunks it wrote.',
+    byId.extend({ code, chunkName }),
+    runResultSchema,
+    { streams: 'sessions:output' },
+  ),
   'sessions:output': method(
     'Output chunks with seq ≥ since, from the session ring buffer.',
     byId.extend({ since: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10_000).default(2000) }),
