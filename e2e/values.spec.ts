@@ -59,6 +59,10 @@ test('the variable inspector shows a new global after a run, hides builtins unle
 
   await typeInConsole(page, 'doubling_time = math.log(2) / growth_rate');
   await expect(list.getByRole('treeitem', { name: 'doubling_time' })).toContainText('2.77', { timeout: 20_000 });
+  // What was open stays open across the refresh, with the new values.
+  await typeInConsole(page, 'species[4] = "araC"');
+  await expect(list).toContainText('"araC"', { timeout: 20_000 });
+  await expect(list.getByRole('button', { name: 'Collapse species' })).toBeVisible();
 
   await page.getByRole('checkbox', { name: 'builtins' }).check();
   await expect(list.getByRole('treeitem', { name: 'print' })).toContainText('builtin');

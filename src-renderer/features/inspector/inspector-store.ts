@@ -1,7 +1,7 @@
 // The variable inspector's store: one session's globals as the runner lists them (values:globals),
 // the filter and the builtins toggle. Refreshed after each run or REPL line of that session; the
-// open tree nodes under it live in the values store and are forgotten on refresh (their refs are
-// the previous listing's).
+// open tree nodes under it live in the values store and are opened again from the new listing
+// (their refs were the previous listing's).
 import { createStore } from 'zustand/vanilla';
 import type { GlobalEntry } from '../../../src-preload/contract/values';
 import { errorMessage, type BridgeClient } from '../../bridge';
@@ -50,8 +50,9 @@ export function createInspectorStore(client: BridgeClient, values: StoreApi<Valu
           const listing = await client.invoke('values:globals', { id: sessionId, builtins, filter });
           // A slower answer to an older request must not replace a newer one.
           if (mine !== serial) return;
-          values.getState().forget(inspectorRoot(sessionId));
           set({ items: listing.items, total: listing.total, loading: false, error: null });
+          const root = inspectorRoot(sessionId);
+          void values.getState().reopen(sessionId, root, listing.items.map((entry) => ({ id: root + entry.name, value: entry.value })));
         } catch (error) {
           if (mine === serial) set({ loading: false, error: `Could not list the globals of ${sessionId}: ${errorMessage(error)}` });
         }

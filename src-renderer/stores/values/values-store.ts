@@ -33,8 +33,11 @@ export interface ValuesActions {
   toggle(sessionId: string, nodeId: string, value: ValuePreview): Promise<void>;
   /** Fetches the next page of an open node. */
   more(sessionId: string, nodeId: string, value: ValuePreview): Promise<void>;
-  /** Forgets every node under a root prefix (the inspector's, when it refreshes). */
-  forget(prefix: string): void;
+  /**
+   * The trees under `prefix` have new roots (the inspector's, after a run): everything fetched
+   * under it is dropped and what was open is opened again from the new roots, top down.
+   */
+  reopen(sessionId: string, prefix: string, roots: readonly { id: string; value: ValuePreview }[]): Promise<void>;
 }
 
 export type ValuesStore = ValuesState & ValuesActions;
@@ -46,25 +49,35 @@ export function createValuesStore(client: BridgeClient) {
     const patch = (nodeId: string, change: Partial<NodeState>) =>
       set((state) => ({ nodes: { ...state.nodes, [nodeId]: { ...(state.nodes[nodeId] ?? closed), ...change } } }));
 
+    /** The load each node waits for; reopen forgets them, so a page for an old root lands nowhere. */
+    const inflight = new Map<string, object>();
+    const reopens = new Map<string, number>();
+
     async function load(sessionId: string, nodeId: string, value: ValuePreview) {
       const node = get().nodes[nodeId] ?? closed;
       if (node.loading || value.ref === undefined) return;
+      const token = {};
+      inflight.set(nodeId, token);
       patch(nodeId, { loading: true, error: undefined });
+      const start = node.next ?? 1;
       try {
         if (value.type === 'string') {
-          const start = node.next ?? 1;
           const page = await client.invoke('values:string', { id: sessionId, ref: value.ref, start, count: STRING_PAGE });
-          const current = get().nodes[nodeId] ?? closed;
-          patch(nodeId, { loading: false, text: (current.text ?? '') + page.text, total: page.total, next: page.next });
+          if (inflight.get(nodeId) !== token) return;
+          const now = get().nodes[nodeId] ?? closed;
+          patch(nodeId, { loading: false, text: (now.text ?? '') + page.text, total: page.total, next: page.next });
         } else {
-          const start = node.next ?? 1;
           const page = await client.invoke('values:children', { id: sessionId, ref: value.ref, start, count: CHILDREN_PAGE });
-          const current = get().nodes[nodeId] ?? closed;
-          patch(nodeId, { loading: false, items: [...current.items, ...page.items], total: page.total, next: page.next });
+          if (inflight.get(nodeId) !== token) return;
+          const now = get().nodes[nodeId] ?? closed;
+          patch(nodeId, { loading: false, items: [...now.items, ...page.items], total: page.total, next: page.next });
         }
       } catch (error) {
+        if (inflight.get(nodeId) !== token) return;
         const gone = error instanceof BridgeError && error.code === 'not_found';
         patch(nodeId, { loading: false, gone, error: gone ? 'This value is gone (the session ran again or restarted) — re-run to expand it' : errorMessage(error) });
+      } finally {
+        if (inflight.get(nodeId) === token) inflight.delete(nodeId);
       }
     }
 
@@ -77,8 +90,28 @@ export function createValuesStore(client: BridgeClient) {
         if (!node.open && !fetched) await load(sessionId, nodeId, value);
       },
       more: load,
-      forget(prefix) {
-        set((state) => ({ nodes: Object.fromEntries(Object.entries(state.nodes).filter(([id]) => !id.startsWith(prefix))) }));
+      async reopen(sessionId, prefix, roots) {
+        const generation = (reopens.get(prefix) ?? 0) + 1;
+        reopens.set(prefix, generation);
+        const before = get().nodes;
+        const wasOpen = new Set(Object.keys(before).filter((id) => id.startsWith(prefix) && before[id]!.open));
+        for (const id of [...inflight.keys()]) if (id.startsWith(prefix)) inflight.delete(id);
+        set((state) => ({
+          nodes: {
+            ...Object.fromEntries(Object.entries(state.nodes).filter(([id]) => !id.startsWith(prefix))),
+            ...Object.fromEntries([...wasOpen].map((id) => [id, { ...closed, open: true }])),
+          },
+        }));
+        const queue = roots.filter((root) => wasOpen.has(root.id));
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const { id, value } = next;
+          await load(sessionId, id, value);
+          // A newer reopen of the same trees took over.
+          if (reopens.get(prefix) !== generation) return;
+          get().nodes[id]?.items.forEach((item, i) => {
+            if (wasOpen.has(`${id}/${i}`)) queue.push({ id: `${id}/${i}`, value: item.value });
+          });
+        }
       },
     };
   });
