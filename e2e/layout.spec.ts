@@ -102,7 +102,7 @@ test('Ol-Fi beside a script: frames arrive as it runs; the split survives a relo
   }
 });
 
-test('tabs work from the keyboard: switch, move to the other group, close', async ({ page, host }) => {
+test('tabs work from the keyboard and by dragging: switch, move to the other group, close', async ({ page, host }) => {
   await openWorkbench(page, host);
   await createSession(page, 'keys');
   await openView(page, 'Metrics');
@@ -116,6 +116,12 @@ test('tabs work from the keyboard: switch, move to the other group, close', asyn
   await page.keyboard.press('Control+\\');
   await expect(rightGroup(page).getByRole('tab', { name: 'Metrics', selected: true })).toBeVisible();
   await expect(leftGroup(page).getByRole('tab')).toHaveCount(2);
+  // Dragged back onto the left group: one group again; then split once more.
+  await rightGroup(page).getByRole('tab', { name: 'Metrics' }).dragTo(leftGroup(page).getByRole('tablist'));
+  await expect(rightGroup(page)).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Tab group' }).getByRole('tab')).toHaveCount(3);
+  await page.keyboard.press('Control+\\');
+  await expect(rightGroup(page).getByRole('tab', { name: 'Metrics', selected: true })).toBeVisible();
 
   // Arrow keys move along the left strip; Enter shows the tab; Delete closes it.
   await leftGroup(page).getByRole('tab', { selected: true }).focus();
