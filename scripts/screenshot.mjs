@@ -63,11 +63,8 @@ try {
   await groupSplitter.press('Shift+ArrowRight');
   const plot = console_.getByRole('figure', { name: 'Plot Quorum sensing' });
   await plot.waitFor();
-  await console_.evaluate((log) => {
-    const figure = log.querySelector('figure');
-    if (figure) log.scrollTop += figure.getBoundingClientRect().top - log.getBoundingClientRect().top - 4;
-  });
-  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await plot.evaluate((figure) => figure.scrollIntoView({ block: 'start' }));
+  await groupSplitter.blur();
   await page.mouse.move(0, 0);
   await page.waitForTimeout(500);
   await page.screenshot({ path: output });
