@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { OlFiService } from '../../src-main/olfi/olfi-service';
-import { shutdownNoSave, waitFor } from '../../src-main/olfi/test-redis';
+import { shutdownNoSave } from '../../src-main/olfi/test-redis';
+import { waitFor } from '../../src-main/testing/test-helpers';
 import { RedisServerProcess } from '../../src-main/redis/redis-server-process';
 
 function median(values: number[]): number {
@@ -18,7 +19,7 @@ function median(values: number[]): number {
 }
 
 async function connected(service: OlFiService): Promise<void> {
-  await waitFor(() => service.status().mirror?.state === 'connected' && service.status().mirror?.lastId !== '', 'the mirror connected', 60_000);
+  await waitFor('the mirror connected', () => service.status().mirror?.state === 'connected' && service.status().mirror?.lastId !== '', 60_000);
 }
 
 async function stopAndContinue(dir: string): Promise<{ detectMs: number; againMs: number }> {
@@ -34,13 +35,13 @@ async function stopAndContinue(dir: string): Promise<{ detectMs: number; againMs
       const stopped = performance.now();
       process.kill(pid, 'SIGSTOP');
       try {
-        await waitFor(() => service.status().mirror?.state === 'not-responding', 'not-responding', 60_000);
+        await waitFor('not-responding', () => service.status().mirror?.state === 'not-responding', 60_000);
         detect.push(performance.now() - stopped);
       } finally {
         process.kill(pid, 'SIGCONT');
       }
       const resumed = performance.now();
-      await waitFor(() => service.status().mirror?.state === 'connected', 'connected again', 60_000);
+      await waitFor('connected again', () => service.status().mirror?.state === 'connected', 60_000);
       again.push(performance.now() - resumed);
     }
   } finally {
@@ -63,10 +64,10 @@ async function shutdownAndRestart(dir: string): Promise<{ restartMs: number; res
     client.on('error', () => undefined);
     const shutdownAt = performance.now();
     await shutdownNoSave(url);
-    await waitFor(() => /restarted/.test(service.status().notice ?? ''), 'the restart notice', 60_000);
+    await waitFor('the restart notice', () => /restarted/.test(service.status().notice ?? ''), 60_000);
     const restartMs = performance.now() - shutdownAt;
     const id = String(await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{}'));
-    await waitFor(() => seen.has(id), 'the entry after the restart', 60_000);
+    await waitFor('the entry after the restart', () => seen.has(id), 60_000);
     return { restartMs, resumeMs: performance.now() - shutdownAt };
   } finally {
     client?.disconnect();

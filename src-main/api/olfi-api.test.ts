@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-preload/contract/index';
-import { waitFor } from '../olfi/test-redis';
+import { waitFor } from '../testing/test-helpers';
 import { createServices, type Services } from '../services';
 import { commandLine } from '../visualizer/visualizer-process';
 import { createApi, type Api } from './index';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   api = createApi(services, () => undefined);
   api.onEvent((name, payload) => events.push({ name, payload }));
   await services.olfi.start();
-  await waitFor(() => services.olfi.status().mirror?.state === 'connected' && services.olfi.status().mirror?.lastId !== '', 'the Ol-Fi mirror connected');
+  await waitFor('the Ol-Fi mirror connected', () => services.olfi.status().mirror?.state === 'connected' && services.olfi.status().mirror?.lastId !== '');
 });
 
 afterAll(async () => {
@@ -57,7 +57,7 @@ describe('olfi API', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('frame.preamble must be') } });
     const forced = await value('olfi:publish', { mvoc: 'ACETOIN', frame: '{"preamble":1}', force: true });
     expect(forced.status).toBe('invalid-field');
-    await waitFor(() => entries().length >= 2, 'two entry events');
+    await waitFor('two entry events', () => entries().length >= 2);
     expect(entries().map((e) => [e.id, e.status])).toEqual([
       [sent.id, 'valid'],
       [forced.id, 'invalid-field'],
@@ -74,7 +74,7 @@ describe('olfi API', () => {
     await services.vm.createVM('olfi-script', { capabilities: { olfi: true } });
     const run = await services.vm.executeVMSync('olfi-script', 'require("bioxen.olfi").send("DIMETHYL_SULFIDE", { type = "EMERGENCY", priority = "emergency", payload = "SHUTDOWN" })');
     expect(run.success).toBe(true);
-    await waitFor(() => entries().some((e) => e.mvoc === 'DIMETHYL_SULFIDE'), 'the Lua frame as an event');
+    await waitFor('the Lua frame as an event', () => entries().some((e) => e.mvoc === 'DIMETHYL_SULFIDE'));
     expect(entries().find((e) => e.mvoc === 'DIMETHYL_SULFIDE')).toMatchObject({ status: 'valid', extra: { vm: 'olfi-script' }, frame: { payload: 'SHUTDOWN' } });
   });
 

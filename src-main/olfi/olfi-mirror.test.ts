@@ -5,7 +5,8 @@ import { buildFrame } from './frame-codec';
 import { OlFiMirror, type MirrorState, type MirrorUpdate } from './olfi-mirror';
 import { OlFiPublisher } from './olfi-publisher';
 import { reconnectDelay } from './redis-connection';
-import { TestRedis, addEntries, shutdownNoSave, waitFor } from './test-redis';
+import { TestRedis, addEntries, shutdownNoSave } from './test-redis';
+import { waitFor } from '../testing/test-helpers';
 import { Redis } from 'ioredis';
 import type { OlFiEntry } from './stream-entry';
 
@@ -47,10 +48,10 @@ describe('OlFiMirror against a real redis-server', () => {
     const client = env.client(url);
     await addEntries(client, 'olfi_stream', 5, validFields);
     const { mirror, seen } = watch({ url });
-    await waitFor(() => mirror.status.state === 'connected', 'connected');
-    await waitFor(() => mirror.status.lastId !== '', 'start id resolved');
+    await waitFor('connected', () => mirror.status.state === 'connected');
+    await waitFor('start id resolved', () => mirror.status.lastId !== '');
     await addEntries(client, 'olfi_stream', 300, (i) => (i % 3 === 2 ? ['mvoc', 'acetoin', 'frame', '{bad', 'cell', `C${i}`] : validFields(i)));
-    await waitFor(() => seen.length >= 300, '300 entries');
+    await waitFor('300 entries', () => seen.length >= 300);
     expect(seen).toHaveLength(300);
     const ids = seen.map((e) => e.id);
     expect([...ids].sort((a, b) => (a < b ? -1 : 1)).length).toBe(new Set(ids).size);
@@ -72,10 +73,10 @@ describe('OlFiMirror against a real redis-server', () => {
     const client = env.client(url);
     await addEntries(client, 'olfi_stream', 50, validFields);
     const { seen } = watch({ url, start: { last: 20 } });
-    await waitFor(() => seen.length >= 20, 'the last 20');
+    await waitFor('the last 20', () => seen.length >= 20);
     expect(payloadsOf(seen)).toEqual(Array.from({ length: 20 }, (_, i) => `n=${30 + i}`));
     await addEntries(client, 'olfi_stream', 1, () => validFields(999));
-    await waitFor(() => seen.length >= 21, 'the new entry');
+    await waitFor('the new entry', () => seen.length >= 21);
     expect(payloadsOf(seen).at(-1)).toBe('n=999');
   });
 
@@ -83,14 +84,14 @@ describe('OlFiMirror against a real redis-server', () => {
     const { server, url } = await env.server({ persistence: 'aof-always' });
     const client = env.client(url);
     const { mirror, seen, states } = watch({ url });
-    await waitFor(() => mirror.status.lastId !== '', 'start id resolved');
+    await waitFor('start id resolved', () => mirror.status.lastId !== '');
     await addEntries(client, 'olfi_stream', 200, validFields);
-    await waitFor(() => seen.length >= 150, 'some entries before the crash');
+    await waitFor('some entries before the crash', () => seen.length >= 150);
     await server.killHard();
-    await waitFor(() => mirror.status.state === 'reconnecting', 'reconnecting after the crash');
+    await waitFor('reconnecting after the crash', () => mirror.status.state === 'reconnecting');
     await server.restart();
     await addEntries(client, 'olfi_stream', 200, (i) => validFields(200 + i));
-    await waitFor(() => seen.length >= 400, 'all 400 entries');
+    await waitFor('all 400 entries', () => seen.length >= 400);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(payloadsOf(seen)).toEqual(Array.from({ length: 400 }, (_, i) => `n=${i}`));
     expect(states).toContain('reconnecting');
@@ -101,13 +102,13 @@ describe('OlFiMirror against a real redis-server', () => {
     const { server, url } = await env.server({ persistence: 'none' });
     const client = env.client(url);
     const { mirror, seen } = watch({ url });
-    await waitFor(() => mirror.status.lastId !== '', 'start id resolved');
+    await waitFor('start id resolved', () => mirror.status.lastId !== '');
     await addEntries(client, 'olfi_stream', 100, validFields);
-    await waitFor(() => seen.length >= 100, 'first 100');
+    await waitFor('first 100', () => seen.length >= 100);
     await server.killHard();
     await server.restart();
     await addEntries(client, 'olfi_stream', 100, (i) => validFields(100 + i));
-    await waitFor(() => seen.length >= 200, 'entries written after the restart');
+    await waitFor('entries written after the restart', () => seen.length >= 200);
     expect(payloadsOf(seen)).toEqual(Array.from({ length: 200 }, (_, i) => `n=${i}`));
     expect(mirror.buffered).toBe(200);
   });
@@ -122,11 +123,11 @@ describe('OlFiMirror against a real redis-server', () => {
     })();
     const url = `redis://127.0.0.1:${port}`;
     const { mirror, seen } = watch({ url });
-    await waitFor(() => mirror.status.state === 'reconnecting' && /connection refused/.test(mirror.status.reason ?? ''), 'a refused-connection status');
+    await waitFor('a refused-connection status', () => mirror.status.state === 'reconnecting' && /connection refused/.test(mirror.status.reason ?? ''));
     await late.start({ dataDir: env.tempDir(), port, persistence: 'none' });
-    await waitFor(() => mirror.status.state === 'connected', 'connected once Redis is up');
+    await waitFor('connected once Redis is up', () => mirror.status.state === 'connected');
     await addEntries(env.client(url), 'olfi_stream', 10, validFields);
-    await waitFor(() => seen.length >= 10, '10 entries');
+    await waitFor('10 entries', () => seen.length >= 10);
     expect(payloadsOf(seen)).toEqual(Array.from({ length: 10 }, (_, i) => `n=${i}`));
   });
 
@@ -135,7 +136,7 @@ describe('OlFiMirror against a real redis-server', () => {
     const client = env.client(url);
     await addEntries(client, 'olfi_stream', 1_000_000, (i) => ['mvoc', 'ACETOIN', 'frame', i % 2 ? 'x' : '{}'], 20_000);
     const { mirror, updates } = watch({ url, start: { from: '0-0' }, capacity: 10_000, readCount: 10_000 });
-    await waitFor(async () => (await mirror.stats()).received === 1_000_000, '1M entries read', 290_000);
+    await waitFor('1M entries read', async () => (await mirror.stats()).received === 1_000_000, 290_000);
     const stats = await mirror.stats();
     expect(stats.buffered).toBe(10_000);
     expect(stats.dropped).toBe(990_000);
@@ -152,7 +153,7 @@ describe('OlFiMirror against a real redis-server', () => {
     // Alternately a 1 MB frame (too big to parse) and a valid frame with a 1 MB extra field.
     const fields = (i: number) => (i % 2 ? ['mvoc', 'ACETOIN', 'frame', big] : [...validFields(i), 'note', big]);
     const { mirror, seen, updates } = watch({ url, start: { from: '0-0' }, maxBytes: 256 * 1024 });
-    await waitFor(() => mirror.status.state === 'connected', 'connected');
+    await waitFor('connected', () => mirror.status.state === 'connected');
     // Large strings made from a socket's bytes live outside the JS heap ("external"): count both.
     const held = () => {
       gc();
@@ -161,9 +162,9 @@ describe('OlFiMirror against a real redis-server', () => {
     };
     const heldBefore = held();
     await addEntries(client, 'olfi_stream', 251, fields, 10);
-    await waitFor(async () => (await mirror.stats()).received === 251, '251 entries read', 60_000);
+    await waitFor('251 entries read', async () => (await mirror.stats()).received === 251, 60_000);
     // Updates are bounded by bytes too: what does not fit is counted as skipped.
-    await waitFor(() => seen.length + updates.reduce((n, u) => n + u.skipped, 0) === 251, '251 entries delivered or counted as skipped');
+    await waitFor('251 entries delivered or counted as skipped', () => seen.length + updates.reduce((n, u) => n + u.skipped, 0) === 251);
     seen.length = 0;
     updates.length = 0;
     // 251 MB went through; cut copies of 2 KB stay. A cut that kept its 1 MB reply alive held 400 MB here; what
@@ -183,9 +184,9 @@ describe('OlFiMirror against a real redis-server', () => {
     const { url } = await env.server();
     const client = env.client(url);
     const { mirror, updates } = watch({ url, start: { from: '0-0' }, capacity: 200, batchMs: 1000 });
-    await waitFor(() => mirror.status.state === 'connected', 'connected');
+    await waitFor('connected', () => mirror.status.state === 'connected');
     await addEntries(client, 'olfi_stream', 2000, validFields);
-    await waitFor(() => updates.reduce((n, u) => n + u.entries.length + u.skipped, 0) === 2000, 'every entry delivered or counted as skipped');
+    await waitFor('every entry delivered or counted as skipped', () => updates.reduce((n, u) => n + u.entries.length + u.skipped, 0) === 2000);
     const skipping = updates.find((u) => u.skipped > 0)!;
     expect(skipping).toBeDefined();
     const before = updates.slice(0, updates.indexOf(skipping)).flatMap((u) => u.entries);
@@ -203,7 +204,7 @@ describe('OlFiMirror against a real redis-server', () => {
     await addEntries(env.client(url), 'olfi_stream', 2, validFields);
     await addEntries(env.client(`${url}/3`), 'olfi_stream', 1, () => validFields(30));
     const { seen } = watch({ url: `${url}/3`, start: { from: '0-0' } });
-    await waitFor(() => seen.length >= 1, 'the entry of database 3');
+    await waitFor('the entry of database 3', () => seen.length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(payloadsOf(seen)).toEqual(['n=30']);
   });
@@ -213,10 +214,10 @@ describe('OlFiMirror against a real redis-server', () => {
     const client = env.client(url);
     await client.set('olfi_stream', 'not a stream');
     const { mirror, seen } = watch({ url, start: { from: '0-0' } });
-    await waitFor(() => mirror.status.state === 'error' && /not a stream/.test(mirror.status.reason ?? ''), 'a wrong-type error');
+    await waitFor('a wrong-type error', () => mirror.status.state === 'error' && /not a stream/.test(mirror.status.reason ?? ''));
     await client.del('olfi_stream');
     await addEntries(client, 'olfi_stream', 3, validFields);
-    await waitFor(() => seen.length >= 3, 'entries once the key is a stream');
+    await waitFor('entries once the key is a stream', () => seen.length >= 3);
     expect(payloadsOf(seen)).toEqual(['n=0', 'n=1', 'n=2']);
     expect(mirror.status).toMatchObject({ state: 'connected' });
     expect(mirror.status.reason).toBeUndefined();
@@ -227,7 +228,7 @@ describe('OlFiMirror against a real redis-server', () => {
     const client = env.client(url);
     await addEntries(client, 'olfi_stream', 30, validFields);
     const { mirror, seen } = watch({ url, start: { last: 10 } });
-    await waitFor(() => seen.length >= 10, 'the last 10');
+    await waitFor('the last 10', () => seen.length >= 10);
     const oldestBuffered = mirror.window(0, 100).at(-1)!;
     const page = await mirror.history(oldestBuffered.id, 15);
     expect(payloadsOf(page)).toEqual(Array.from({ length: 15 }, (_, i) => `n=${19 - i}`));
@@ -238,10 +239,10 @@ describe('OlFiMirror against a real redis-server', () => {
     const { url, port } = await env.server();
     await env.client(url).call('CONFIG', 'SET', 'requirepass', 's3cret-pw');
     const good = watch({ url: `redis://:s3cret-pw@127.0.0.1:${port}` });
-    await waitFor(() => good.mirror.status.state === 'connected', 'connected with the password');
+    await waitFor('connected with the password', () => good.mirror.status.state === 'connected');
     expect(JSON.stringify(good.mirror.status)).not.toContain('s3cret-pw');
     const bad = watch({ url: `redis://:wrong-pw@127.0.0.1:${port}` });
-    await waitFor(() => /credentials/.test(bad.mirror.status.reason ?? ''), 'a credentials reason');
+    await waitFor('a credentials reason', () => /credentials/.test(bad.mirror.status.reason ?? ''));
     expect(JSON.stringify(bad.mirror.status)).not.toContain('wrong-pw');
   });
 
@@ -270,7 +271,7 @@ describe('OlFiMirror against a real redis-server', () => {
       await publisher.publish('ACETOIN', buildFrame({ address: '*', type: 'PING', payload: 'before' }));
       await shutdownNoSave(url);
       // Both must see the shutdown: the publisher's connection, and the server's owner (its process has exited).
-      await waitFor(() => redis.status === 'reconnecting' && server.state !== 'ready', 'the shutdown to be noticed');
+      await waitFor('the shutdown to be noticed', () => redis.status === 'reconnecting' && server.state !== 'ready');
       await server.start({ dataDir: env.tempDir(), persistence: 'none', port });
       const after = await publisher.publish('ACETOIN', buildFrame({ address: '*', type: 'PING', payload: 'after' }));
       expect(after.id).toMatch(/^\d+-\d+$/);

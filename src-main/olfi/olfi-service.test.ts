@@ -6,7 +6,8 @@ import { REDIS_NOT_FOUND_MESSAGE } from '../redis/redis-server-process';
 import { VMManager } from '../vm/vm-manager';
 import { buildFrame } from './frame-codec';
 import { OlFiService } from './olfi-service';
-import { TestRedis, shutdownNoSave, waitFor } from './test-redis';
+import { TestRedis, shutdownNoSave } from './test-redis';
+import { waitFor } from '../testing/test-helpers';
 import type { OlFiEntry } from './stream-entry';
 
 const env = new TestRedis();
@@ -60,11 +61,11 @@ describe('OlFiService', () => {
     const status = await s.start();
     expect(status.source).toBe('embedded');
     const record = JSON.parse(readFileSync(join(dataDir, 'redis', 'server.json'), 'utf8')) as { pid: number };
-    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
-    await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
+    await waitFor('mirror connected', () => s.status().mirror?.state === 'connected');
+    await waitFor('start id', () => s.status().mirror?.lastId !== '');
     const frame = buildFrame({ address: 'CELL_0002', type: 'PING', payload: 'hello' });
     const published = await s.publish('acetoin', frame);
-    await waitFor(() => seen.length === 1, 'the frame mirrored');
+    await waitFor('the frame mirrored', () => seen.length === 1);
     expect(seen[0]).toMatchObject({ id: published.id, mvoc: 'ACETOIN', status: 'valid', frame });
     expect(s.window(0, 10).map((e) => e.id)).toEqual([published.id]);
     await s.dispose();
@@ -79,7 +80,7 @@ describe('OlFiService', () => {
     const { s } = service({ dataDir });
     const started = s.start();
     let pids: number[] = [];
-    await waitFor(() => (pids = processesIn(redisDir)).length > 0, 'the embedded redis-server process');
+    await waitFor('the embedded redis-server process', () => (pids = processesIn(redisDir)).length > 0);
     await s.dispose();
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     expect(processesIn(redisDir)).toEqual([]);
@@ -115,7 +116,7 @@ describe('OlFiService', () => {
     const { s } = service({ dataDir, redisUrl: () => `redis://:pw-123@127.0.0.1:${port}/0` });
     const status = await s.start();
     expect(status.source).toBe('configured');
-    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    await waitFor('mirror connected', () => s.status().mirror?.state === 'connected');
     expect(JSON.stringify(s.status())).not.toContain('pw-123');
     expect(existsSync(join(dataDir, 'redis'))).toBe(false);
   });
@@ -123,13 +124,13 @@ describe('OlFiService', () => {
   it('follows the stream key set in Settings: reconnects and mirrors the new stream', async () => {
     const { url } = await env.server();
     const { s, seen, changeStream } = await followingSettings({ dataDir: env.tempDir(), redisUrl: url });
-    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    await waitFor('mirror connected', () => s.status().mirror?.state === 'connected');
     changeStream('lab_stream');
-    await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
-    await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
+    await waitFor('the mirror on the new stream', () => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected');
+    await waitFor('start id', () => s.status().mirror?.lastId !== '');
     await env.client(url).call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: 'old' })));
     const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'new' }));
-    await waitFor(() => seen.some((e) => e.id === published.id), 'the frame on the new stream');
+    await waitFor('the frame on the new stream', () => seen.some((e) => e.id === published.id));
     expect(seen.every((e) => (e.frame as { payload?: string } | undefined)?.payload !== 'old')).toBe(true);
     expect(await env.client(url).call('XLEN', 'lab_stream')).toBe(1);
   });
@@ -138,9 +139,9 @@ describe('OlFiService', () => {
     const { url } = await env.server();
     const { s, seen, changeStream } = await followingSettings({ dataDir: env.tempDir(), redisUrl: url });
     for (const next of ['lab_a', 'lab_b', 'lab_c']) changeStream(next);
-    await waitFor(() => s.status().streamKey === 'lab_c' && s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'the mirror on the last stream');
+    await waitFor('the mirror on the last stream', () => s.status().streamKey === 'lab_c' && s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '');
     const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'last' }));
-    await waitFor(() => seen.some((e) => e.id === published.id), 'the frame on the last stream');
+    await waitFor('the frame on the last stream', () => seen.some((e) => e.id === published.id));
     const readers = String(await env.client(url).call('CLIENT', 'LIST')).split('\n').filter((line) => line.includes('name=bioxen-olfi-reader'));
     expect(readers).toHaveLength(1);
   });
@@ -148,10 +149,10 @@ describe('OlFiService', () => {
   it('keeps its embedded redis-server (same port, same data) when only the stream key changes', async () => {
     const dataDir = env.tempDir();
     const { s, started, changeStream } = await followingSettings({ dataDir, redisUrl: null });
-    await waitFor(() => s.status().mirror?.state === 'connected', 'mirror connected');
+    await waitFor('mirror connected', () => s.status().mirror?.state === 'connected');
     const before = processesIn(join(dataDir, 'redis'));
     changeStream('lab_stream');
-    await waitFor(() => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected', 'the mirror on the new stream');
+    await waitFor('the mirror on the new stream', () => s.status().streamKey === 'lab_stream' && s.status().mirror?.state === 'connected');
     expect(s.status().url).toBe(started.url);
     expect(processesIn(join(dataDir, 'redis'))).toEqual(before);
   });
@@ -160,22 +161,22 @@ describe('OlFiService', () => {
     const dataDir = env.tempDir();
     const { s, seen } = service({ dataDir });
     await s.start();
-    await waitFor(() => s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'mirror connected');
+    await waitFor('mirror connected', () => s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '');
     const url = s.clientUrl()!;
     const secret = new URL(url).password;
     const client = env.client(url);
     const add = (i: number) => client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: `n=${i}` })));
     for (let i = 0; i < 5; i++) await add(i);
-    await waitFor(() => seen.length === 5, 'the first frames');
+    await waitFor('the first frames', () => seen.length === 5);
     await shutdownNoSave(url);
-    await waitFor(() => /restarted/.test(s.status().notice ?? ''), 'the restart notice');
+    await waitFor('the restart notice', () => /restarted/.test(s.status().notice ?? ''));
     expect(s.status().notice).toMatch(/^embedded Redis stopped \(it exited normally \(SHUTDOWN\?\)\) — restarted at .* on port \d+ with the same data/);
     expect(s.clientUrl()).toBe(url);
     for (let i = 5; i < 10; i++) await add(i);
-    await waitFor(() => seen.length === 10 && s.status().mirror?.state === 'connected', 'the frames after the restart');
+    await waitFor('the frames after the restart', () => seen.length === 10 && s.status().mirror?.state === 'connected');
     expect(seen.map((e) => e.frame?.payload)).toEqual(Array.from({ length: 10 }, (_, i) => `n=${i}`));
     const published = await s.publish('acetoin', buildFrame({ address: '*', type: 'PING', payload: 'after' }));
-    await waitFor(() => seen.some((e) => e.id === published.id), 'a frame published after the restart');
+    await waitFor('a frame published after the restart', () => seen.some((e) => e.id === published.id));
     // The secret stays on the main side: status (which the renderer gets) shows the URL redacted.
     expect(JSON.stringify(s.status())).not.toContain(secret);
     expect(s.status().url).toContain(':***@127.0.0.1:');
@@ -185,16 +186,16 @@ describe('OlFiService', () => {
     const { server, url } = await env.server();
     const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url });
     await s.start();
-    await waitFor(() => s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '', 'mirror connected');
+    await waitFor('mirror connected', () => s.status().mirror?.state === 'connected' && s.status().mirror?.lastId !== '');
     const client = env.client(url);
     const add = (i: number) => client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', JSON.stringify(buildFrame({ address: '*', type: 'PING', payload: `n=${i}` })));
     for (let i = 0; i < 3; i++) await add(i);
-    await waitFor(() => seen.length === 3, 'the first frames');
+    await waitFor('the first frames', () => seen.length === 3);
     expect(await s.stats()).toMatchObject({ streamLength: 3 });
     const pid = server.info!.pid;
     process.kill(pid, 'SIGSTOP');
     try {
-      await waitFor(() => s.status().mirror?.state === 'not-responding', 'the not-responding status', 20_000);
+      await waitFor('the not-responding status', () => s.status().mirror?.state === 'not-responding', 20_000);
       expect(s.status().mirror?.reason).toMatch(/is not responding .* is redis-server stopped \(SIGSTOP/);
       // The panel's status call still answers (with the last counters) instead of waiting on the stopped server.
       expect(await s.stats()).toMatchObject({ streamLength: 3, received: 3 });
@@ -203,9 +204,9 @@ describe('OlFiService', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await waitFor(() => s.status().mirror?.state === 'connected', 'connected again');
+    await waitFor('connected again', () => s.status().mirror?.state === 'connected');
     for (let i = 3; i < 6; i++) await add(i);
-    await waitFor(() => seen.length === 6, 'the frames after SIGCONT');
+    await waitFor('the frames after SIGCONT', () => seen.length === 6);
     expect(seen.map((e) => e.frame?.payload)).toEqual(['n=0', 'n=1', 'n=2', 'n=3', 'n=4', 'n=5']);
   });
 
@@ -215,7 +216,7 @@ describe('OlFiService', () => {
     void s.restart();
     void s.restart();
     await s.dispose();
-    await waitFor(async () => !String(await env.client(url).call('CLIENT', 'LIST')).includes('name=bioxen-olfi'), 'no Ol-Fi connection left');
+    await waitFor('no Ol-Fi connection left', async () => !String(await env.client(url).call('CLIENT', 'LIST')).includes('name=bioxen-olfi'));
     expect(s.status().mirror).toBeNull();
   });
 
@@ -223,7 +224,7 @@ describe('OlFiService', () => {
     const { url } = await env.server();
     const { s, seen } = service({ dataDir: env.tempDir(), redisUrl: () => url });
     await s.start();
-    await waitFor(() => s.status().mirror?.lastId !== '', 'start id');
+    await waitFor('start id', () => s.status().mirror?.lastId !== '');
     const vm = new VMManager({ dataDir: env.tempDir() });
     owned.push(vm);
     s.attachEngine(vm);
@@ -237,7 +238,7 @@ describe('OlFiService', () => {
     );
     expect(run.success).toBe(true);
     expect(run.values.join(' ')).toContain('mvoc "signal1" is not in the MVOC library');
-    await waitFor(() => seen.length === 2, 'two frames from Lua');
+    await waitFor('two frames from Lua', () => seen.length === 2);
     expect(seen.map((e) => [e.mvoc, e.status, e.frame?.payload, e.extra?.vm])).toEqual([
       ['ACETOIN', 'valid', 'temp?', 'cell'],
       ['ETHYL_ACETATE', 'valid', 'circuit=toggle;event=u_high', 'cell'],
@@ -246,7 +247,7 @@ describe('OlFiService', () => {
 
     const circuit = await vm.executeVMSync('cell', 'local c = require("bioxen.circuits")\nreturn #c.simulate(c.models.quorum_sensing()).events');
     expect(circuit.values).toEqual(['1']);
-    await waitFor(() => seen.length === 3, 'the quorum-sensing event frame');
+    await waitFor('the quorum-sensing event frame', () => seen.length === 3);
     expect(seen[2]).toMatchObject({ mvoc: 'ACETOIN', status: 'valid', frame: { address: '*', control: { type: 'BROADCAST' } } });
     expect(seen[2]!.frame!.payload).toMatch(/^circuit=quorum_sensing;event=quorum;/);
   });

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveRedis, type ResolvedRedis } from './redis-endpoint';
-import { TestRedis, shutdownNoSave, waitFor } from './test-redis';
+import { TestRedis, shutdownNoSave } from './test-redis';
+import { waitFor } from '../testing/test-helpers';
 
 const env = new TestRedis();
 const resolved: ResolvedRedis[] = [];
@@ -22,7 +23,7 @@ describe('resolveRedis (the CLI and the bench)', () => {
     try {
       await client.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{}');
       await shutdownNoSave(redis.url);
-      await waitFor(() => messages.some((m) => m.includes('restarted')), 'the restart message');
+      await waitFor('the restart message', () => messages.some((m) => m.includes('restarted')));
       expect(messages[0]).toMatch(/^embedded Redis stopped at .* \(it exited normally \(SHUTDOWN\?\)\) — restarting it/);
       expect(messages[1]).toMatch(/— restarted at .* on port \d+ with the same data/);
       expect(messages.join('\n')).not.toContain(new URL(redis.url).password);

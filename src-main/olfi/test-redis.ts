@@ -56,14 +56,6 @@ export async function shutdownNoSave(url: string): Promise<void> {
   client.disconnect();
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** XADDs `count` entries in pipelined chunks; frame(i) gives each entry's fields. */
 export async function addEntries(client: Redis, key: string, count: number, fields: (i: number) => string[], chunk = 5000): Promise<void> {
   for (let start = 0; start < count; start += chunk) {

@@ -9,7 +9,8 @@ import { buildFrame } from '../olfi/frame-codec';
 import { OlFiMirror } from '../olfi/olfi-mirror';
 import { OlFiPublishError, OlFiPublisher } from '../olfi/olfi-publisher';
 import type { OlFiEntry } from '../olfi/stream-entry';
-import { TestRedis, waitFor } from '../olfi/test-redis';
+import { TestRedis } from '../olfi/test-redis';
+import { waitFor } from '../testing/test-helpers';
 import { freePort } from './redis-server-process';
 import { makeTlsTestCerts, redisTlsArgs, type TlsTestCerts } from './tls-test-certs';
 
@@ -58,17 +59,17 @@ describe('redis:// with an ACL user, an encoded password and db 3', () => {
     mirror.on('update', (u) => seen.push(...u.entries));
     try {
       mirror.start();
-      await waitFor(() => mirror.status.state === 'connected' && mirror.status.lastId !== '', 'the mirror to connect with the ACL user');
+      await waitFor('the mirror to connect with the ACL user', () => mirror.status.state === 'connected' && mirror.status.lastId !== '');
       const first = await publisher.publish('ACETOIN', frame('first'));
       const second = await publisher.publish('ACETOIN', frame('second'));
-      await waitFor(() => seen.length >= 2, 'both frames mirrored');
+      await waitFor('both frames mirrored', () => seen.length >= 2);
 
       expect(seen.map((e) => [e.id, e.status, e.mvoc, e.frame?.payload])).toEqual([
         [first.id, 'valid', 'ACETOIN', 'first'],
         [second.id, 'valid', 'ACETOIN', 'second'],
       ]);
       // stats() tolerates a command connection still starting; history() fails fast, so it goes second.
-      await waitFor(async () => (await mirror.stats()).streamLength === 2, 'the stream length over the command connection');
+      await waitFor('the stream length over the command connection', async () => (await mirror.stats()).streamLength === 2);
       expect((await mirror.history(second.id, 10)).map((e) => [e.id, e.frame?.payload])).toEqual([[first.id, 'first']]);
       expect(mirror.status.url).toBe(`redis://${USER}:***@127.0.0.1:${port}/3`);
 
@@ -86,7 +87,7 @@ describe('redis:// with an ACL user, an encoded password and db 3', () => {
     mirror.on('status', (s) => reasons.push(`${s.state} ${s.url} ${s.reason ?? ''}`));
     try {
       mirror.start();
-      await waitFor(() => /refused the credentials/.test(mirror.status.reason ?? ''), 'the mirror to report refused credentials');
+      await waitFor('the mirror to report refused credentials', () => /refused the credentials/.test(mirror.status.reason ?? ''));
       expect(mirror.status).toMatchObject({
         state: 'error',
         url: `redis://${USER}:***@127.0.0.1:${port}/3`,
@@ -112,7 +113,7 @@ describe('the wrong scheme for the port', () => {
     const mirror = new OlFiMirror({ url: target, streamKey: 'acl_stream', blockMs: 500 });
     try {
       mirror.start();
-      await waitFor(() => /use redis:\/\//.test(mirror.status.reason ?? ''), 'the mirror to suggest redis://', 15_000);
+      await waitFor('the mirror to suggest redis://', () => /use redis:\/\//.test(mirror.status.reason ?? ''), 15_000);
       expect(mirror.status.reason).toContain(`127.0.0.1:${port} (no TLS handshake in 3 s — if this server does not use TLS, use redis:// instead of rediss://)`);
     } finally {
       await mirror.stop();
@@ -124,7 +125,7 @@ describe('the wrong scheme for the port', () => {
     const mirror = new OlFiMirror({ url: target, streamKey: 'acl_stream', blockMs: 500 });
     try {
       mirror.start();
-      await waitFor(() => /use rediss:\/\//.test(mirror.status.reason ?? ''), 'the mirror to suggest rediss://');
+      await waitFor('the mirror to suggest rediss://', () => /use rediss:\/\//.test(mirror.status.reason ?? ''));
       expect(mirror.status.reason).toContain(`127.0.0.1:${tlsPort} reset the connection at the first command — if this server expects TLS, use rediss:// instead of redis://`);
       expect(secretsIn(mirror.status.reason ?? '')).toEqual([]);
     } finally {
@@ -140,7 +141,7 @@ describe('the hypervisor metrics republisher with the user/password/db URL', () 
     const publisher = new MetricsStreamPublisher({ url: url(), stream: 'acl_metrics' });
     try {
       publisher.publish(sample);
-      await waitFor(() => publisher.stats().published === 1, 'the sample to be published');
+      await waitFor('the sample to be published', () => publisher.stats().published === 1);
       const entries = await env.client(url({ db: 3 })).xrange('acl_metrics', '-', '+');
       expect(entries.map(([, fields]) => fields.slice(0, 4))).toEqual([['vm', 'cell-01', 't', '1.5']]);
       expect(await env.client(url({ db: 0 })).exists('acl_metrics')).toBe(0);
@@ -153,7 +154,7 @@ describe('the hypervisor metrics republisher with the user/password/db URL', () 
     const publisher = new MetricsStreamPublisher({ url: url({ password: WRONG_PASSWORD }), stream: 'acl_metrics' });
     try {
       publisher.publish(sample);
-      await waitFor(() => /WRONGPASS/.test(publisher.stats().lastError ?? ''), 'the refusal to show in the stats');
+      await waitFor('the refusal to show in the stats', () => /WRONGPASS/.test(publisher.stats().lastError ?? ''));
       expect(publisher.stats()).toMatchObject({ connected: false, published: 0 });
       expect(secretsIn(publisher.stats().lastError!)).toEqual([]);
     } finally {
@@ -202,7 +203,7 @@ describe('rediss:// to the TLS listener, through the CLI (NODE_EXTRA_CA_CERTS is
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await waitFor(() => /TLS certificate not trusted/.test(stderr), 'tail to report the certificate');
+      await waitFor('tail to report the certificate', () => /TLS certificate not trusted/.test(stderr));
       expect(stderr).toMatch(/^olfi tail: \w+: TLS certificate not trusted — set NODE_EXTRA_CA_CERTS to your CA file \(rediss:\/\/bioxen:\*\*\*@/m);
     } finally {
       child.kill('SIGINT');

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsStreamPublisher } from '../hypervisor/metrics-stream-publisher';
 import { buildFrame } from '../olfi/frame-codec';
 import { OlFiPublisher } from '../olfi/olfi-publisher';
-import { TestRedis, waitFor } from '../olfi/test-redis';
+import { TestRedis } from '../olfi/test-redis';
+import { waitFor } from '../testing/test-helpers';
 import { countNear, countWhere, type Box } from './screenshot-pixels';
 import { VisualizerProcess, commandLine } from './visualizer-process';
 
@@ -33,7 +34,7 @@ const vivid = (r: number, g: number, b: number) => Math.max(r, g, b) > 140 && Ma
 async function publishMetrics(url: string, stream: string | undefined, cells: { vm: string; atp: number; gene: number }[], rounds: number): Promise<void> {
   const publisher = new MetricsStreamPublisher({ url, ...(stream && { stream }) });
   // dispose() flushes only over a ready connection.
-  await waitFor(() => publisher.stats().connected, 'the metrics publisher connecting to Redis');
+  await waitFor('the metrics publisher connecting to Redis', () => publisher.stats().connected);
   for (let round = 0; round < rounds; round++) {
     for (const { vm, atp, gene } of cells) {
       publisher.publish({ vm, t: 1_000 + round, atp, geneExpression: { lacI: gene, tetR: gene, cI: gene, gfp: gene }, series: {}, receivedAt: Date.now() });

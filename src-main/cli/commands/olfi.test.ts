@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFrame } from '../../olfi/frame-codec';
 import { compareStreamIds } from '../../olfi/stream-entry';
-import { TestRedis, addEntries, waitFor } from '../../olfi/test-redis';
+import { TestRedis, addEntries } from '../../olfi/test-redis';
+import { waitFor } from '../../testing/test-helpers';
 import { SettingsStore } from '../../settings/settings-store';
 
 const run = promisify(execFile);
@@ -65,7 +66,7 @@ describe('bioxen olfi tail delivers every entry exactly once', () => {
 
     // A reader that stops reading: tail blocks on stdout, and Redis restarts (clean shutdown, same data, same port) meanwhile.
     const first = startTail(url, '--from', '0', '--count', String(TOTAL));
-    await waitFor(() => first.lines.length >= 10_000, 'the first 10k lines', 60_000);
+    await waitFor('the first 10k lines', () => first.lines.length >= 10_000, 60_000);
     first.child.stdout.pause();
     await server.stop();
     await server.restart();
@@ -75,7 +76,7 @@ describe('bioxen olfi tail delivers every entry exactly once', () => {
 
     // tail killed part way, then resumed after the last line it printed.
     const killed = startTail(url, '--from', '0');
-    await waitFor(() => killed.lines.length >= 30_000, '30k lines before the kill', 60_000);
+    await waitFor('30k lines before the kill', () => killed.lines.length >= 30_000, 60_000);
     killed.child.kill('SIGKILL');
     await killed.exited;
     const before = idsOf(killed.lines);
@@ -85,7 +86,7 @@ describe('bioxen olfi tail delivers every entry exactly once', () => {
 
     // The reader going away (`tail | head -1`) ends tail normally, with no EPIPE error.
     const cut = startTail(url, '--from', '0');
-    await waitFor(() => cut.lines.length >= 1, 'a first line');
+    await waitFor('a first line', () => cut.lines.length >= 1);
     cut.child.stdout.destroy();
     expect(await cut.exited).toBe(0);
     expect(cut.stderr()).not.toContain('EPIPE');
