@@ -2,7 +2,7 @@
 -- Works on Lua 5.1–5.4 and LuaJIT.
 --
 --   local inspect = dofile(dir .. 'inspect.lua'); local reg = inspect.registry()
---   reg:preview(v)                  -> { type, text, ref?, count?, name? }
+--   reg:preview(v [, count_cap])    -> { type, text, ref?, count?, name? }
 --   reg:children(ref, start, count) -> { items = { { key = preview, value = preview }, ... }, total, next? }
 --   reg:string(ref, start, count)   -> { text, start, total, next? }   (pages of a long string)
 --   reg:release(ref)                   drops one ref; reg:release() drops them all
@@ -205,8 +205,9 @@ local function preview(self, v, count_cap)
   end
   if t == 'table' then
     local name, mt = mt_name(v)
-    local snap = self.snapshots[self.ids[v] or false]
-    local count = snap and snap.entries or count_entries(v, count_cap)
+    local id = self.ids[v]
+    local snap = self.snapshots[id or false]
+    local count = snap and snap.entries or (id and self.counts[id]) or count_entries(v, count_cap)
     local text = table_text(v, count)
     if name then text = name .. ' ' .. text end
     local expandable = next(v) ~= nil or mt ~= nil
@@ -222,7 +223,8 @@ local function preview(self, v, count_cap)
     ref = mt ~= nil and ref_of(self, v) or nil }
 end
 
-function Registry:preview(v) return preview(self, v, PREVIEW_COUNT_CAP) end
+-- count_cap (default 100,000): at most this many next() steps counting a table's entries.
+function Registry:preview(v, count_cap) return preview(self, v, count_cap or PREVIEW_COUNT_CAP) end
 
 -- Sorting lazily. A page needs only its own keys in order, so numbers and strings are put in
 -- order as far as the pages asked for reach, by incremental quicksort (Paredes & Navarro): the first

@@ -38,6 +38,16 @@ local session_env, session_builtins, repl_state = nil, nil, repl.new()
 -- next run starts, then weak: a value the program still holds stays expandable, the rest goes.
 local refs = inspect.registry()
 local MAX_PREVIEWS = 100
+-- next() steps all the previews of one reply may spend counting tables (a listing of 2,000
+-- globals of 100k entries each must not take seconds); what is left is shared out in order.
+local COUNT_BUDGET, MIN_COUNT_CAP = 300000, 1000
+local function counting(budget) return { left = budget } end
+local function budgeted_preview(budget, v)
+  local cap = math.max(math.min(budget.left, 100000), MIN_COUNT_CAP)
+  local p = refs:preview(v, cap)
+  if p.type == 'table' then budget.left = budget.left - (p.count or cap) end
+  return p
+end
 local dbg, debugger -- the debugger of debugged runs (made on first use)
 
 -- Replies ---------------------------------------------------------------------------------------
@@ -264,9 +274,9 @@ local function previews_of(r, req)
   local tree = type(req.tree) == 'table' and req.tree or nil
   local depth = tree and math.min(tonumber(tree.depth) or 2, MAX_TREE_DEPTH)
   local width = tree and math.min(tonumber(tree.width) or 20, MAX_TREE_WIDTH)
-  local list = {}
+  local list, budget = {}, counting(COUNT_BUDGET)
   for i = 1, math.min(r.n, MAX_PREVIEWS) do
-    list[i] = tree and refs:tree(r[i], depth, width) or refs:preview(r[i])
+    list[i] = tree and refs:tree(r[i], depth, width) or budgeted_preview(budget, r[i])
   end
   return list
 end
@@ -430,10 +440,10 @@ function ops.globals(req)
   end
   table.sort(user)
   table.sort(std)
-  local items, total = {}, #user + #std
+  local items, total, budget = {}, #user + #std, counting(COUNT_BUDGET)
   for i = 1, math.min(total, MAX_GLOBALS) do
     local name = user[i] or std[i - #user]
-    items[i] = { name = name, value = refs:preview(rawget(env, name)), builtin = i > #user }
+    items[i] = { name = name, value = budgeted_preview(budget, rawget(env, name)), builtin = i > #user }
   end
   reply_done({}, { globals = items, total = total })
 end

@@ -109,6 +109,14 @@ describe.each(versions)('values on %s', (lua) => {
     expect(filtered.items.map((g) => g.name)).toEqual(['alpha_rate']);
   });
 
+  it('shares one counting budget among the previews of a listing, so many huge globals stay cheap', async () => {
+    await line(`for i = 1, 20 do local t = {} for j = 1, 100000 do t[j] = j end _G[string.format('huge%02d', i)] = t end return 1`);
+    const { items } = await session.globals(false, 'huge');
+    expect(items.map((g) => g.value.count)).toEqual([100000, 100000, 100000, ...Array(17).fill(undefined)]);
+    expect(items[19]!.value).toMatchObject({ type: 'table', text: expect.stringMatching(/^\{1, 2, 3, .*…\}$/) });
+    await line('for i = 1, 20 do _G[string.format("huge%02d", i)] = nil end return 1');
+  });
+
   it('answers not_found for a ref of a runner that was replaced', async () => {
     const [p] = await line('survivor = { 1 } return survivor');
     await manager.restart('values');
