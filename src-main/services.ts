@@ -1,7 +1,8 @@
 // Composition root: builds every service for one data dir. Electron main, the browser host and the
 // tests all start here; nothing in here imports electron.
 import { join } from 'node:path';
-import { AppInfoService, findAppRoot } from './app-info';
+import { AppInfoService } from './app-info';
+import { findAppRoot } from './app-root';
 import { prepareDataDir } from './config/data-dir';
 import { DebugService } from './debug/debug-service';
 import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/data-file';

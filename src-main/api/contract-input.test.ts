@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAppRoot } from '../app-info';
+import { findAppRoot } from '../app-root';
 import { Curator } from '../packages/curator';
 import type { Services } from '../services';
 import { Workspace } from '../workspace/workspace';

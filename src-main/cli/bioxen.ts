@@ -18,7 +18,7 @@ function commandHelp(command: CliCommand): string {
 }
 
 async function version(): Promise<string> {
-  const { findAppRoot } = await import('../app-info');
+  const { findAppRoot } = await import('../app-root');
   return (JSON.parse(readFileSync(join(findAppRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 

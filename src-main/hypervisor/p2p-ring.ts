@@ -3,7 +3,7 @@
 // seconds of wall-clock time. Every VM is created here and terminated here, whatever happens.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findAppRoot } from '../app-info';
+import { findAppRoot } from '../app-root';
 import type { VMManager } from '../vm/vm-manager';
 import type { OutputStream } from '../vm/types';
 import { EndpointError, isLoopback, USER_PORT_MAX, validateHost, validateUserPort } from './endpoint';

@@ -4,8 +4,8 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { findAppRoot } from '../app-root';
 import { LuaVMError, SessionAlreadyExistsError, SessionNotFoundError, VMManagerError } from './errors';
 import { DEFAULT_READER, InteractiveSession, type AttachResult, type EnvironmentResolver, type InputResult } from './interactive-session';
 import { DEFAULT_CAPABILITIES, DEFAULT_LIMITS, mergeCapabilities, mergeLimits } from './limits';
@@ -66,16 +66,6 @@ interface VMRecord {
   createdAt: number;
 }
 
-/** The folder that contains lua/runtime/runner.lua, searched upward from this module. */
-export function findLuaRoot(start = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = start;
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'lua', 'runtime', 'runner.lua'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new VMManagerError(`lua/runtime/runner.lua not found above ${start} — pass luaRoot to the VMManager`, 'internal');
-}
-
 /** Search templates for the bundled packages: lua/packages/<name>/src/?.lua and ?/init.lua. */
 export function bundledPackagesPath(luaRoot: string): string {
   const packages = join(luaRoot, 'lua', 'packages');
@@ -107,7 +97,7 @@ export class VMManager extends EventEmitter {
     this.logger = options.logger ?? new VMLogger({ debugMode: options.debugMode, component: 'VMManager' });
     this.defaultLimits = mergeLimits(DEFAULT_LIMITS, options.defaultLimits);
     this.defaultCapabilities = mergeCapabilities(DEFAULT_CAPABILITIES, options.defaultCapabilities);
-    this.luaRoot = options.luaRoot ?? findLuaRoot();
+    this.luaRoot = options.luaRoot ?? findAppRoot();
     this.runnerPath = join(this.luaRoot, 'lua', 'runtime', 'runner.lua');
     this.packagesPath = bundledPackagesPath(this.luaRoot);
     this.store = options.dataDir ? new PersistentStore(join(options.dataDir, 'vms.json')) : undefined;

@@ -2,7 +2,7 @@
 // contract on 127.0.0.1, prints the token URL, and on Ctrl+C stops every VM before exiting.
 import { join } from 'node:path';
 import { createApi } from '../../api/index';
-import { findAppRoot } from '../../app-info';
+import { findAppRoot } from '../../app-root';
 import { resolveDataDir } from '../../config/data-dir';
 import { assertRendererBuilt, BrowserHost } from '../../host/browser-host';
 import { checkBindAddress } from '../../host/bind-address';
