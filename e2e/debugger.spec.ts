@@ -10,7 +10,7 @@ const SCRIPT = [
   '  local twice = n * 2',
   '  return twice',
   'end',
-  'local total = 20',
+  'local total, cfg = 20, { rate = 3 }',
   'local result = double(total)',
   'print("result is " .. result)',
 ];
@@ -53,14 +53,19 @@ test('a gutter breakpoint stops the run; inspect a local, step over and into, co
   const status = debug.getByRole('status', { name: 'Debug status' });
   await expect(status).toContainText(/Stopped at a breakpoint at .*:6/, { timeout: 20_000 });
   await expect.poll(() => highlightedLine(page, 'dbg')).toBe(6);
-  const variables = debug.getByRole('list', { name: 'Variables of the selected frame' });
+  const variables = debug.getByRole('tree', { name: 'Variables of the selected frame' });
   await expect(variables).toContainText('total = 20');
+  // A table local opens a page at a time, fetched from the stopped run.
+  await variables.getByRole('button', { name: 'Expand cfg' }).click();
+  await expect(variables.getByRole('treeitem', { name: 'rate = 3', exact: true })).toHaveAttribute('aria-level', '3');
 
   // Step over the call: line 7, with result known.
   await debug.getByRole('button', { name: 'Step over' }).click();
   await expect(status).toContainText(/Stopped after a step at .*:7/);
   await expect.poll(() => highlightedLine(page, 'dbg')).toBe(7);
   await expect(variables).toContainText('result = 40');
+  // What was open stays open across the step (fetched again from the new stop).
+  await expect(variables.getByRole('treeitem', { name: 'rate = 3', exact: true })).toBeVisible();
   await expect(consoleOutput(page)).not.toContainText('result is');
 
   await debug.getByRole('button', { name: 'Continue' }).click();

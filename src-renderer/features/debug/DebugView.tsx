@@ -1,13 +1,18 @@
 // The Debug panel for the active session: the run's controls and where it stopped, the call stack
 // (coroutine boundaries marked), the selected frame's variables (expanded a page at a time), the
 // watch expressions and every breakpoint (on/off, edit, remove).
-import { useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { visibleText } from '../../../src-preload/contract/outside-values';
 import { debugStore, selectAllBreakpoints, selectProblem, selectRun, selectVerdicts, selectWatches, useDebug, type DebugRun } from '../../stores/debug';
 import { selectActiveId, useSessions } from '../../stores/sessions';
 import { debugInSession, step } from './debug-commands';
 import { runToCursor } from './editor-debugging';
-import { VariablesTree } from './VariablesTree';
+import type { ValuePreview } from '../../../src-preload/contract/value-preview';
+import { errorMessage } from '../../bridge';
+import { DEBUG_ROOT, useValues, valuesStore } from '../../stores/values';
+import type { Scope } from '../../stores/debug';
+import { ValueRow } from '../values/ValueRow';
+import { treeRows } from '../values/value-tree';
 
 const REASONS: Record<string, string> = {
   entry: 'on entry',
@@ -39,7 +44,7 @@ export function DebugView() {
             <CallStack sessionId={sessionId} run={run} />
           </DebugSection>
           <DebugSection title="Variables">
-            <VariablesTree key={`${run.stops}/${run.frame}`} sessionId={sessionId} frame={run.frame} />
+            <Variables sessionId={sessionId} run={run} />
           </DebugSection>
         </>
       )}
@@ -106,6 +111,55 @@ function CallStack({ sessionId, run }: { sessionId: string; run: DebugRun }) {
         ),
       )}
     </ol>
+  );
+}
+
+/** A scope as a tree root: its variables are its children. */
+function scopeValue(scope: Scope): ValuePreview {
+  return { type: 'scope', text: `${scope.count} variable${scope.count === 1 ? '' : 's'}`, ref: scope.count > 0 ? scope.ref : undefined, count: scope.count };
+}
+
+/**
+ * The selected frame's scopes as value trees (the console's rows and paging). At every stop the trees
+ * are fetched again from the new refs and what was open stays open (the values store's reopen), so a
+ * table being watched across steps stays expanded; Locals open at once when nothing is.
+ */
+function Variables({ sessionId, run }: { sessionId: string; run: DebugRun }) {
+  const root = `${DEBUG_ROOT}${sessionId}/`;
+  const [scopes, setScopes] = useState<Scope[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const nodes = useValues((state) => state.nodes);
+
+  useEffect(() => {
+    let current = true;
+    debugStore.getState().scopes(sessionId, run.frame).then(async (list) => {
+      if (!current) return;
+      setScopes(list);
+      const values = valuesStore.getState();
+      await values.reopen(sessionId, root, list.map((scope) => ({ id: `${root}${scope.name}`, value: scopeValue(scope) })));
+      const anyOpen = Object.entries(valuesStore.getState().nodes).some(([id, node]) => id.startsWith(root) && node.open);
+      const locals = list.find((scope) => scope.name === 'Locals');
+      if (current && !anyOpen && locals && locals.count > 0) await values.toggle(sessionId, `${root}Locals`, scopeValue(locals));
+    }, (error: unknown) => current && setProblem(errorMessage(error)));
+    return () => {
+      current = false;
+    };
+  }, [sessionId, run.frame, run.stops, root]);
+
+  const rows = useMemo(
+    () => (scopes ?? []).flatMap((scope) => treeRows(nodes, `${root}${scope.name}`, scopeValue(scope), { type: 'name', text: scope.name })),
+    [scopes, nodes, root],
+  );
+  if (problem) return <p className="wb-problem" role="alert">{problem}</p>;
+  if (!scopes) return <p className="wb-empty">loading…</p>;
+  return (
+    <div className="debug-variables" role="tree" aria-label="Variables of the selected frame">
+      {rows.map((row) => (
+        <div key={row.id} className="debug-variable" role="treeitem" aria-level={row.depth + 1}>
+          <ValueRow row={row} sessionId={sessionId} />
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -14,7 +14,8 @@ const shown = (text: string) => visibleText(showBytes(text));
 /** How a key reads in a listing: identifier strings bare, the rest in brackets. */
 export function keyLabel(key: ValuePreview | undefined): string {
   if (!key) return '';
-  if (key.type === 'metatable') return key.text;
+  // A metatable entry, and a debug variable's name (keyOfName), read as they are.
+  if (key.type === 'metatable' || key.type === 'name') return key.text;
   const ident = key.type === 'string' ? /^"([A-Za-z_][A-Za-z0-9_]*)"$/.exec(key.text) : null;
   return ident ? ident[1]! : `[${key.text}]`;
 }

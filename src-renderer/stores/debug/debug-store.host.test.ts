@@ -55,7 +55,7 @@ describe('debug store', () => {
     expect(store.getState().watchValues.dbg?.['total + 1']?.value?.text).toBe('21');
 
     const scopes = await store.getState().scopes('dbg', stopped.frame);
-    const locals = await store.getState().variables('dbg', scopes.find((s) => s.name === 'Locals')!.ref, 1);
+    const locals = await env.client.invoke('debug:variables', { id: 'dbg', ref: scopes.find((s) => s.name === 'Locals')!.ref });
     expect(locals.items.map((v) => `${v.name}=${v.value.text}`)).toContain('total=20');
 
     await store.getState().resume('dbg', 'stepIn');

@@ -1,11 +1,10 @@
 // Debug domain store: the breakpoints the user set (per script name, kept in the window's storage so
 // they come back with the script, sent to the debug service whenever they change), the debugged runs
 // and where each is stopped, the stopped run's stack and selected frame, and the watch expressions.
-// Variables are fetched page by page by the panel and stay out of here (they can be huge).
+// Variables are value trees of the values store (fetched a page at a time), never here.
 import { createStore } from 'zustand/vanilla';
 import type { MethodOutput } from '../../../src-preload/contract';
-import type { Breakpoint, DebugStop, StackFrame, VariablesPage } from '../../../src-preload/contract/debug';
-import type { StringPage } from '../../../src-preload/contract/values';
+import type { Breakpoint, DebugStop, StackFrame } from '../../../src-preload/contract/debug';
 import type { ValuePreview } from '../../../src-preload/contract/value-preview';
 import { errorMessage, type BridgeClient } from '../../bridge';
 import {
@@ -26,8 +25,6 @@ import {
 
 const WATCHES_KEY = 'bioxen.debug.watches';
 const MAX_WATCHES = 50;
-export const VARIABLES_PAGE = 100;
-export const STRING_PAGE = 16 * 1024;
 
 export type ExecResult = MethodOutput<'debug:run'>;
 export type Resume = 'continue' | 'next' | 'stepIn' | 'stepOut';
@@ -90,10 +87,6 @@ export interface DebugActions {
   evaluate(sessionId: string, expression: string, context: 'watch' | 'hover' | 'repl'): Promise<ValuePreview>;
   /** The scopes of a frame of the stopped run (Locals, and Upvalues / Varargs when it has some). */
   scopes(sessionId: string, frame: number): Promise<Scope[]>;
-  /** A page of a scope (negative ref) or a table (positive ref) of the stopped run. */
-  variables(sessionId: string, ref: number, start: number): Promise<VariablesPage>;
-  /** A page of a long string of the stopped run. */
-  stringPage(sessionId: string, ref: number, start: number): Promise<StringPage>;
   dismissProblem(): void;
 }
 
@@ -343,14 +336,6 @@ export function createDebugStore({ client, storage }: DebugDeps) {
 
       async scopes(sessionId, frame) {
         return (await client.invoke('debug:scopes', { id: sessionId, frameId: frame })).scopes;
-      },
-
-      variables(sessionId, ref, start) {
-        return client.invoke('debug:variables', { id: sessionId, ref, start, count: VARIABLES_PAGE });
-      },
-
-      stringPage(sessionId, ref, start) {
-        return client.invoke('debug:string', { id: sessionId, ref, start, count: STRING_PAGE });
       },
 
       dismissProblem() {

@@ -9,4 +9,4 @@ export function useValues<T>(selector: (state: ValuesStore) => T): T {
   return useStore(valuesStore, selector);
 }
 
-export { CHILDREN_PAGE, STRING_PAGE, type NodeState, type ValuesStore } from './values-store';
+export { CHILDREN_PAGE, DEBUG_ROOT, STRING_PAGE, type NodeState, type ValuesStore } from './values-store';

@@ -1,13 +1,29 @@
 // Values domain store: which value-tree nodes are open and the pages fetched for them, for the
 // console's returned values and the variable inspector. A node is a position in a tree (its id is
 // the path from its root), so the same table open in two places is two nodes. Only what the user
-// opened is here: a page per click, never a whole table or a whole long string.
+// opened is here: a page per click, never a whole table or a whole long string. The Debug view's
+// variables are trees here too, under DEBUG_ROOT.
 import { createStore } from 'zustand/vanilla';
 import type { ValuePreview } from '../../../src-preload/contract/value-preview';
 import type { ChildrenPage } from '../../../src-preload/contract/values';
 import { BridgeError, errorMessage, type BridgeClient } from '../../bridge';
 
 export const CHILDREN_PAGE = 100;
+
+/**
+ * Node ids starting with this are a stopped debug run's values (`debug:<session>/…`, the Debug view's
+ * variables): while stopped the runner answers only debugger commands, so their pages come through the
+ * debug domain, and they are valid until the run goes on.
+ */
+export const DEBUG_ROOT = 'debug:';
+
+/** A debug variable's name as the debugger writes it (`x`, `[1]`, `(*temporary)`) as the key its row shows. */
+export function keyOfName(name: string): ValuePreview {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { type: 'string', text: JSON.stringify(name) };
+  const index = /^\[(.*)\]$/s.exec(name);
+  if (index) return { type: 'index', text: index[1]! };
+  return { type: 'name', text: name };
+}
 export const STRING_PAGE = 64 * 1024;
 
 export interface NodeState {
@@ -53,6 +69,12 @@ export function createValuesStore(client: BridgeClient) {
     const inflight = new Map<string, object>();
     const reopens = new Map<string, number>();
 
+    /** A page of a scope (negative ref) or a table of a stopped debug run, as children pages are. */
+    async function debugPage(sessionId: string, ref: number, start: number): Promise<ChildrenPage> {
+      const page = await client.invoke('debug:variables', { id: sessionId, ref, start, count: CHILDREN_PAGE });
+      return { ...page, items: page.items.map(({ name, value }) => ({ key: keyOfName(name), value })) };
+    }
+
     async function load(sessionId: string, nodeId: string, value: ValuePreview) {
       const node = get().nodes[nodeId] ?? closed;
       if (node.loading || value.ref === undefined) return;
@@ -60,14 +82,15 @@ export function createValuesStore(client: BridgeClient) {
       inflight.set(nodeId, token);
       patch(nodeId, { loading: true, error: undefined });
       const start = node.next ?? 1;
+      const debug = nodeId.startsWith(DEBUG_ROOT);
       try {
         if (value.type === 'string') {
-          const page = await client.invoke('values:string', { id: sessionId, ref: value.ref, start, count: STRING_PAGE });
+          const page = await client.invoke(debug ? 'debug:string' : 'values:string', { id: sessionId, ref: value.ref, start, count: STRING_PAGE });
           if (inflight.get(nodeId) !== token) return;
           const now = get().nodes[nodeId] ?? closed;
           patch(nodeId, { loading: false, text: (now.text ?? '') + page.text, total: page.total, next: page.next });
         } else {
-          const page = await client.invoke('values:children', { id: sessionId, ref: value.ref, start, count: CHILDREN_PAGE });
+          const page = debug ? await debugPage(sessionId, value.ref, start) : await client.invoke('values:children', { id: sessionId, ref: value.ref, start, count: CHILDREN_PAGE });
           if (inflight.get(nodeId) !== token) return;
           const now = get().nodes[nodeId] ?? closed;
           patch(nodeId, { loading: false, items: [...now.items, ...page.items], total: page.total, next: page.next });
