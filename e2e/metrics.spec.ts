@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HypervisorSimulator } from '../src-main/hypervisor/hypervisor-simulator';
+import { HypervisorSimulator } from '../src-main/metrics/hypervisor-simulator';
 import { openWorkbench, test, expect } from './fixtures/workbench-host';
 import { connectMetrics } from './fixtures/workbench-user';
 
@@ -52,10 +52,10 @@ test('metrics charts update live from a hypervisor, pause, switch VM and export 
 });
 
 test("charts a Python hypervisor that sends one sample per connection, as BioXen's design does", async ({ page, host }) => {
-  // The stand-in of src-main/hypervisor/fixtures: accept, send json.dumps(sample) with no newline, close; 60 times,
+  // The stand-in of src-main/metrics/fixtures: accept, send json.dumps(sample) with no newline, close; 60 times,
   // then it keeps listening with nothing more to send.
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const peer = spawn(python, [join(import.meta.dirname, '../src-main/hypervisor/fixtures/python_hypervisor.py'), 'per-connection', '60', 'linger'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const peer = spawn(python, [join(import.meta.dirname, '../src-main/metrics/fixtures/python_hypervisor.py'), 'per-connection', '60', 'linger'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   peer.stdout.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise((resolve) => peer.once('exit', resolve));

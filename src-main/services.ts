@@ -6,7 +6,7 @@ import { findAppRoot } from './app-root';
 import { prepareDataDir } from './config/data-dir';
 import { DebugService } from './debug/debug-service';
 import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/data-file';
-import { MetricsService } from './hypervisor/metrics-service';
+import { MetricsService } from './metrics/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
 import { Curator } from './packages/curator';
 import { LAYOUT_TEMP_FILE, LayoutFile } from './settings/layout-file';

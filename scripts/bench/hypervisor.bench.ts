@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HypervisorBridge } from '../../src-main/hypervisor/hypervisor-bridge';
-import { HypervisorSimulator } from '../../src-main/hypervisor/hypervisor-simulator';
-import { MetricIngest } from '../../src-main/hypervisor/metric-ingest';
-import { MetricsStreamPublisher } from '../../src-main/hypervisor/metrics-stream-publisher';
+import { HypervisorBridge } from '../../src-main/metrics/hypervisor-bridge';
+import { HypervisorSimulator } from '../../src-main/metrics/hypervisor-simulator';
+import { MetricIngest } from '../../src-main/metrics/metric-ingest';
+import { MetricsStreamPublisher } from '../../src-main/metrics/metrics-stream-publisher';
 import { RedisServerProcess } from '../../src-main/redis/redis-server-process';
 
 const LINES = 200_000;

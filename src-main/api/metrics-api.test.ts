@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../src-preload/contract/index';
-import { HypervisorSimulator } from '../hypervisor/hypervisor-simulator';
+import { HypervisorSimulator } from '../metrics/hypervisor-simulator';
 import { waitFor } from '../testing/test-helpers';
 import { createServices, type Services } from '../services';
 import { createApi, type Api } from './index';

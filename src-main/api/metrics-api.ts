@@ -1,5 +1,5 @@
-import type { MetricsStatus } from '../hypervisor/metrics-service';
-import type { StoredMetric } from '../hypervisor/metrics-store';
+import type { MetricsStatus } from '../metrics/metrics-service';
+import type { StoredMetric } from '../metrics/metrics-store';
 import { defineApi } from './define-api';
 
 export const metricsApi = defineApi(

@@ -4,7 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetricsStreamPublisher } from '../hypervisor/metrics-stream-publisher';
+import { MetricsStreamPublisher } from '../metrics/metrics-stream-publisher';
 import { buildFrame } from '../olfi/frame-codec';
 import { OlFiMirror } from '../olfi/olfi-mirror';
 import { OlFiPublishError, OlFiPublisher } from '../olfi/olfi-publisher';

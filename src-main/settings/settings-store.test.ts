@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endpointFromSetting } from '../hypervisor/endpoint';
+import { endpointFromSetting } from '../metrics/endpoint';
 import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 
 describe('SettingsStore', () => {

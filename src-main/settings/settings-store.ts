@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../hypervisor/metrics-stream-publisher';
+import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../metrics/metrics-stream-publisher';
 import { DEFAULT_LIMITS } from '../vm/limits';
 import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../src-preload/contract/settings';
 import { redactRedisUrl } from '../redis/redis-url';

@@ -2,7 +2,7 @@
 // own publisher, read by LÖVE offscreen, checked in the screenshot's pixels card by card.
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetricsStreamPublisher } from '../hypervisor/metrics-stream-publisher';
+import { MetricsStreamPublisher } from '../metrics/metrics-stream-publisher';
 import { buildFrame } from '../olfi/frame-codec';
 import { OlFiPublisher } from '../olfi/olfi-publisher';
 import { TestRedis } from '../olfi/test-redis';

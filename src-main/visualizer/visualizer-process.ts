@@ -3,7 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../hypervisor/metrics-stream-publisher';
+import { DEFAULT_STREAM as DEFAULT_METRICS_STREAM } from '../metrics/metrics-stream-publisher';
 import { execFailed, spawnChild } from '../process/child-process';
 import type { VisualizerStatus } from '../../src-preload/contract/olfi';
 

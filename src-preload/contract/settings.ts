@@ -16,7 +16,7 @@ const url = (schemes: readonly string[], what: string) =>
       }
     }, `${what} must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`);
 
-// Pure checks (this file also runs in the renderer): src-main/hypervisor/endpoint.ts parses
+// Pure checks (this file also runs in the renderer): src-main/metrics/endpoint.ts parses
 // every value they accept.
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/;

@@ -1,12 +1,12 @@
 // `bioxen hypervisor simulate|watch`: a stand-in hypervisor and a terminal view of a real one.
 import { numberFlag, parseArgs, untilStopped, UsageError, type CliCommand } from '../command';
-import { HypervisorBridge, type ConnectionStyle } from '../../hypervisor/hypervisor-bridge';
-import { HypervisorSimulator } from '../../hypervisor/hypervisor-simulator';
-import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, parseEndpoint } from '../../hypervisor/endpoint';
-import { DEFAULT_STREAM } from '../../hypervisor/metrics-stream-publisher';
+import { HypervisorBridge, type ConnectionStyle } from '../../metrics/hypervisor-bridge';
+import { HypervisorSimulator } from '../../metrics/hypervisor-simulator';
+import { DEFAULT_HYPERVISOR_HOST, DEFAULT_HYPERVISOR_PORT, parseEndpoint } from '../../metrics/endpoint';
+import { DEFAULT_STREAM } from '../../metrics/metrics-stream-publisher';
 import { resolveDataDir } from '../../config/data-dir';
 import { resolveRedis, type ResolvedRedis } from '../../olfi/redis-endpoint';
-import type { StoredMetric } from '../../hypervisor/metrics-store';
+import type { StoredMetric } from '../../metrics/metrics-store';
 
 const simulate: CliCommand = {
   path: ['hypervisor', 'simulate'],

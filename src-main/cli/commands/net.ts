@@ -1,6 +1,6 @@
 // `bioxen net ring`: a P2P ring of networked Lua VMs exchanging heartbeats, through the engine.
 import { numberFlag, parseArgs, UsageError, type CliCommand } from '../command';
-import { DEFAULT_RING_OPTIONS, runP2PRing, validateRingOptions, defaultRingTemplatePath, type RingOptions } from '../../hypervisor/p2p-ring';
+import { DEFAULT_RING_OPTIONS, runP2PRing, validateRingOptions, defaultRingTemplatePath, type RingOptions } from '../../net/p2p-ring';
 import { VMManager } from '../../vm/vm-manager';
 
 function ringOptions(args: readonly string[]): { options: RingOptions; lua?: string } {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../redis/redis-server-process';
 import { VMManager } from '../vm/vm-manager';
-import { HypervisorSimulator } from './hypervisor-simulator';
-import { MetricsService } from './metrics-service';
+import { HypervisorSimulator } from '../metrics/hypervisor-simulator';
+import { MetricsService } from '../metrics/metrics-service';
 import { runP2PRing, validateRingOptions, DEFAULT_RING_OPTIONS, defaultRingTemplatePath } from './p2p-ring';
 import { waitFor } from '../testing/test-helpers';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { findAppRoot } from '../app-root';
 import type { VMManager } from '../vm/vm-manager';
 import type { OutputStream } from '../vm/types';
-import { EndpointError, isLoopback, USER_PORT_MAX, validateHost, validateUserPort } from './endpoint';
+import { EndpointError, isLoopback, USER_PORT_MAX, validateHost, validateUserPort } from '../metrics/endpoint';
 
 export interface RingOptions {
   size: number;
