@@ -1,5 +1,6 @@
--- The sandbox: allow-listed environments for hostile scripts, limits enforced from a count hook,
--- and a capability-gated `require`. Works on Lua 5.1–5.4 and LuaJIT.
+-- The sandbox: allow-listed environments for hostile scripts, limits enforced from a hook (set by
+-- a timer, or a count hook where the timer is not built), and a capability-gated `require`.
+-- Works on Lua 5.1–5.4 and LuaJIT.
 --
 -- Every script is assumed hostile. It gets a fresh table of copied library functions (so it can
 -- mutate its own `string` or `table` without touching the runner's), text-only loading, and no
@@ -38,11 +39,48 @@ local SELF_SRC = real_debug.getinfo(1, 'S').short_src
 -- overshoot and of allocation between memory checks.
 local HOOK_EVERY = 10000
 
+-- The guard that runs the limit checks. The count hook above is the fallback: without it, the
+-- native module (lua/native/guard.c, built into out/native/<interpreter>/ by
+-- scripts/build-native.mjs) sets a one-shot hook on the running thread from a 1 ms timer, so
+-- between checks the script runs at plain-Lua speed. It counts no instructions: the quota is
+-- charged as CPU time, at the rate this interpreter executes a mix of plain VM code on this
+-- machine (measured by the build, calibration.lua).
+-- BIOXEN_SANDBOX_GUARD=count-hook forces the fallback (tests of it, or to compare).
+local GUARD_TICK_US = 1000
+local native, quota_rate
+sandbox.guard = { kind = 'count-hook', reason = nil }
+do
+  local key = jit and 'luajit' or ('lua' .. sub(_VERSION, 5))
+  local dir = RUNTIME_DIR .. '../../out/native/' .. key .. '/'
+  if os.getenv('BIOXEN_SANDBOX_GUARD') == 'count-hook' then
+    sandbox.guard.reason = 'forced by BIOXEN_SANDBOX_GUARD=count-hook'
+  else
+    local open, err = package.loadlib(dir .. 'guard.so', 'luaopen_bioxen_guard')
+    local calibration = open and loadfile(dir .. 'calibration.lua')
+    local measured, values = false, nil
+    if calibration then measured, values = real_pcall(calibration) end
+    local rate = measured and real_type(values) == 'table' and real_type(values.rate) == 'number' and values.rate
+    local ok, module = false, nil
+    if rate and rate > 0 then ok, module = real_pcall(open) end
+    if ok then
+      native, quota_rate = module, rate
+      sandbox.guard = { kind = 'timer', rate = rate }
+    elseif not open then
+      sandbox.guard.reason = fmt('%s — build it with `node scripts/build-native.mjs`', (gsub(err or '', '\n', ' ')))
+    elseif not rate then
+      sandbox.guard.reason = fmt('%scalibration.lua is missing or has no rate — rebuild with `node scripts/build-native.mjs`', dir)
+    else
+      sandbox.guard.reason = fmt('%sguard.so did not start (%s) — rebuild with `node scripts/build-native.mjs`', dir, module)
+    end
+  end
+end
+local clock = os.clock
+
 -- A limit, once hit, stays hit for the rest of the run: the hook raises it again every
 -- HOOK_EVERY instructions and the wrapped pcall/xpcall/coroutine functions re-raise it, so no
 -- script can swallow it and carry on.
 local run = {
-  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0,
+  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0, cpu0 = 0,
   limit = nil, limit_msg = nil, interrupted = false, script_done = true, base_depth = nil,
 }
 
@@ -92,24 +130,38 @@ local function over_memory()
   return real_collectgarbage('count') > run.mem_kb
 end
 
+local function quota_exceeded()
+  if native then
+    return format('instruction quota exceeded (instructionQuota = %d instructions, charged as CPU time: %d '
+      .. 'instructions per CPU ms, about %d ms); raise the limit or make the script do less work',
+      run.quota, math.floor(quota_rate / 1000), math.floor(run.quota / quota_rate * 1000))
+  end
+  return format('instruction quota exceeded (instructionQuota = %d instructions); '
+    .. 'raise the limit or make the script do less work', run.quota)
+end
+
+-- The limit checks: every HOOK_EVERY instructions from the count hook, or every tick of the
+-- native guard (which calls it from its own one-shot hook).
 hook = function()
   -- Between the end of the user's code and end_run() the hook may still fire: it must not raise there.
   if not run.running then return end
   if run.limit then raise_in_script(run.limit_msg) return end
   if run.interrupted then raise_in_script('interrupted!') return end
-  run.count = run.count + HOOK_EVERY
-  if run.quota > 0 and run.count > run.quota then
-    raise_limit('instructionQuota', format('instruction quota exceeded (instructionQuota = %d instructions); '
-      .. 'raise the limit or make the script do less work', run.quota))
-  end
+  if native then run.count = (clock() - run.cpu0) * quota_rate else run.count = run.count + HOOK_EVERY end
+  if run.quota > 0 and run.count > run.quota then raise_limit('instructionQuota', quota_exceeded()) end
   if run.mem_kb > 0 and over_memory() then
     raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB); raise the limit or keep less data alive',
       run.mem_kb / 1024))
   end
+  if native then
+    -- The guard handles SIGINT itself (lua.c's handler would be replaced by its hook).
+    if native.sigint() then interrupted() end
   -- lua.c's SIGINT handler replaces the hook of the main thread only; a coroutine sees it here.
-  if main_thread and gethook(main_thread) ~= current_hook() then interrupted() end
+  elseif main_thread and gethook(main_thread) ~= current_hook() then
+    interrupted()
+  end
   run.ticks = run.ticks + 1
-  if run.ticks >= TICK_EVERY then
+  if native or run.ticks >= TICK_EVERY then
     run.ticks = 0
     on_tick()
   end
@@ -126,12 +178,24 @@ combined = function(event, line)
   if event == 'count' then return hook() end
   if debug_fn then return debug_fn(event, line) end
 end
--- The function a thread's hook should be now (what lua.c's SIGINT handler replaces).
-current_hook = function() return debug_fn and combined or hook end
+-- The function a thread's hook should be now (what lua.c's SIGINT handler replaces). With the
+-- native guard it is none but the debugger's: the guard's ticks set their own hook for a moment.
+current_hook = function()
+  if native then return debug_fn and combined or nil end
+  return debug_fn and combined or hook
+end
 local function install_hook(thread)
   local key = thread or coroutine.running() or 'main'
   local mask = debug_fn and (thread_masks[key] or debug_mask) or ''
-  if thread then sethook(thread, current_hook(), mask, HOOK_EVERY) else sethook(current_hook(), mask, HOOK_EVERY) end
+  local fn = current_hook()
+  if native and mask == '' then fn = nil end
+  if fn == nil then
+    if thread then sethook(thread) else sethook() end
+  elseif thread then
+    sethook(thread, fn, mask, native and 0 or HOOK_EVERY)
+  else
+    sethook(fn, mask, native and 0 or HOOK_EVERY)
+  end
 end
 
 -- Attaches (fn, mask) or detaches (nil) the debugger's hook: fn(event, line) gets the events of
@@ -170,6 +234,10 @@ function sandbox.begin_run(limits)
   run.mem_kb = (limits.memoryMb or 0) * 1024
   if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end
   install_hook()
+  if native then
+    run.cpu0 = clock()
+    native.start(hook, GUARD_TICK_US)
+  end
 end
 
 -- The collector's settings as the runner started; a run that changed them gets them back.
@@ -195,6 +263,7 @@ local function restore_gc()
 end
 
 function sandbox.end_run()
+  if native then native.stop() end
   sethook()
   run.running = false
   if run.gc_touched then restore_gc() end
@@ -205,7 +274,7 @@ local function abort_message()
   if run.limit then return run.limit_msg end
   if run.interrupted then return 'interrupted!' end
   -- lua.c's interrupt hook removes itself before raising "interrupted!".
-  if run.running and gethook() == nil then run.interrupted = true; return 'interrupted!' end
+  if not native and run.running and gethook() == nil then run.interrupted = true; return 'interrupted!' end
   return nil
 end
 
@@ -373,7 +442,10 @@ end
 -- nothing), so every coroutine gets ours: create sets it, wrap's body sets it as it starts (the
 -- real wrap keeps its semantics: closing on error, the caller's position in the message). A
 -- coroutine that swallows a limit error meets it again at the main thread's next hook.
+-- The native guard hooks the thread that runs when it ticks: on PUC Lua (per-thread hooks)
+-- resume, close and wrap tell it which one that is, however the coroutine ends.
 local co_create, co_wrap = coroutine.create, coroutine.wrap
+local switching = native and native.per_thread
 local function make_coroutine_lib()
   local lib = {}
   for k, v in pairs(coroutine) do lib[k] = v end
@@ -396,6 +468,7 @@ local function make_coroutine_lib()
     if real_type(co) ~= 'thread' then
       arg_error(1, 'coroutine.resume', coroutine_expected(co, real_select('#', ...) >= 1))
     end
+    if switching then return guard(native.switch(co, co_resume, ...)) end
     return guard(co_resume(...))
   end
   if co_close then
@@ -404,6 +477,7 @@ local function make_coroutine_lib()
       if real_type(co) ~= 'thread' then
         arg_error(1, 'coroutine.close', coroutine_expected(co, real_select('#', ...) >= 1))
       end
+      if switching then return guard(relay(real_pcall(native.switch, co, co_close, ...))) end
       return guard(relay(real_pcall(co_close, ...)))
     end
   end
@@ -412,11 +486,21 @@ local function make_coroutine_lib()
     if real_type(f) ~= 'function' then
       arg_error(1, 'coroutine.wrap', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
     end
-    return co_wrap(function(...)
+    if not switching then
+      return co_wrap(function(...)
+        script_threads[coroutine.running()] = true
+        install_hook()
+        return f(...)
+      end)
+    end
+    local wrapped
+    wrapped = native.wrapper(co_wrap(function(...)
+      native.bind(wrapped)
       script_threads[coroutine.running()] = true
       install_hook()
       return f(...)
-    end)
+    end))
+    return wrapped
   end
   return lib
 end
@@ -770,7 +854,8 @@ BASE.collectgarbage = function(...)
   run.gc_touched = run.gc_touched or (opt ~= 'collect' and opt ~= 'step' and opt ~= 'isrunning')
   local kb = real_collectgarbage('count')
   if opt == 'collect' or opt == 'step' then
-    run.count = run.count + math.max(HOOK_EVERY, math.floor(kb * 100))
+    -- (The native guard charges the collection's CPU time itself.)
+    if not native then run.count = run.count + math.max(HOOK_EVERY, math.floor(kb * 100)) end
     if run.running then on_tick() end
   end
   return relay(real_pcall(real_collectgarbage, ...))
@@ -1283,7 +1368,7 @@ function sandbox.execute(f, limits, finish, env)
   last_report.msg, last_report.tb = nil, nil
   local ok, result = sandbox.settle(finish, real_xpcall(f, error_handler))
   real_debug.setmetatable('', RUNNER_STRING_MT)
-  if not ok and gethook() == nil then run.interrupted = true end
+  if not ok and not native and gethook() == nil then run.interrupted = true end
   sandbox.end_run()
   run.base_depth = nil
   if ok then return true, result end
