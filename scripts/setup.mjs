@@ -15,11 +15,18 @@ const info = (msg) => { if (!quiet) log(msg); };
 // Debian package → a command it provides (to tell whether it is installed).
 const DEBIAN_PACKAGES = {
   'lua5.4': 'lua5.4',
-  'liblua5.4-dev': null,
   'lua5.3': 'lua5.3',
   'lua5.2': 'lua5.2',
   'lua5.1': 'lua5.1',
   luajit: 'luajit',
+  // Headers and a C compiler for the sandbox's native guard (scripts/build-native.mjs).
+  'liblua5.4-dev': null,
+  'liblua5.3-dev': null,
+  'liblua5.2-dev': null,
+  'liblua5.1-0-dev': null,
+  'libluajit-5.1-dev': null,
+  gcc: 'gcc',
+  'libc6-dev': null,
   luarocks: 'luarocks',
   'lua-check': 'luacheck',
   'lua-socket': null,
@@ -128,7 +135,14 @@ function cliBuild() {
   if (r.status !== 0) log('building the CLI failed (see above); `bioxen` still runs, from the TypeScript sources. Retry with: npm run build:cli');
 }
 
+// The sandbox's native guard: without it sessions fall back to the count hook (about 2x slower on CPU-bound code).
+function nativeGuard() {
+  const r = run(process.execPath, [join(root, 'scripts', 'build-native.mjs'), '--if-stale', '--quiet']);
+  if (r.status !== 0) log('building the native guard failed (see above); sessions use the slower count hook. Retry with: npm run build:native');
+}
+
 systemPackages();
 npmPackages();
 localRocks();
 cliBuild();
+nativeGuard();

@@ -12,6 +12,8 @@ const steps = [
   ['lint (eslint)', bin('eslint'), ['.']],
   ['build (electron-vite)', bin('electron-vite'), ['build']],
   ['build (cli)', process.execPath, [join(root, 'scripts', 'build-cli.mjs')]],
+  // Strict: the tests of the native guard need it built for every installed interpreter.
+  ['build (native guard)', process.execPath, [join(root, 'scripts', 'build-native.mjs'), '--if-stale', '--strict']],
   ['unit + integration (vitest)', bin('vitest'), ['run']],
   ['e2e (playwright)', bin('playwright'), ['test']],
 ];

@@ -358,7 +358,7 @@ function ops.setenv(req)
   end
   if session_env then session_env.package.path = cfg.lua_path end
   local jit_version = jit and jit.version or nil
-  reply_done({ _VERSION, jit_version })
+  reply_done({ _VERSION, jit_version }, { guard = sandbox.guard.kind, guardReason = sandbox.guard.reason })
 end
 
 function ops.exec(req) run_chunk(req, new_env()) end

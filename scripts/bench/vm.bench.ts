@@ -84,14 +84,13 @@ async function createBurst(): Promise<Record<string, number>> {
 }
 
 // CPU-bound scripts, timed inside Lua with os.clock() (CPU time, so other load on the machine
-// skews both sides alike). The sandbox's cost on them is mostly its count hook, in two parts: the
-// hook function's own work, now run every 10,000 instructions (~1.5% of a tight loop), and PUC
-// Lua's slow instruction path, which any count hook switches on for every instruction whatever the
-// count (a luaG_traceexec call per instruction: about 2x on a tight numeric loop, nothing on time
-// spent inside C functions). Only a hook set asynchronously (a signal handler or a native timer,
-// as lua.c does for Ctrl-C) avoids the second part. The rest is the size checks of string.rep and
-// table.concat (a Lua call before the C one; a large concat is checked in batches, not item by
-// item). See README "Sandbox".
+// skews both sides alike). See README "Lua strings are bytes; what the sandbox costs".
+const OVERHEAD_EXPLANATION =
+  'Limits are checked from a hook. With the native guard (lua/native/guard.c, "timer") no hook is set between checks: ' +
+  'a 1 ms timer signal sets a one-shot hook on the running thread, so the script runs at plain-Lua speed and pays only the ' +
+  'checks (~1,000/s, a few microseconds each) and the size checks of string.rep and table.concat (a Lua call before the C ' +
+  'one; a large concat is checked in batches). The count-hook fallback ("count hook" figures) makes PUC Lua take its slow ' +
+  'path (a luaG_traceexec call) on every instruction whatever the count: about 2x on a tight numeric loop.';
 const CPU_SCRIPTS: Record<string, string> = {
   numeric_loop: 'local x = 0 for i = 1, 3e7 do x = x + i % 7 end',
   concat_300k: 'local t = {} for i = 1, 300000 do t[i] = tostring(i) end local s for r = 1, 20 do s = table.concat(t, ",") end',
@@ -99,7 +98,7 @@ const CPU_SCRIPTS: Record<string, string> = {
 };
 
 /** Session CPU time / plain lua5.4 CPU time per script (best of 3 each), and their maximum. */
-async function sandboxCpuOverhead(manager: VMManager): Promise<Record<string, number>> {
+async function sandboxCpuOverhead(manager: VMManager, suffix = ''): Promise<Record<string, number>> {
   await manager.createVM('bench-cpu');
   const figures: Record<string, number> = {};
   let worst = 0;
@@ -114,20 +113,84 @@ async function sandboxCpuOverhead(manager: VMManager): Promise<Record<string, nu
       session = Math.min(session, Number(r.values[0]));
     }
     const ratio = session / plain;
-    figures[`sandbox_cpu_overhead_ratio_${name}`] = round(ratio, 2);
+    figures[`sandbox_cpu_overhead_ratio_${name}${suffix}`] = round(ratio, 2);
     worst = Math.max(worst, ratio);
   }
   // The maximum over the scripts, not a mean: the figure is a bound on what a user's code pays.
-  figures.sandbox_cpu_overhead_ratio = round(worst, 2);
+  figures[`sandbox_cpu_overhead_ratio${suffix}`] = round(worst, 2);
   return figures;
 }
 
-export async function bench(): Promise<Record<string, number>> {
-  const figures: Record<string, number> = {};
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/**
+ * How promptly the limits land: interrupt (host interrupt() → the run's error reply), quota and memory overshoot
+ * (measured inside the run by an xpcall handler, which the limit's error reaches before it ends the run).
+ */
+async function limitPromptness(manager: VMManager, suffix: string): Promise<Record<string, number>> {
+  const s = await manager.createInteractiveVM('bench-limits', { limits: { instructionQuota: 0, memoryMb: 64 } });
+  const latencies: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const pending = s.sendInput('local x = 0 while true do x = x + 1 end');
+    while (s.process.state !== 'busy') await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 20));
+    const t = performance.now();
+    s.interrupt();
+    await pending;
+    latencies.push(performance.now() - t);
+  }
+  const vm = s.process;
+  // Quota: CPU time from the start to the limit, against what the quota buys (the count hook charges exact
+  // instructions: its overshoot is under 10,000 instructions by construction, so only its time is shown).
+  const quota = 50_000_000;
+  const overshoot: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await vm.executeString(
+      'local t0 = os.clock() local ok, m = xpcall(function() local x = 0 while true do x = x + 1 end end, function(m) _G.cpu = os.clock() - t0 return m end)',
+      { limits: { instructionQuota: quota } },
+    );
+    const perMs = /(\d+) instructions per CPU ms/.exec(r.error?.message ?? '');
+    const cpu = await s.sendInput('=cpu').then(() => Number(s.readOutput().trim().split('\n').at(-1)));
+    overshoot.push(perMs ? cpu * 1000 - quota / Number(perMs[1]) : cpu * 1000);
+  }
+  const memory: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await vm.executeString('xpcall(function() local t = {} for i = 1, 1e8 do t[i] = {i} end end, function(m) _G.kb = collectgarbage("count") return m end)', { limits: { instructionQuota: 0, memoryMb: 64 } });
+    await s.sendInput('=kb');
+    memory.push(Number(s.readOutput().trim().split('\n').at(-1)) - 64 * 1024);
+  }
+  await manager.terminateVMSession('bench-limits');
+  return {
+    [`interrupt_latency_p50_ms${suffix}`]: round(median(latencies), 2),
+    [`interrupt_latency_max_ms${suffix}`]: round(Math.max(...latencies), 2),
+    [suffix ? `quota_stop_cpu_ms${suffix}` : 'quota_overshoot_cpu_ms']: round(median(overshoot), 2),
+    [`memory_overshoot_kb${suffix}`]: Math.round(median(memory)),
+  };
+}
+
+/** The count-hook fallback's figures, for comparison: the same scripts with the native guard switched off. */
+async function countHookFigures(): Promise<Record<string, number>> {
+  process.env.BIOXEN_SANDBOX_GUARD = 'count-hook';
+  try {
+    await using manager = new VMManager({ luaExecutable: 'lua5.4', logger: quiet });
+    return { ...(await sandboxCpuOverhead(manager, '_count_hook')), ...(await limitPromptness(manager, '_count_hook')) };
+  } finally {
+    delete process.env.BIOXEN_SANDBOX_GUARD;
+  }
+}
+
+export async function bench(): Promise<Record<string, number | string>> {
+  const figures: Record<string, number | string> = {};
   {
     await using manager = new VMManager({ luaExecutable: 'lua5.4', logger: quiet });
     Object.assign(figures, await syncExec(manager), await interactiveRtt(manager), await sandboxCpuOverhead(manager));
+    figures.sandbox_guard = manager.getVM('bench-cpu').guard?.kind ?? 'unknown';
+    figures.sandbox_cpu_overhead_explanation = OVERHEAD_EXPLANATION;
+    Object.assign(figures, await limitPromptness(manager, ''));
   }
+  Object.assign(figures, await countHookFigures());
   Object.assign(figures, await sessions(), await createBurst());
   return figures;
 }

@@ -18,7 +18,7 @@ import type { VMLogger } from './logger';
 import { plotChunk } from './plot-data';
 import { parseRunnerLine, type RunnerDebugConfig, type RunnerDebugStop, type RunnerMessage, type RunnerOutcome, type RunnerRequest } from './runner-protocol';
 import { echoText, type TreeOptions } from './value-text';
-import type { ExecResult, LuaExecutable, OutputStream, SessionState, VMCapabilities, VMLimits } from './types';
+import type { ExecResult, LuaExecutable, OutputStream, SandboxGuard, SessionState, VMCapabilities, VMLimits } from './types';
 
 /** How long an interrupted run may take to stop before the runner is killed and restarted. */
 export const INTERRUPT_GRACE_MS = 1000;
@@ -114,6 +114,7 @@ export class LuaProcess {
   private stderrTail = '';
   private ready: Promise<void> | undefined;
   private envPaths: { path: string; cpath: string } | undefined;
+  private _guard: SandboxGuard | undefined;
   /** The runner polls this file for the id of the request to interrupt (see runner.lua); unguessable, in a 0700 folder. */
   readonly interruptFile = join(privateRuntimeDir(), `interrupt-${randomBytes(12).toString('hex')}`);
   readonly limits: VMLimits;
@@ -134,6 +135,11 @@ export class LuaProcess {
   /** Why the runner crashed or exited, or why it was last restarted. */
   get reason(): string | undefined {
     return this._reason;
+  }
+
+  /** What enforces this runner's limits, as its init reply said (undefined until it started). */
+  get guard(): SandboxGuard | undefined {
+    return this._guard;
   }
 
   get pid(): number | undefined {
@@ -429,6 +435,10 @@ export class LuaProcess {
     this.dispatch();
     return init.then((outcome) => {
       if (outcome.t === 'error') throw new LuaVMError(`Runner failed to start: ${outcome.message}`, 'internal');
+      if (outcome.t === 'done' && outcome.guard) {
+        this._guard = outcome.guard;
+        if (outcome.guard.kind === 'count-hook') this.options.logger.info(`${this.id}: limits use the count hook, about 2x slower on CPU-bound code: ${outcome.guard.reason ?? 'no reason given'}`);
+      }
       if (this._state === 'starting') this.setState(this.inflight ? 'busy' : 'idle');
     });
   }

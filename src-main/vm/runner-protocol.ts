@@ -11,7 +11,7 @@
 // Whoever writes bytes out (the CLI, the workspace) converts with textToBytes; the console shows
 // such bytes as \xHH. lua/runtime/json.lua implements the Lua side.
 import { valueTreeSchema, type ValueTree } from '../../src-preload/contract/value-preview';
-import type { VMLimits } from './types';
+import type { SandboxGuard, VMLimits } from './types';
 
 export type RunnerOp =
   | 'init'
@@ -57,6 +57,8 @@ export type RunnerOutcome =
       page?: unknown;
       globals?: unknown;
       total?: number;
+      /** In the reply to init/setenv: which guard enforces the limits. */
+      guard?: SandboxGuard;
     }
   | { t: 'more' }
   | {
@@ -127,6 +129,7 @@ function parseFinal(id: number, m: Record<string, unknown>): RunnerMessage {
     if (m.page !== undefined) outcome.page = m.page;
     if (m.globals !== undefined) outcome.globals = m.globals;
     if (num(m.total) !== undefined) outcome.total = num(m.total);
+    if (m.guard === 'timer' || m.guard === 'count-hook') outcome.guard = { kind: m.guard, ...(str(m.guardReason) ? { reason: str(m.guardReason) } : {}) };
     return { kind: 'final', id, outcome };
   }
   const limit = str(m.limit);

@@ -5,6 +5,16 @@ import type { OutputChunk, SessionInfo, VMCapabilities, VMLimits } from '../../s
 export type { ExecResult, OutputChunk, OutputStream, SessionInfo, SessionState, VMCapabilities, VMLimits } from '../../src-preload/contract/sessions';
 export type { LuaExecutable } from '../../src-preload/contract/app';
 
+/**
+ * What enforces a runner's limits (lua/runtime/sandbox.lua): the native guard's timer (plain-Lua speed, the quota
+ * charged as CPU time) or the count hook it falls back to (exact instruction counts, about 2x slower on
+ * CPU-bound code), with why.
+ */
+export interface SandboxGuard {
+  kind: 'timer' | 'count-hook';
+  reason?: string;
+}
+
 export interface VMOptions {
   networked?: boolean;
   persistent?: boolean;

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
 import { LuaInterpreters } from '../../vm/lua-discovery';
 import { PersistentStore } from '../../vm/persistent-store';
+import { probeSandboxGuard } from '../../vm/sandbox-guard';
 import { describePlot, plotOfChunk, writePlots, type SavedPlot } from '../../vm/plot-output';
 import type { PlotSpec } from '../../../src-preload/contract/plots';
 import { VMManager, type VMManagerOptions } from '../../vm/vm-manager';
@@ -221,7 +222,7 @@ const luaVersions: CliCommand = {
   path: ['lua-versions'],
   usage: 'lua-versions [--add PATH] [--json] [--data-dir DIR]',
   summary:
-    'List the Lua interpreters the workbench offers (found on PATH, then added ones; the first is the default) with their ids. --add PATH adds another after checking it is Lua: it must print a Lua banner and evaluate an expression.',
+    "List the Lua interpreters the workbench offers (found on PATH, then added ones; the first is the default) with their ids and the guard that enforces a session's limits on each (the native timer, or the count hook, about 2x slower on CPU-bound code, and why). --add PATH adds another after checking it is Lua: it must print a Lua banner and evaluate an expression.",
   async run(args) {
     const { flags, positional } = parseArgs(args, { boolean: ['json'], string: ['add', 'data-dir'] });
     if (positional.length > 0) throw new UsageError(`unexpected arguments: ${positional.join(' ')}`);
@@ -236,7 +237,9 @@ const luaVersions: CliCommand = {
       else process.stdout.write(`added ${added.banner} as "${added.id}" (${added.path}) — choose it in Settings or the New session dialog\n`);
       return 0;
     }
-    const found = await interpreters.list();
+    const listed = await interpreters.list();
+    const guards = await Promise.all(listed.map((lua) => probeSandboxGuard(lua.path)));
+    const found = listed.map((lua, i) => ({ ...lua, guard: guards[i]! }));
     if (flags.json === true) {
       process.stdout.write(`${JSON.stringify(found)}\n`);
       return 0;
@@ -245,7 +248,10 @@ const luaVersions: CliCommand = {
       process.stderr.write('No Lua found on PATH — install one (apt install lua5.4)\n');
       return 1;
     }
-    for (const lua of found) process.stdout.write(`${lua.id.padEnd(16)} ${lua.version.padEnd(4)} ${lua.banner.padEnd(22)} ${lua.path}\n`);
+    for (const lua of found) {
+      const guard = lua.guard.kind === 'timer' ? 'guard: timer' : `guard: count hook (${lua.guard.reason ?? 'no reason given'})`;
+      process.stdout.write(`${lua.id.padEnd(16)} ${lua.version.padEnd(4)} ${lua.banner.padEnd(22)} ${lua.path}  ${guard}\n`);
+    }
     return 0;
   },
 };
