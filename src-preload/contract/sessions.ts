@@ -13,7 +13,7 @@ export const sessionStateSchema = z.enum(['starting', 'idle', 'busy', 'detached'
 export type SessionState = z.output<typeof sessionStateSchema>;
 
 export const limitsSchema = z.object({
-  /** Instructions per run (counted by a debug hook every 1000 instructions); 0 = unlimited. */
+  /** Instructions per run; 0 = unlimited. Counted by a count hook, or charged as CPU time at the interpreter's measured rate under the native guard (README "what the sandbox costs"). */
   instructionQuota: z.number().int().min(0),
   /** Lua heap cap in MiB (checked in-Lua by the hook; also `prlimit --as` where available). */
   memoryMb: z.number().int().min(1).max(65_536),
