@@ -15,9 +15,8 @@
  * put it back however the coroutine ends. LuaJIT's hooks are global (built with
  * GUARD_GLOBAL_HOOKS): any thread will do, the main one is used.
  *
- * Known imprecision: a tick at a coroutine switch (a thread armed just before it is resumed or
- * after it yields) can give a debugger's line hook one extra event for the line of the yield or
- * of the call that resumed it. No event is lost.
+ * A run with a debugger attached is guarded by the count hook instead (sandbox.lua, run.counting):
+ * forwarding a debugger's event here covers only a tick pending when the debugger attaches.
  *
  * Build: scripts/build-native.mjs (one guard.so per interpreter, against its own headers).
  */
@@ -61,8 +60,7 @@ static void on_hook (lua_State *L, lua_Debug *ar);
 /* Called from the signal handler. A thread's hook is either none, the debugger's (never with a
  * count: the sandbox sets none in this mode), or ours: so what to restore is implied by the mask
  * alone (see on_hook), and an interrupted lua_sethook of the thread's own cannot leave a stale
- * saved state behind. On LuaJIT a thread that looks armed already is armed again: a lua_sethook
- * that this handler interrupted may have left its dispatch table unhooked under an armed mask. */
+ * saved state behind. */
 static void arm (lua_State *L) {
   lua_Hook h = lua_gethook(L);
   int mask = lua_gethookmask(L);
@@ -70,6 +68,13 @@ static void arm (lua_State *L) {
   if (h == on_hook && (mask & LUA_MASKCOUNT)) return;
 #endif
   if (h != NULL && h != on_hook && h != debug_hookf) return;
+#ifdef GUARD_GLOBAL_HOOKS
+  /* LuaJIT rewrites its dispatch table only when the hook mode changes, and records the new mode
+   * before rewriting: a lua_sethook this handler interrupted can leave the table unhooked under a
+   * hooked mode, which a plain lua_sethook would never repair. Unhooking first forces both
+   * rewrites. */
+  lua_sethook(L, NULL, 0, 0);
+#endif
   lua_sethook(L, on_hook, mask | LUA_MASKCOUNT, 1);
 }
 

@@ -36,8 +36,11 @@ local SELF_SRC = real_debug.getinfo(1, 'S').short_src
 -- slow path (a luaG_traceexec call) on every instruction, about 2x on a tight loop whatever the
 -- count. Calling the hook every 10,000 instructions rather than 1,000 cuts the rest (the hook's
 -- own work, ~15% of a tight loop) to ~1.5%, and costs at most 10,000 instructions of quota
--- overshoot and of allocation between memory checks.
-local HOOK_EVERY = 10000
+-- overshoot and of allocation between memory checks. A prime: with a debugger's line hook on, the
+-- hook function's own instructions count down the same counter (hooks cannot fire inside hooks),
+-- and a period sharing a factor with their number could make every count event land inside it,
+-- never in the script (`while true do end` then never stopped).
+local HOOK_EVERY = 10007
 
 -- The guard that runs the limit checks. The count hook above is the fallback: without it, the
 -- native module (lua/native/guard.c, built into out/native/<interpreter>/ by
@@ -45,6 +48,9 @@ local HOOK_EVERY = 10000
 -- between checks the script runs at plain-Lua speed. It counts no instructions: the quota is
 -- charged as CPU time, at the rate this interpreter executes a mix of plain VM code on this
 -- machine (measured by the build, calibration.lua).
+-- A run with a debugger attached counts with the count hook all the same (run.counting): the
+-- debugger's time while the script is stopped, and the coroutines it evaluates in, must not be
+-- charged and must be limited as the count hook does it.
 -- BIOXEN_SANDBOX_GUARD=count-hook forces the fallback (tests of it, or to compare).
 local GUARD_TICK_US = 1000
 local native, quota_rate
@@ -80,9 +86,12 @@ local clock = os.clock
 -- HOOK_EVERY instructions and the wrapped pcall/xpcall/coroutine functions re-raise it, so no
 -- script can swallow it and carry on.
 local run = {
-  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0, cpu0 = 0,
+  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0, cpu0 = 0, counting = true,
   limit = nil, limit_msg = nil, interrupted = false, script_done = true, base_depth = nil,
 }
+
+-- Is this run guarded by the native timer (else by the count hook)?
+local function timed() return native ~= nil and not run.counting end
 
 local main_thread = (not IS_51) and coroutine.running() or nil
 local hook, combined, current_hook
@@ -131,7 +140,7 @@ local function over_memory()
 end
 
 local function quota_exceeded()
-  if native then
+  if timed() then
     return format('instruction quota exceeded (instructionQuota = %d instructions, charged as CPU time: %d '
       .. 'instructions per CPU ms, about %d ms); raise the limit or make the script do less work',
       run.quota, math.floor(quota_rate / 1000), math.floor(run.quota / quota_rate * 1000))
@@ -147,7 +156,7 @@ hook = function()
   if not run.running then return end
   if run.limit then raise_in_script(run.limit_msg) return end
   if run.interrupted then raise_in_script('interrupted!') return end
-  if native then run.count = (clock() - run.cpu0) * quota_rate else run.count = run.count + HOOK_EVERY end
+  if timed() then run.count = (clock() - run.cpu0) * quota_rate else run.count = run.count + HOOK_EVERY end
   if run.quota > 0 and run.count > run.quota then raise_limit('instructionQuota', quota_exceeded()) end
   if run.mem_kb > 0 and over_memory() then
     raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB); raise the limit or keep less data alive',
@@ -161,7 +170,7 @@ hook = function()
     interrupted()
   end
   run.ticks = run.ticks + 1
-  if native or run.ticks >= TICK_EVERY then
+  if timed() or run.ticks >= TICK_EVERY then
     run.ticks = 0
     on_tick()
   end
@@ -181,20 +190,20 @@ end
 -- The function a thread's hook should be now (what lua.c's SIGINT handler replaces). With the
 -- native guard it is none but the debugger's: the guard's ticks set their own hook for a moment.
 current_hook = function()
-  if native then return debug_fn and combined or nil end
+  if timed() then return debug_fn and combined or nil end
   return debug_fn and combined or hook
 end
 local function install_hook(thread)
   local key = thread or coroutine.running() or 'main'
   local mask = debug_fn and (thread_masks[key] or debug_mask) or ''
   local fn = current_hook()
-  if native and mask == '' then fn = nil end
+  if timed() and mask == '' then fn = nil end
   if fn == nil then
     if thread then sethook(thread) else sethook() end
   elseif thread then
-    sethook(thread, fn, mask, native and 0 or HOOK_EVERY)
+    sethook(thread, fn, mask, timed() and 0 or HOOK_EVERY)
   else
-    sethook(fn, mask, native and 0 or HOOK_EVERY)
+    sethook(fn, mask, timed() and 0 or HOOK_EVERY)
   end
 end
 
@@ -213,10 +222,18 @@ function sandbox.set_debug_hook(fn, mask, thread)
     end
   end
   if not run.running then return end
-  if thread then
+  -- A debugger attached mid-run: the rest of the run counts instructions (see run.counting), on
+  -- every thread of the script.
+  local switched = fn ~= nil and timed()
+  if switched then
+    native.stop()
+    run.count, run.counting = (clock() - run.cpu0) * quota_rate, true
+  end
+  if thread and not switched then
     if coroutine.running() == thread then install_hook() else install_hook(thread) end
     return
   end
+  if thread then install_hook(thread) end
   install_hook(main_thread)
   install_hook()
   for co in pairs(script_threads) do
@@ -233,8 +250,9 @@ function sandbox.begin_run(limits)
   run.quota = limits.instructionQuota or 0
   run.mem_kb = (limits.memoryMb or 0) * 1024
   if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end
+  run.counting = native == nil or debug_fn ~= nil
   install_hook()
-  if native then
+  if timed() then
     run.cpu0 = clock()
     native.start(hook, GUARD_TICK_US)
   end
@@ -855,7 +873,7 @@ BASE.collectgarbage = function(...)
   local kb = real_collectgarbage('count')
   if opt == 'collect' or opt == 'step' then
     -- (The native guard charges the collection's CPU time itself.)
-    if not native then run.count = run.count + math.max(HOOK_EVERY, math.floor(kb * 100)) end
+    if not timed() then run.count = run.count + math.max(HOOK_EVERY, math.floor(kb * 100)) end
     if run.running then on_tick() end
   end
   return relay(real_pcall(real_collectgarbage, ...))

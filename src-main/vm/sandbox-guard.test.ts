@@ -99,20 +99,14 @@ describe.each(versions)('native guard on %s', (lua) => {
     await manager.terminateVMSession('sigint');
   });
 
-  it("keeps a debugger's hook: its line events arrive as in plain Lua while the guard ticks, and the guard still stops a loop", () => {
+  // A debugged run is counted by the count hook (a prime period, so a line hook cannot starve it).
+  it("keeps a debugger's hook: its line events arrive as in plain Lua, the checks still tick, and a loop is still stopped", () => {
     const out = execFileSync(lua, [join(__dirname, 'sandbox-guard-driver.lua'), join(root, 'lua', 'runtime') + '/'], { encoding: 'utf8', timeout: 60_000 });
     const seen = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=') as [string, string]));
     expect(seen.guard).toBe('timer');
     expect(seen.ok).toBe('true');
     expect(seen.plain_lines).toBe('200000,1000,1000');
-    // The loop body's line, exactly. At a coroutine switch a tick can add one event to the yield's or
-    // the caller's line (not lose one): a known imprecision, see guard.c.
-    const [body, yielded, resumed] = seen.sandbox_lines!.split(',').map(Number);
-    expect(body).toBe(200_000);
-    expect(yielded! - 1000).toBeGreaterThanOrEqual(0);
-    expect(yielded! - 1000).toBeLessThanOrEqual(1);
-    expect(resumed! - 1000).toBeGreaterThanOrEqual(0);
-    expect(resumed! - 1000).toBeLessThanOrEqual(1);
+    expect(seen.sandbox_lines).toBe(seen.plain_lines);
     expect(Number(seen.ticks)).toBeGreaterThan(0);
     expect(seen.loop_stopped).toBe('true');
     expect(seen.loop_limit).toBe('instructionQuota');
