@@ -27,13 +27,16 @@ local per_iteration = counted / SAMPLE
 -- Iterations per CPU second without any hook: the best of five runs of at least 50 ms each.
 local best = 0
 for _ = 1, 5 do
-  local n, elapsed = 100000, 0
-  repeat
+  local n = 100000
+  while true do
     local t0 = os.clock()
     work(n)
-    elapsed = os.clock() - t0
-    if elapsed < 0.05 then n = n * 2 end
-  until elapsed >= 0.05
-  best = math.max(best, n / elapsed)
+    local elapsed = os.clock() - t0
+    if elapsed >= 0.05 then
+      best = math.max(best, n / elapsed)
+      break
+    end
+    n = n * 2
+  end
 end
 io.write(string.format('%.0f\n', best * per_iteration))

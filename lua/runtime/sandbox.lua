@@ -68,15 +68,16 @@ do
     local rate = measured and real_type(values) == 'table' and real_type(values.rate) == 'number' and values.rate
     local ok, module = false, nil
     if rate and rate > 0 then ok, module = real_pcall(open) end
+    local rebuild = ' — build it with `node scripts/build-native.mjs`'
     if ok then
       native, quota_rate = module, rate
       sandbox.guard = { kind = 'timer', rate = rate }
     elseif not open then
-      sandbox.guard.reason = fmt('%s — build it with `node scripts/build-native.mjs`', (gsub(err or '', '\n', ' ')))
+      sandbox.guard.reason = (gsub(err or '', '\n', ' ')) .. rebuild
     elseif not rate then
-      sandbox.guard.reason = fmt('%scalibration.lua is missing or has no rate — rebuild with `node scripts/build-native.mjs`', dir)
+      sandbox.guard.reason = dir .. 'calibration.lua is missing or has no rate' .. rebuild
     else
-      sandbox.guard.reason = fmt('%sguard.so did not start (%s) — rebuild with `node scripts/build-native.mjs`', dir, module)
+      sandbox.guard.reason = fmt('%sguard.so did not start (%s)%s', dir, module, rebuild)
     end
   end
 end
@@ -1267,10 +1268,10 @@ function sandbox.install_require(env, cfg, host)
     function(name)
       local path = pkg.cpath
       if real_type(path) ~= 'string' then raise_at_user("'package.cpath' must be a string") end
-      local native = cfg.caps.native and cfg.native_cpath
-      local filename, tried = search_path(cfg, native or package.cpath, name, native or path, '.', '/')
+      local native_cpath = cfg.caps.native and cfg.native_cpath
+      local filename, tried = search_path(cfg, native_cpath or package.cpath, name, native_cpath or path, '.', '/')
       if not filename then return tried end
-      if not native then
+      if not native_cpath then
         return not_found(fmt("C module '%s' is at '%s', but C modules load only in VMs with the native capability",
           name, filename))
       end
