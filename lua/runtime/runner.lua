@@ -55,15 +55,22 @@ local dbg, debugger -- the debugger of debugged runs (made on first use)
 local current -- id of the request being answered; nil once its final reply is written
 local function write_line(s) stdout:write(s, '\n') end
 
-local out = { stream = nil, parts = {}, n = 0, size = 0, total = 0, cap = 0, dropped = 0, last = 0, last_time = 0 }
+-- The limits' tick flushes the buffer, and it can run in the middle of the runner's own code:
+-- never while the buffer is being changed or written (`busy`): a piece would go out twice.
+local out = {
+  busy = false, stream = nil, parts = {}, n = 0, size = 0, total = 0, cap = 0, dropped = 0, last = 0, last_time = 0,
+}
 
 -- Buffered output becomes one chunk line in stdout's buffer; flushing the pipe is separate so
 -- a short run's output and its final reply leave in one write.
 local function write_chunk()
   if out.n == 0 then return end
+  local busy = out.busy
+  out.busy = true
   local text = concat(out.parts, '', 1, out.n)
   write_line('{"id":' .. current .. ',"t":"' .. out.stream .. '","s":' .. encode_string(text) .. '}')
   out.n, out.size = 0, 0
+  out.busy = busy
 end
 
 local function flush_output()
@@ -73,17 +80,19 @@ local function flush_output()
 end
 
 local function reset_output(cap)
-  out.stream, out.n, out.size, out.total, out.cap, out.dropped = nil, 0, 0, 0, cap, 0
+  out.stream, out.n, out.size, out.total, out.cap, out.dropped, out.busy = nil, 0, 0, 0, cap, 0, false
   out.last, out.last_time = clock(), time()
 end
 
 local function append(stream, s)
+  out.busy = true
   if out.stream ~= stream then write_chunk() end
   out.stream = stream
   out.n = out.n + 1
   out.parts[out.n] = s
   out.size = out.size + #s
   if out.size >= FLUSH_BYTES then flush_output() end
+  out.busy = false
 end
 
 -- The runner stops sending once a run has written its cap, so a flood never crosses the pipe.
@@ -127,7 +136,7 @@ end
 local original_parent, parent_checked = parent_pid(), time()
 
 sandbox.set_tick(function()
-  if clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time then flush_output() end
+  if not out.busy and (clock() - out.last >= FLUSH_SECONDS or time() ~= out.last_time) then flush_output() end
   if original_parent and time() ~= parent_checked then
     parent_checked = time()
     if parent_pid() ~= original_parent then os.exit(1) end
