@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../testing/test-helpers';
 import { which } from './lua-discovery';
 import { probeSandboxGuard } from './sandbox-guard';
-import { findLuaRoot, VMManager } from './vm-manager';
+import { findAppRoot } from '../app-root';
+import { VMManager } from './vm-manager';
 
 const versions = ['lua5.4', 'lua5.3', 'lua5.2', 'lua5.1', 'luajit'].filter((name) => which(name));
-const root = findLuaRoot();
+const root = findAppRoot();
 const limits = { instructionQuota: 20_000_000, memoryMb: 64, outputBytes: 64 * 1024, timeoutMs: 20_000 };
 
 // Each of these loops forever somewhere the hook must reach; the quota must stop it and nothing after it runs.

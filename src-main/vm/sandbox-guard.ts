@@ -5,9 +5,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { withParentDeathSignal } from '../process/child-process';
 import type { SandboxGuard } from './types';
-import { findLuaRoot } from './vm-manager';
+import { findAppRoot } from '../app-root';
 
-export function probeSandboxGuard(luaPath: string, luaRoot = findLuaRoot()): Promise<SandboxGuard> {
+export function probeSandboxGuard(luaPath: string, luaRoot = findAppRoot()): Promise<SandboxGuard> {
   const sandbox = join(luaRoot, 'lua', 'runtime', 'sandbox.lua');
   const code = `local g = dofile(${JSON.stringify(sandbox)}).guard io.write(g.kind, "\\n", g.reason or "")`;
   const [command, args] = withParentDeathSignal(luaPath, ['-e', code]);
