@@ -16,12 +16,12 @@ const SCRIPT = [
 ];
 
 /** Clicks the editor's glyph margin beside a line (where breakpoints are set). */
-async function clickGutter(page: Page, sessionId: string, line: number) {
+async function clickGutter(page: Page, sessionId: string, line: number, button: 'left' | 'right' = 'left') {
   const editor = page.locator(`.script-editor[data-session="${sessionId}"]`);
   const number = editor.locator('.line-numbers', { hasText: new RegExp(`^${line}$`) });
   const numberBox = (await number.boundingBox())!;
   const glyphBox = (await editor.locator('.glyph-margin').boundingBox())!;
-  await page.mouse.click(glyphBox.x + glyphBox.width / 2, numberBox.y + numberBox.height / 2);
+  await page.mouse.click(glyphBox.x + glyphBox.width / 2, numberBox.y + numberBox.height / 2, { button });
 }
 
 /** The line number beside the highlighted (stopped-at) line. */
@@ -107,4 +107,37 @@ test('Stop ends a stopped run, and breakpoints come back with the script after a
   await page.reload();
   const reloaded = await openDebugView(page);
   await expect(reloaded.getByRole('list', { name: 'Breakpoint list' }).getByRole('checkbox', { name: /:3$/ })).toBeChecked({ timeout: 20_000 });
+});
+
+test('a logpoint set from the margin prints without stopping; hover shows a value; run to the cursor', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'lp');
+  await typeInEditor(page, 'lp', ['local sum = 0', 'for i = 1, 3 do', 'sum = sum + i', 'end', 'print("sum " .. sum)', 'return sum * 10']);
+  await clickGutter(page, 'lp', 3, 'right');
+  const dialog = page.getByRole('dialog', { name: /Breakpoint at .*:3$/ });
+  await dialog.getByLabel(/^Log message/).fill('i is {i}');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await clickGutter(page, 'lp', 5);
+  const debug = await openDebugView(page);
+  await expect(debug.getByRole('list', { name: 'Breakpoint list' })).toContainText('log "i is {i}"');
+
+  await page.getByRole('toolbar', { name: 'Script actions' }).getByRole('button', { name: 'Debug' }).click();
+  const status = debug.getByRole('status', { name: 'Debug status' });
+  await expect(status).toContainText(/Stopped at a breakpoint at .*:5/, { timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('i is 3');
+
+  // Hovering the name shows its value in the stopped frame.
+  const editor = page.locator('.script-editor[data-session="lp"]');
+  await editor.locator('.view-line', { hasText: 'print(' }).getByText('sum', { exact: true }).hover();
+  await expect(page.locator('.monaco-hover').filter({ hasText: /sum\s*=\s*6/ })).toBeVisible();
+
+  // Run to the cursor's line.
+  await editor.locator('.view-line', { hasText: 'return sum' }).click();
+  await debug.getByRole('button', { name: 'Run to cursor' }).click();
+  await expect(status).toContainText(/Stopped after a step at .*:6/);
+  await expect(consoleOutput(page)).toContainText('sum 6');
+  await debug.getByRole('button', { name: 'Continue' }).click();
+  await expect(consoleOutput(page)).toContainText('60', { timeout: 20_000 });
+  await expect(status).toHaveText('Not debugging');
 });
