@@ -38,7 +38,10 @@ export function WelcomeView() {
   useEffect(() => {
     const client = bridge();
     client.invoke('workspace:examples', {}).then(({ examples }) => setExamples(examples), (error: unknown) => setProblem(`The examples could not be listed: ${errorMessage(error)}`));
-    client.invoke('workspace:list', {}).then(setScripts, (error: unknown) => setProblem(`Your scripts could not be listed: ${errorMessage(error)}`));
+    const listScripts = () => client.invoke('workspace:list', {}).then(setScripts, (error: unknown) => setProblem(`Your scripts could not be listed: ${errorMessage(error)}`));
+    void listScripts();
+    // A save anywhere (this window's autosave, another window) can change which scripts are recent.
+    return client.on('workspace:changed', () => void listScripts());
   }, []);
 
   const start = async (name: string, action: (name: string) => Promise<void>) => {
