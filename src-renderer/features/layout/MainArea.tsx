@@ -26,21 +26,18 @@ export function MainArea() {
   return (
     <section ref={area} className="main-area" aria-label="Main area" style={{ gridTemplateColumns: split ? `${ratio}fr 4px ${1 - ratio}fr` : '1fr' }}>
       {problem && <p className="wb-problem main-area-problem" role="alert">{problem}</p>}
-      {groups.map((group, index) => (
-        <GroupView key={index} index={index} group={group} focused={index === focused} split={split} />
-      )).flatMap((view, index) =>
-        index === 1
-          ? [
-              <Splitter
-                key="splitter"
-                orientation="vertical"
-                label="Resize the two tab groups"
-                size={leftWidth}
-                onResize={(px) => width > 0 && layoutStore.getState().change((layout) => setSplitRatio(layout, px / width), { debounce: true })}
-              />,
-              view,
-            ]
-          : [view])}
+      <GroupView index={0} group={groups[0]!} focused={focused === 0} split={split} />
+      {split && (
+        <>
+          <Splitter
+            orientation="vertical"
+            label="Resize the two tab groups"
+            size={leftWidth}
+            onResize={(px) => width > 0 && layoutStore.getState().change((layout) => setSplitRatio(layout, px / width), { debounce: true })}
+          />
+          <GroupView index={1} group={groups[1]!} focused={focused === 1} split={split} />
+        </>
+      )}
     </section>
   );
 }
@@ -57,7 +54,7 @@ function useWidth(element: RefObject<HTMLElement | null>): number {
   return width;
 }
 
-export function groupName(index: number, split: boolean) {
+function groupName(index: number, split: boolean) {
   return split ? (index === 0 ? 'Left tab group' : 'Right tab group') : 'Tab group';
 }
 

@@ -11,7 +11,7 @@ import { mainView } from '../view-registry';
 import { closeTab, focusedTab, openTab, parseTab, pruneTabs, sessionTab, viewTab, type MainAreaLayout, type TabId } from './main-area-layout';
 
 const PACKAGE_TAB = viewTab('package');
-export const WELCOME_TAB = viewTab('welcome');
+const WELCOME_TAB = viewTab('welcome');
 
 /** Tabs a saved layout may bring back before the sessions are known: main views, and sessions (checked later). */
 export function isRestorableTab(tab: TabId): boolean {
