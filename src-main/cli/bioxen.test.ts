@@ -22,6 +22,16 @@ function bioxen(args: string[]): Promise<{ code: number | null; stdout: string; 
 }
 
 describe('bioxen entry', () => {
+  it('ends normally, without an EPIPE trace, when the reader of its output goes away', async () => {
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
+  });
+
   it('lists each command under the paths its domain module exports, in commands/index.ts', async () => {
     for (const domain of domains) expect((await domain.load()).map((c) => c.path.join(' '))).toEqual(domain.paths);
   });

@@ -53,4 +53,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`bioxen lua-versions | head -1`) is not the command's failure: what it still prints is
+// simply not wanted. Without a listener Node ends the process with an EPIPE stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));
