@@ -141,3 +141,21 @@ test('a logpoint set from the margin prints without stopping; hover shows a valu
   await expect(consoleOutput(page)).toContainText('60', { timeout: 20_000 });
   await expect(status).toHaveText('Not debugging');
 });
+
+test('Pause stops a busy loop where it runs; a watch shows a value there; Stop ends it', async ({ page, host }) => {
+  await openWorkbench(page, host);
+  await createSession(page, 'busy');
+  await typeInEditor(page, 'busy', ['local n = 0', 'while true do', 'n = n + 1', 'end']);
+  const debug = await openDebugView(page);
+  await debug.getByRole('textbox', { name: 'Add watch expression' }).fill('n > 0');
+  await debug.getByRole('textbox', { name: 'Add watch expression' }).press('Enter');
+  await page.getByRole('toolbar', { name: 'Script actions' }).getByRole('button', { name: 'Debug' }).click();
+  const status = debug.getByRole('status', { name: 'Debug status' });
+  await expect(status).toHaveText('Running', { timeout: 20_000 });
+  await debug.getByRole('button', { name: 'Pause' }).click();
+  await expect(status).toContainText(/Stopped paused at .*:[23]$/, { timeout: 20_000 });
+  await expect(debug.getByRole('list', { name: 'Watch expressions' })).toContainText('n > 0 = true');
+  await page.keyboard.press('Shift+F5');
+  await expect(status).toHaveText('Not debugging', { timeout: 20_000 });
+  await expect(consoleOutput(page)).toContainText('interrupted');
+});
