@@ -5,7 +5,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput, MethodOutput } from '../../../src-preload/contract';
 import type { MvocCompoundView, OlFiEntryView, OlFiStatsView, OlFiStatusView } from '../../../src-preload/contract/olfi';
-import { errorMessage, type BridgeClient } from '../../bridge';
+import type { BridgeClient } from '../../bridge';
+import { failureText, reported } from '../store-errors';
 import { NO_FILTERS, OlFiEntryBuffer, type OlFiFilters } from './olfi-entries';
 
 const REDRAW_MS = 50;
@@ -80,11 +81,7 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
     };
 
     const attempt = async (what: string, action: () => Promise<void>) => {
-      try {
-        await action();
-      } catch (error) {
-        set({ lastError: `${what}: ${errorMessage(error)}` });
-      }
+      await reported(what, action, (lastError) => set({ lastError }));
     };
 
     const refreshStats = () =>
@@ -207,7 +204,7 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
           set({ lastPublish: `sent ${result.mvoc} as ${result.id}${result.status === 'valid' ? '' : ` (${result.status})`}`, lastError: null });
           return true;
         } catch (error) {
-          set({ lastError: `sending the frame: ${errorMessage(error)}` });
+          set({ lastError: failureText('sending the frame', error) });
           return false;
         }
       },

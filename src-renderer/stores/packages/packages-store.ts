@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { EventPayload, MethodOutput } from '../../../src-preload/contract';
 import type { DependencyNodeShape } from '../../../src-preload/contract/packages';
 import { errorMessage, type BridgeClient } from '../../bridge';
+import { failureText } from '../store-errors';
 
 export type CatalogEntry = MethodOutput<'packages:info'>['entry'];
 export type Environment = MethodOutput<'packages:environments'>['environments'][number];
@@ -93,7 +94,7 @@ export function createPackagesStore(client: BridgeClient) {
   let detailSeq = 0;
 
   return createStore<PackagesStore>()((set, get) => {
-    const fail = (what: string, error: unknown) => set({ lastError: `${what}: ${errorMessage(error)}` });
+    const fail = (what: string, error: unknown) => set({ lastError: failureText(what, error) });
 
     const refreshInstalled = async (env: string) => {
       try {

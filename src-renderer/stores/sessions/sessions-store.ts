@@ -3,7 +3,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload, MethodInput, MethodOutput } from '../../../src-preload/contract';
 import type { SessionInfo } from '../../../src-preload/contract/sessions';
-import { errorMessage, type BridgeClient, type ConnectionStatus } from '../../bridge';
+import type { BridgeClient, ConnectionStatus } from '../../bridge';
+import { reported } from '../store-errors';
 import { appendChunks, clearWindow, emptyOutputWindow, hydrateWindow, rewindTo, type OutputWindow } from './output-window';
 
 export const HISTORY_LIMIT = 200;
@@ -64,14 +65,7 @@ export const initialSessionsState: SessionsState = {
 export function createSessionsStore(client: BridgeClient) {
   return createStore<SessionsStore>()((set, get) => {
     /** Runs a service call; a failure becomes the banner message instead of an unhandled rejection. */
-    async function attempt<T>(what: string, call: () => Promise<T>): Promise<T | null> {
-      try {
-        return await call();
-      } catch (error) {
-        set({ lastError: `${what}: ${errorMessage(error)}` });
-        return null;
-      }
-    }
+    const attempt = <T,>(what: string, call: () => Promise<T>) => reported(what, call, (lastError) => set({ lastError }));
 
     function putInfo(info: SessionInfo) {
       set((state) => ({

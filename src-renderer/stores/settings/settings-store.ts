@@ -3,7 +3,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodOutput } from '../../../src-preload/contract';
 import type { Settings, SettingsPatch } from '../../../src-preload/contract/settings';
-import { errorMessage, type BridgeClient } from '../../bridge';
+import type { BridgeClient } from '../../bridge';
+import { failureText } from '../store-errors';
 
 export type AppInfo = MethodOutput<'app:info'>;
 
@@ -81,7 +82,7 @@ export function createSettingsStore(client: BridgeClient, storage?: Storage) {
         const [settings, appInfo] = await Promise.all([client.invoke('settings:get', {}), client.invoke('app:info', {})]);
         set({ settings, appInfo, lastError: null });
       } catch (error) {
-        set({ lastError: `loading settings: ${errorMessage(error)}` });
+        set({ lastError: failureText('loading settings', error) });
       }
     },
 
@@ -89,7 +90,7 @@ export function createSettingsStore(client: BridgeClient, storage?: Storage) {
       try {
         set({ settings: await client.invoke('settings:update', patch), lastError: null });
       } catch (error) {
-        set({ lastError: `saving settings: ${errorMessage(error)}` });
+        set({ lastError: failureText('saving settings', error) });
       }
     },
 
@@ -100,7 +101,7 @@ export function createSettingsStore(client: BridgeClient, storage?: Storage) {
         set({ appInfo: await client.invoke('app:info', {}), lastError: null });
         await get().update({ luaExecutable: added.id });
       } catch (error) {
-        set({ lastError: `adding a Lua interpreter: ${errorMessage(error)}` });
+        set({ lastError: failureText('adding a Lua interpreter', error) });
       }
     },
 
