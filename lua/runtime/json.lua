@@ -5,6 +5,7 @@
 -- Lua strings are bytes and JSON text must be UTF-8, so bytes that are not part of valid UTF-8 go
 -- out as the lone surrogate escapes "\udc80".."\udcff" (byte 0x80..0xFF), and come back the same
 -- way: the host's rule (src-main/vm/byte-text.ts) makes that lossless for any byte string.
+-- The bioxen-olfi rock keeps its own strict decoder (bioxen/olfi/json.lua): a rock must work without this runtime.
 local json = {}
 
 local byte, char, concat, find, format, gsub, sub, tostring, type, floor, huge =

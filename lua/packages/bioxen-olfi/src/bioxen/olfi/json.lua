@@ -1,5 +1,8 @@
 -- Strict JSON (RFC 8259) for Ol-Fi frames: rejects exactly what JavaScript's JSON.parse rejects, so the
 -- Lua and TypeScript codecs classify the same entries as malformed. Lua 5.1-5.4 and LuaJIT, no C modules.
+-- Why not lua/runtime/json.lua: this rock is installed into LuaRocks trees and used by plain `lua` outside the
+-- workbench, where the runtime does not exist, so it carries its own decoder; and the two rules differ on purpose
+-- (the runner's carries arbitrary bytes losslessly as lone-surrogate escapes, this one refuses what JSON.parse refuses).
 local json = {}
 
 local char, find, format, gsub, sub, concat = string.char, string.find, string.format,
