@@ -24,6 +24,8 @@ const SHORTCUTS: readonly { keys: string; does: string }[] = [
   { keys: 'Enter / ↑ / ↓ (console)', does: 'send the line / walk the input history' },
   { keys: 'Ctrl+C (console)', does: 'interrupt the running code; the session keeps its globals' },
   { keys: 'F8 (editor)', does: 'jump to the next problem' },
+  { keys: 'F5 / Shift+F5', does: 'debug the script, or continue / stop a stopped run' },
+  { keys: 'F9 · F10 / F11 / Shift+F11', does: 'toggle a breakpoint · step over / into / out' },
   ...TAB_SHORTCUTS,
   { keys: '← → Home End (tab strip)', does: 'move between tabs; Enter shows one, Delete closes it' },
 ];
