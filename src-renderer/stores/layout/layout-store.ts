@@ -2,7 +2,8 @@
 // change), loaded once from the main side's layout.json and saved back after each change, so a reload or
 // a restart opens the window as it was left.
 import { createStore } from 'zustand/vanilla';
-import { errorMessage, type BridgeClient } from '../../bridge';
+import type { BridgeClient } from '../../bridge';
+import { failureText } from '../store-errors';
 import { EMPTY_LAYOUT, normalizeLayout, type MainAreaLayout, type TabId } from '../../features/layout/main-area-layout';
 
 export interface LayoutState {
@@ -33,7 +34,7 @@ export function createLayoutStore(client: BridgeClient) {
       pendingSave = undefined;
       client.invoke('layout:save', { layout: get().layout }).then(
         () => get().problem && set({ problem: null }),
-        (error: unknown) => set({ problem: `saving the window layout: ${errorMessage(error)}` }),
+        (error: unknown) => set({ problem: failureText('saving the window layout', error) }),
       );
     };
 
@@ -48,7 +49,7 @@ export function createLayoutStore(client: BridgeClient) {
           if (status !== 'open' || get().loaded) return;
           client.invoke('layout:get', {}).then(
             ({ layout }) => set({ layout: normalizeLayout(layout, isKnown), loaded: true, firstStart: layout === null }),
-            (error: unknown) => set({ loaded: true, problem: `reading the saved window layout: ${errorMessage(error)} — the default layout is used` }),
+            (error: unknown) => set({ loaded: true, problem: `${failureText('reading the saved window layout', error)} — the default layout is used` }),
           );
         });
       },
