@@ -104,6 +104,8 @@ test('Stop ends a stopped run, and breakpoints come back with the script after a
   await expect(consoleOutput(page)).toContainText('interrupted');
   await expect(consoleOutput(page)).not.toContainText('after');
 
+  // The script is on disk (autosaved) before the window goes.
+  await expect(page.getByRole('status', { name: 'Save status' })).toHaveText('Saved', { timeout: 20_000 });
   await page.reload();
   const reloaded = await openDebugView(page);
   await expect(reloaded.getByRole('list', { name: 'Breakpoint list' }).getByRole('checkbox', { name: /:3$/ })).toBeChecked({ timeout: 20_000 });

@@ -247,7 +247,9 @@ export function createDebugStore({ client, storage }: DebugDeps) {
         const lost = dropped + breakpoints.length - fitted.length;
         if (lost > 0) {
           set({ problem: `${lost} kept breakpoint${lost === 1 ? '' : 's'} of ${script} could not be restored (unreadable, or past the end of the script) and ${lost === 1 ? 'was' : 'were'} dropped` });
-          persist(script, fitted);
+          // Unreadable entries go for good; ones past the end stay kept until the list changes (the
+          // text may be back: a file restored outside the workbench).
+          if (dropped > 0) persist(script, breakpoints);
         }
         if (fitted.length) send(script);
       },
