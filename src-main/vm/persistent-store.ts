@@ -1,10 +1,11 @@
 // Definitions of persistent VMs in <dataDir>/vms.json: written atomically, validated on read. Content that
 // cannot be read is a DataFileError, so the workbench can move the file aside and start (config/data-file.ts).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { SESSION_ID_PATTERN } from '../../src-preload/contract/session-id';
 import { DataFileError } from '../config/data-file';
+import type { VMOptions } from './types';
 
 // z.lazy: built at first use, so a CLI run that never reads vms.json does not pay for the schemas.
 const definitionSchema = z.lazy(() => z.object({
@@ -28,6 +29,16 @@ const fileSchema = z.lazy(() => z.object({ version: z.literal(1), vms: z.array(d
 export const VMS_TEMP_FILE = /^vms\.json\.\d+\.tmp$/;
 
 export type PersistentVMDefinition = z.infer<typeof definitionSchema>;
+
+/** Where a data dir keeps its saved VMs. */
+export function savedVMsFile(dataDir: string): string {
+  return join(dataDir, 'vms.json');
+}
+
+/** What a saved VM was created with, as options for creating it again (its Lua still named as saved). */
+export function savedVMOptions(def: PersistentVMDefinition): Pick<VMOptions, 'luaExecutable' | 'environment' | 'capabilities' | 'limits'> {
+  return { luaExecutable: def.luaExecutable, environment: def.environment, capabilities: def.capabilities, limits: def.limits };
+}
 
 export class PersistentStore {
   constructor(readonly file: string) {}

@@ -13,7 +13,7 @@ import { resolveLua } from './lua-discovery';
 import { LuaProcess, type ExecOptions } from './lua-process';
 import { VMLogger } from './logger';
 import type { OutputBufferLimits } from './output-buffer';
-import { PersistentStore, type PersistentVMDefinition } from './persistent-store';
+import { PersistentStore, savedVMOptions, savedVMsFile, type PersistentVMDefinition } from './persistent-store';
 import { ExecHandle } from './exec-handle';
 import { SessionManager } from './session-manager';
 import { Turnstile } from '../process/spawn-queue';
@@ -100,7 +100,7 @@ export class VMManager extends EventEmitter {
     this.luaRoot = options.luaRoot ?? findAppRoot();
     this.runnerPath = join(this.luaRoot, 'lua', 'runtime', 'runner.lua');
     this.packagesPath = bundledPackagesPath(this.luaRoot);
-    this.store = options.dataDir ? new PersistentStore(join(options.dataDir, 'vms.json')) : undefined;
+    this.store = options.dataDir ? new PersistentStore(savedVMsFile(options.dataDir)) : undefined;
     this.sessionManager = new SessionManager(this);
   }
 
@@ -434,14 +434,7 @@ export class VMManager extends EventEmitter {
     const failed: { id: string; error: string }[] = [];
     for (const def of this.store?.load() ?? []) {
       if (this.vms.has(def.id)) continue;
-      const options: CreateInteractiveOptions = {
-        persistent: true,
-        luaExecutable: def.luaExecutable,
-        environment: def.environment,
-        capabilities: def.capabilities,
-        limits: def.limits,
-        autoAttach: false,
-      };
+      const options: CreateInteractiveOptions = { ...savedVMOptions(def), persistent: true, autoAttach: false };
       try {
         if (def.interactive) {
           const session = await this.createInteractiveVM(def.id, options);

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
 import { LuaInterpreters } from '../../vm/lua-discovery';
-import { PersistentStore } from '../../vm/persistent-store';
+import { PersistentStore, savedVMOptions, savedVMsFile } from '../../vm/persistent-store';
 import { probeSandboxGuard } from '../../vm/sandbox-guard';
 import { describePlot, plotOfChunk, writePlots, type SavedPlot } from '../../vm/plot-output';
 import type { PlotSpec } from '../../../src-preload/contract/plots';
@@ -40,11 +40,11 @@ function capabilitiesFlag(value: string): VMCapabilities {
 async function vmSetup(flags: Flags, savedId: string | undefined): Promise<{ dataDir: string; options: VMOptions; manager: VMManagerOptions }> {
   const dataDir = resolveDataDir(stringFlag(flags, 'data-dir'));
   const options: VMOptions = {};
-  const saved = savedId === undefined ? undefined : new PersistentStore(join(dataDir, 'vms.json')).load().find((d) => d.id === savedId);
+  const saved = savedId === undefined ? undefined : new PersistentStore(savedVMsFile(dataDir)).load().find((d) => d.id === savedId);
   if (saved) {
+    Object.assign(options, savedVMOptions(saved));
     // Saved VMs name their Lua by id, which may be an interpreter added to this data dir.
     options.luaExecutable = (await new LuaInterpreters({ dataDir }).resolve(saved.luaExecutable)).path;
-    Object.assign(options, { environment: saved.environment, capabilities: saved.capabilities, limits: saved.limits });
   }
   const lua = stringFlag(flags, 'lua');
   if (lua !== undefined) options.luaExecutable = lua;
