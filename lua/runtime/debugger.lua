@@ -13,8 +13,8 @@
 -- interrupt file (the runner cannot read stdin while the script runs): the runner calls pause().
 --
 -- Cost: with no breakpoints and no step or pause pending the debugger adds no hook at all; with
--- breakpoints it takes only 'call' events and turns 'line' (and 'return') on while the running
--- function's line range holds a breakpoint, or while stepping.
+-- breakpoints it takes only 'call' events and turns 'line' (and 'return') on while a running
+-- function's own lines hold a breakpoint, or while stepping.
 local M = {}
 
 local real_debug = debug
@@ -39,7 +39,7 @@ function M.new(opts)
   local bps = {} -- source -> line -> { id, line, condition, hit, log, hits }
   local bp_lines = {} -- line -> number of breakpoints on it, any source: the line event's cheap filter
   local bp_count = 0
-  local has_bp = setmetatable({}, { __mode = 'k' }) -- function -> does its line range hold a breakpoint?
+  local has_bp = setmetatable({}, { __mode = 'k' }) -- function -> do its own lines hold a breakpoint?
   local exceptions = 'none'
   local step = nil -- { mode = 'in'|'over'|'out'|'cursor', thread, depth, source, line }
   local pause_requested = false
@@ -76,13 +76,14 @@ function M.new(opts)
     return nil
   end
 
-  local function range_has_bp(info)
+  -- Does one of the function's own lines (not a nested function's: a main chunk's range is all of
+  -- its file) hold a breakpoint?
+  local function holds_bp(f, info)
     local lines = bps[info.source]
     if not lines then return false end
-    if info.what == 'main' then return next(lines) ~= nil end
-    local first, last = info.linedefined, info.lastlinedefined
+    local active = getinfo(f, 'L').activelines
     for line in pairs(lines) do
-      if line >= first and line <= last then return true end
+      if active[line] then return true end
     end
     return false
   end
@@ -90,7 +91,7 @@ function M.new(opts)
   local function needs_lines(f, info)
     local v = has_bp[f]
     if v == nil then
-      v = (info.what == 'Lua' or info.what == 'main') and not is_runtime(info.source) and range_has_bp(info)
+      v = (info.what == 'Lua' or info.what == 'main') and not is_runtime(info.source) and holds_bp(f, info)
       has_bp[f] = v
     end
     return v
@@ -629,8 +630,11 @@ function M.new(opts)
       local th = current_thread()
       if th ~= MAIN then threads[th] = true end
       if mask ~= 'crl' then
-        local info = getinfo(running_rel + 1, 'Sf')
-        if info and needs_lines(info.func, info) then want_mask('crl') end
+        -- The hot path of call-heavy code: one getinfo for the function, its answer cached.
+        local f = getinfo(running_rel + 1, 'f').func
+        local v = has_bp[f]
+        if v == nil then v = needs_lines(f, getinfo(f, 'S')) end
+        if v then want_mask('crl') end
       end
     elseif mask == 'crl' and not step and not pause_requested then
       -- A return into user code: lines stay on while any frame below, in this thread or the

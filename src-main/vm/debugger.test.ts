@@ -36,6 +36,7 @@ class DebuggedRun {
     this.done = vm.request(
       { op: 'exec', code, name: SOURCE, debug: { breakpoints: {}, ...debug }, limits },
       {
+        timeoutMs: limits?.timeoutMs,
         onChunk: (_stream, text) => this.output.push(text),
         onDebugStop: (s) => {
           if (this.waiting) {

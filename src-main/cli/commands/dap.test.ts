@@ -31,7 +31,8 @@ describe('bioxen dap', () => {
 
   beforeEach(async () => {
     dc = new DebugClient(bin, 'dap', 'bioxen', { env: { ...process.env, BIOXEN_DATA_DIR: dir } });
-    dc.defaultTimeout = 15_000;
+    // Generous: an unbuilt CLI compiles its TypeScript at start (a loaded machine takes many seconds).
+    dc.defaultTimeout = 60_000;
     await dc.start();
   });
   afterEach(async () => {
@@ -39,7 +40,7 @@ describe('bioxen dap', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('launches, stops at a breakpoint, inspects, evaluates, steps and runs to the end', { timeout: 60_000 }, async () => {
+  it('launches, stops at a breakpoint, inspects, evaluates, steps and runs to the end', { timeout: 180_000 }, async () => {
     const init = await dc.initializeRequest({ adapterID: 'bioxen', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     expect(init.body).toMatchObject({ supportsConditionalBreakpoints: true, supportsLogPoints: true, supportsSetVariable: true });
     await dc.waitForEvent('initialized');
@@ -91,7 +92,7 @@ describe('bioxen dap', () => {
     expect(output.join('')).toContain('cells\t100\n');
   });
 
-  it('says what is wrong with a bad launch configuration', { timeout: 30_000 }, async () => {
+  it('says what is wrong with a bad launch configuration', { timeout: 120_000 }, async () => {
     await dc.initializeRequest({ adapterID: 'bioxen', pathFormat: 'path' });
     await expect(dc.launch({ program: join(dir, 'missing.lua') } as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(/cannot read .*missing\.lua/);
   });
