@@ -5,6 +5,7 @@ import { AppInfoService } from './app-info';
 import { findAppRoot } from './app-root';
 import { prepareDataDir } from './config/data-dir';
 import { DebugService } from './debug/debug-service';
+import { EditorService } from './editor/editor-service';
 import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/data-file';
 import { MetricsService } from './metrics/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
@@ -35,6 +36,8 @@ export interface Services {
   readonly vm: VMManager;
   /** Breakpoints and debugged runs of the sessions' code. */
   readonly debug: DebugService;
+  /** Syntax checks with a chosen Lua's parser and completions from a session's globals. */
+  readonly editor: EditorService;
   readonly workspace: Workspace;
   readonly settings: SettingsStore;
   /** The window's main-area layout (tabs, groups, split), kept across restarts. */
@@ -80,14 +83,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const repositoriesFile = join(dataDir, 'repositories.json');
   await readOrMoveAside(repositoriesFile, () => checkJsonFile(repositoriesFile, 'fix or delete it'), () => undefined, warn);
   const packages = new Curator({ dataDir, bundledDir: join(appRoot, 'resources', 'rocks'), catalogPath: join(appRoot, 'resources', 'catalog', 'packages.json') });
-  const vm = new VMManager({
-    dataDir,
-    resolveEnvironment: packages.environments.resolveEnvironment,
+  const luaChoice = {
     luaRoot: appRoot,
     luaExecutable: settings.get().luaExecutable ?? undefined,
-    resolveLua: (requested) => lua.resolve(requested),
-    defaultLimits: settings.get().limits,
-  });
+    resolveLua: (requested?: string) => lua.resolve(requested),
+  };
+  const vm = new VMManager({ dataDir, resolveEnvironment: packages.environments.resolveEnvironment, defaultLimits: settings.get().limits, ...luaChoice });
+  const editor = new EditorService({ sessions: vm, limits: settings.get().limits, ...luaChoice });
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
   await workspace.removeStaleTempFiles();
   const app = new AppInfoService(appRoot, dataDir, () => lua.list(), warnings);
@@ -109,6 +111,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     appRoot,
     vm,
     debug: new DebugService(vm),
+    editor,
     workspace,
     settings,
     layout,
@@ -120,7 +123,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     metrics,
     olfi,
     visualizer,
-    dispose: () => (disposed ??= Promise.all([vm.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose(), packages.dispose()]).then(() => undefined)),
+    dispose: () => (disposed ??= Promise.all([vm.dispose(), editor.dispose(), metrics.dispose(), olfi.dispose(), visualizer.dispose(), packages.dispose()]).then(() => undefined)),
   };
   if (options.restoreSessions ?? true) {
     try {

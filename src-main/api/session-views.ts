@@ -4,7 +4,8 @@ import type { MethodArgs, MethodOutput } from '../../src-preload/contract/index'
 import type { Settings } from '../settings/settings-store';
 import type { LuaInterpreters } from '../vm/lua-discovery';
 import type { SessionInfo } from '../vm/types';
-import type { SyntaxDiagnostic, VMManager } from '../vm/vm-manager';
+import type { EditorService, SyntaxDiagnostic } from '../editor/editor-service';
+import type { VMManager } from '../vm/vm-manager';
 import type { LintWarning, Luacheck } from '../workspace/luacheck';
 
 type Snapshot = MethodOutput<'sessions:attach'>;
@@ -61,21 +62,21 @@ function freeSessionId(vm: VMManager): string {
  * Compile errors from the session's own Lua; when the code compiles, luacheck warnings, knowing the
  * globals the session already defines (asked only while it is idle, so a busy run never blocks this).
  */
-export async function syntaxDiagnostics(vm: VMManager, luacheck: Luacheck, code: string, sessionId: string | undefined): Promise<{ diagnostics: Diagnostic[] }> {
+export async function syntaxDiagnostics(editor: EditorService, vm: VMManager, luacheck: Luacheck, code: string, sessionId: string | undefined): Promise<{ diagnostics: Diagnostic[] }> {
   const info = sessionId ? vm.getSession(sessionId).info() : undefined;
-  const errors = await vm.checkSyntax(code, info?.luaExecutable);
+  const errors = await editor.checkSyntax(code, info?.luaExecutable);
   if (errors.length || !luacheck.available) return { diagnostics: errors.map(toDiagnostic) };
   const idle = info && (info.state === 'idle' || info.state === 'detached');
-  const knownGlobals = idle ? await sessionGlobals(vm, info.id) : [];
+  const knownGlobals = idle ? await sessionGlobals(editor, info.id) : [];
   const warnings = await luacheck.lint(code, { luaVersion: info?.luaVersion, isLuaJIT: /luajit/i.test(info?.luaExecutable ?? ''), knownGlobals });
   return { diagnostics: warnings.map(toWarning) };
 }
 
 /** The session's global names; none if a run starts in the meantime and the runner cannot answer quickly. */
-async function sessionGlobals(vm: VMManager, id: string): Promise<string[]> {
+async function sessionGlobals(editor: EditorService, id: string): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), GLOBALS_WAIT_MS)));
-  const names = vm.completions(id, '').then(
+  const names = editor.completions(id, '').then(
     (members) => members.map((m) => m.name),
     () => [],
   );
@@ -99,10 +100,10 @@ function toWarning(w: LintWarning): Diagnostic {
  * "string.fo" → the members of `string` starting with "fo". The runner lists a table's members;
  * the prefix's last part filters them here.
  */
-export async function completionItems(vm: VMManager, id: string, prefix: string): Promise<{ items: CompletionItem[] }> {
+export async function completionItems(editor: EditorService, id: string, prefix: string): Promise<{ items: CompletionItem[] }> {
   const cut = Math.max(prefix.lastIndexOf('.'), prefix.lastIndexOf(':'));
   const partial = prefix.slice(cut + 1);
-  const members = await vm.completions(id, cut < 0 ? '' : prefix.slice(0, cut));
+  const members = await editor.completions(id, cut < 0 ? '' : prefix.slice(0, cut));
   const items = members
     .filter((m) => m.name.startsWith(partial))
     .sort((a, b) => a.name.localeCompare(b.name))

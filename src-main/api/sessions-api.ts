@@ -5,7 +5,7 @@ import { attachFrom, completionItems, createSession, listSnapshots, runStreamed,
 
 export const sessionsApi = defineApi(
   'sessions',
-  ({ vm, settings, luacheck, lua }) => ({
+  ({ vm, editor, settings, luacheck, lua }) => ({
     'sessions:list': ({ recentChunks }) => listSnapshots(vm, recentChunks),
     'sessions:create': (input) => createSession(vm, lua, settings.get(), input),
     'sessions:attach': ({ id, since }) => attachFrom(vm, id, since),
@@ -31,8 +31,8 @@ export const sessionsApi = defineApi(
     },
     'sessions:run': ({ id, code, chunkName }) => runStreamed(vm, id, code, chunkName),
     'sessions:output': ({ id, since, limit }) => vm.getSession(id).outputSince(since, limit),
-    'sessions:check': ({ id, code }) => syntaxDiagnostics(vm, luacheck, code, id),
-    'sessions:completions': ({ id, prefix }) => completionItems(vm, id, prefix),
+    'sessions:check': ({ id, code }) => syntaxDiagnostics(editor, vm, luacheck, code, id),
+    'sessions:completions': ({ id, prefix }) => completionItems(editor, id, prefix),
   }),
   ({ vm }, publish) => {
     const changes = new LatestPerKey<SessionInfo | null>((id, info) => publish('sessions:changed', { id, info }));

@@ -9,4 +9,4 @@ export { InteractiveSession, DEFAULT_READER, type AttachResult, type InputResult
 export { SessionManager } from './session-manager';
 export { ExecHandle, type ExecStatus } from './exec-handle';
 export { OutputBuffer } from './output-buffer';
-export { VMManager, type VMManagerOptions, type CreateInteractiveOptions, type SyntaxDiagnostic, type HostCallHandler } from './vm-manager';
+export { VMManager, type VMManagerOptions, type CreateInteractiveOptions, type HostCallHandler } from './vm-manager';

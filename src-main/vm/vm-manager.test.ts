@@ -287,22 +287,6 @@ describe('VMManager', () => {
     expect(JSON.parse(readFileSync(join(dir, 'vms.json'), 'utf8')).vms).toEqual([]);
   });
 
-  it('checks syntax per Lua version and completes session globals', async () => {
-    const m = fresh();
-    expect(await m.checkSyntax('local x = 1 // 2')).toEqual([]);
-    const old = await m.checkSyntax('local x = 1 // 2', '5.1');
-    expect(old).toHaveLength(1);
-    expect(old[0]!.line).toBe(1);
-    const bad = await m.checkSyntax('local a = 1\nlocal b = = 2');
-    expect(bad[0]).toMatchObject({ line: 2 });
-    const s = await m.createInteractiveVM('comp');
-    await s.sendInput('myVar = 1; function myFn() end; myTable = { inner = true }');
-    const items = await m.completions('comp');
-    expect(items).toEqual(expect.arrayContaining([{ name: 'myVar', type: 'number' }, { name: 'myFn', type: 'function' }, { name: 'print', type: 'function' }]));
-    expect(await m.completions('comp', 'myTable')).toEqual([{ name: 'inner', type: 'boolean' }]);
-    expect((await m.completions('comp', 'string')).map((i) => i.name)).toContain('format');
-  });
-
   it('routes emit and call between Lua and the host, gated by capability', async () => {
     const m = fresh();
     const emits: unknown[] = [];

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findAppRoot } from '../app-root';
-import { LuaVMError, SessionAlreadyExistsError, SessionNotFoundError, VMManagerError } from './errors';
+import { SessionAlreadyExistsError, SessionNotFoundError, VMManagerError } from './errors';
 import { DEFAULT_READER, InteractiveSession, type AttachResult, type EnvironmentResolver, type InputResult } from './interactive-session';
 import { DEFAULT_CAPABILITIES, DEFAULT_LIMITS, mergeCapabilities, mergeLimits } from './limits';
 import { resolveLua } from './lua-discovery';
@@ -52,11 +52,6 @@ export interface CreateInteractiveOptions extends VMOptions {
   autoAttach?: boolean;
 }
 
-export interface SyntaxDiagnostic {
-  line: number;
-  message: string;
-}
-
 interface VMRecord {
   process: LuaProcess;
   session?: InteractiveSession;
@@ -82,7 +77,6 @@ export class VMManager extends EventEmitter {
   private readonly vms = new Map<string, VMRecord>();
   private readonly creating = new Set<string>();
   private readonly callHandlers = new Map<string, HostCallHandler>();
-  private readonly checkers = new Map<string, Promise<LuaProcess>>();
   private readonly defaultLimits: VMLimits;
   private readonly defaultCapabilities: VMCapabilities;
   private readonly luaRoot: string;
@@ -370,44 +364,6 @@ export class VMManager extends EventEmitter {
     };
   }
 
-  // Editor support ----------------------------------------------------------------------------------
-
-  /** Compile-only check with the given Lua version's parser (default: the manager's Lua). */
-  async checkSyntax(code: string, luaVersion?: string): Promise<SyntaxDiagnostic[]> {
-    this.assertOpen();
-    const key = luaVersion ?? '';
-    let checker = this.checkers.get(key);
-    if (!checker) {
-      checker = this.startChecker(luaVersion);
-      checker.catch(() => this.checkers.delete(key));
-      this.checkers.set(key, checker);
-    }
-    const process = await checker;
-    const outcome = await process.request({ op: 'check', code, name: '=editor' });
-    if (outcome.t === 'error') throw new LuaVMError(`Syntax check failed: ${outcome.message}`, 'internal');
-    return outcome.t === 'done' ? (outcome.errors ?? []) : [];
-  }
-
-  private async startChecker(luaVersion: string | undefined): Promise<LuaProcess> {
-    const lua = await (this.options.resolveLua ?? resolveLua)(luaVersion ?? this.options.luaExecutable);
-    const process = new LuaProcess({
-      id: `syntax-check-${lua.version}`,
-      lua,
-      runnerPath: this.runnerPath,
-      workDir: this.workDir('.syntax-check'),
-      packagesPath: '',
-      limits: this.defaultLimits,
-      capabilities: { ...DEFAULT_CAPABILITIES },
-      logger: this.logger.child('syntax-check'),
-    });
-    await process.start();
-    return process;
-  }
-
-  async completions(vmId: string, prefix = ''): Promise<{ name: string; type: string }[]> {
-    return this.getSession(vmId).completions(prefix);
-  }
-
   // Persistence ---------------------------------------------------------------------------------------
 
   private savePersistent(): void {
@@ -461,12 +417,7 @@ export class VMManager extends EventEmitter {
     const all = [...this.vms.values()];
     this.vms.clear();
     for (const r of all) r.session?.close();
-    const checkers = [...this.checkers.values()];
-    this.checkers.clear();
-    await Promise.all([
-      ...all.map((r) => r.process.dispose()),
-      ...checkers.map((c) => c.then((p) => p.dispose(), () => undefined)),
-    ]);
+    await Promise.all(all.map((r) => r.process.dispose()));
     if (this.tempRoot) rmSync(this.tempRoot, { recursive: true, force: true });
   }
 
