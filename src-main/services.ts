@@ -9,6 +9,7 @@ import { EditorService } from './editor/editor-service';
 import { checkJsonFile, readOrMoveAside, removeStaleTempFiles } from './config/data-file';
 import { MetricsService } from './metrics/metrics-service';
 import { OlFiService } from './olfi/olfi-service';
+import { chooseRedis } from './olfi/redis-endpoint';
 import { Curator } from './packages/curator';
 import { LAYOUT_TEMP_FILE, LayoutFile } from './settings/layout-file';
 import { SETTINGS_TEMP_FILE, SettingsError, SettingsStore } from './settings/settings-store';
@@ -93,8 +94,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const workspace = new Workspace(join(dataDir, 'scripts'), join(appRoot, 'resources', 'examples'));
   await workspace.removeStaleTempFiles();
   const app = new AppInfoService(appRoot, dataDir, () => lua.list(), warnings);
-  // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server Ol-Fi started.
-  const metricsRedisUrl = () => settings.get().redisUrl ?? (olfi.status().source === 'embedded' ? olfi.clientUrl() : undefined);
+  // Metrics go to the same Redis as Ol-Fi: the configured URL, else the embedded server once Ol-Fi has started it.
+  const metricsRedisUrl = () => {
+    const choice = chooseRedis(settings.get().redisUrl);
+    if (choice.source !== 'embedded') return choice.url;
+    return olfi.status().source === 'embedded' ? olfi.clientUrl() : undefined;
+  };
   const metrics = new MetricsService({ redisUrl: metricsRedisUrl, redisReady: () => olfi.start(), endpoint: settings.get().hypervisorEndpoint ?? undefined, stream: () => settings.get().metricsStream });
   metrics.attachHostCalls(vm);
   const olfi = new OlFiService({ dataDir, redisUrl: () => settings.get().redisUrl, streamKey: () => settings.get().olfiStream, metricsStreamKey: () => settings.get().metricsStream });

@@ -9,6 +9,7 @@ import type { OlFiFrame } from './frame-codec';
 import { OlFiMirror, type MirrorStats, type MirrorUpdate } from './olfi-mirror';
 import { OlFiPublishError, OlFiPublisher, type PublishOptions, type PublishResult } from './olfi-publisher';
 import { defaultRedisFactory, reconnectDelay, redactRedisUrl, type RedisFactory } from './redis-connection';
+import { chooseRedis } from './redis-endpoint';
 import type { OlFiEntry } from './stream-entry';
 
 export type { OlFiStatusView as OlFiStatus } from '../../src-preload/contract/olfi';
@@ -122,7 +123,7 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
       this.queuedRestart = undefined;
       await this.starting;
       if (this.disposed) return this.status();
-      await this.close({ keepEmbeddedRedis: !this.options.redisUrl() });
+      await this.close({ keepEmbeddedRedis: chooseRedis(this.options.redisUrl()).source === 'embedded' });
       this.starting = undefined;
       return this.start();
     });
@@ -245,10 +246,10 @@ export class OlFiService extends EventEmitter<OlFiServiceEvents> {
   private async connectUnless(cancelled: AbortSignal): Promise<OlFiStatus> {
     this.streamKey = this.configuredStreamKey();
     this.current = { ...this.current, streamKey: this.streamKey };
-    const configured = this.options.redisUrl();
+    const choice = chooseRedis(this.options.redisUrl());
     let url: string;
-    if (configured) {
-      url = configured;
+    if (choice.source !== 'embedded') {
+      url = choice.url;
       this.current = { ...this.current, source: 'configured', url: redactRedisUrl(url), error: undefined };
     } else {
       try {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveRedis, type ResolvedRedis } from './redis-endpoint';
+import { chooseRedis, resolveRedis, type ResolvedRedis } from './redis-endpoint';
 import { TestRedis, shutdownNoSave } from './test-redis';
 import { waitFor } from '../testing/test-helpers';
 
@@ -31,5 +31,15 @@ describe('resolveRedis (the CLI and the bench)', () => {
     } finally {
       client.disconnect();
     }
+  });
+});
+
+describe('chooseRedis (the one rule for which Redis)', () => {
+  it('takes an explicit URL over the configured one, the configured one over the embedded server', () => {
+    expect(chooseRedis('redis://configured:6379', 'redis://flag:6380')).toEqual({ source: 'flag', url: 'redis://flag:6380' });
+    expect(chooseRedis('redis://configured:6379')).toEqual({ source: 'configured', url: 'redis://configured:6379' });
+    expect(chooseRedis(null)).toEqual({ source: 'embedded' });
+    expect(chooseRedis(undefined)).toEqual({ source: 'embedded' });
+    expect(chooseRedis(null, 'redis://flag:6380')).toEqual({ source: 'flag', url: 'redis://flag:6380' });
   });
 });

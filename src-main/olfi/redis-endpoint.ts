@@ -1,13 +1,27 @@
-// Which Redis a one-off tool (the CLI, the bench) talks to: an explicit URL, else the configured one,
-// else the data dir's embedded server (found running, or started for the duration of the command); and the
-// stream keys the workbench of that data dir uses, so the terminal and the panel meet on the same streams.
+// Which Redis: the rule (chooseRedis) the workbench's Ol-Fi service, its metrics and the CLI all follow, and the
+// one-off tools' resolver (the CLI, the bench): an explicit URL, else the configured one, else the data dir's
+// embedded server (found running, or started for the duration of the command); and the stream keys the workbench
+// of that data dir uses, so the terminal and the panel meet on the same streams.
 import { join } from 'node:path';
 import { acquireEmbeddedRedis, describeEmbeddedRedisEvent } from '../redis/embedded-redis';
 import { DEFAULT_SETTINGS, SettingsStore } from '../settings/settings-store';
 
+/** Which Redis, and why: a URL given for this one command, the one in Settings, or the data dir's embedded server. */
+export type RedisChoice = { source: 'flag' | 'configured'; url: string } | { source: 'embedded' };
+
+/**
+ * The one rule for which Redis the workbench, its metrics and the CLI talk to: an explicit URL (a command's
+ * --redis) beats the configured one (Settings' redisUrl), and with neither it is the data dir's embedded server.
+ */
+export function chooseRedis(configured: string | null | undefined, explicitUrl?: string): RedisChoice {
+  if (explicitUrl !== undefined) return { source: 'flag', url: explicitUrl };
+  if (configured) return { source: 'configured', url: configured };
+  return { source: 'embedded' };
+}
+
 export interface ResolvedRedis {
   url: string;
-  source: 'flag' | 'configured' | 'embedded';
+  source: RedisChoice['source'];
   /** The Ol-Fi and metrics stream keys in the data dir's Settings. */
   streams: { olfi: string; metrics: string };
   release(): Promise<void>;
@@ -35,8 +49,8 @@ export async function resolveRedis(dataDir: string, explicitUrl?: string, log?: 
   );
   const streams = { olfi: settings.olfiStream, metrics: settings.metricsStream };
   const nothingToRelease = async () => undefined;
-  if (explicitUrl !== undefined) return { url: explicitUrl, source: 'flag', streams, release: nothingToRelease };
-  if (settings.redisUrl) return { url: settings.redisUrl, source: 'configured', streams, release: nothingToRelease };
+  const choice = chooseRedis(settings.redisUrl, explicitUrl);
+  if (choice.source !== 'embedded') return { ...choice, streams, release: nothingToRelease };
   const lease = await acquireEmbeddedRedis(dataDir);
   if (log) lease.supervise((event) => log(describeEmbeddedRedisEvent(event)));
   return { url: lease.url, source: 'embedded', streams, release: () => lease.release() };
