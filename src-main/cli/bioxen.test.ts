@@ -4,22 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allCommands, domains } from './commands/index';
+import { runBioxen } from '../testing/bioxen-cli';
 
 const ROOT = join(__dirname, '..', '..');
 const bin = join(ROOT, 'bin', 'bioxen.mjs');
 const EXIT_CODES = 'Exit codes: 0 ok, 1 the script or operation failed, 2 usage error, 130/143 stopped by SIGINT/SIGTERM while running Lua.';
 
-function bioxen(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const bioxen = (args: string[]) => runBioxen(args);
 
 describe('bioxen entry', () => {
   it('ends normally, without an EPIPE trace, when the reader of its output goes away', async () => {

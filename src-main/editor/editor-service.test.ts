@@ -5,16 +5,9 @@ import { SessionNotFoundError } from '../vm/errors';
 import { VMLogger } from '../vm/logger';
 import { VMManager } from '../vm/vm-manager';
 import { EditorService } from './editor-service';
+import { alive } from '../testing/test-helpers';
 
 const quietLogger = new VMLogger({ sink: () => undefined });
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('EditorService', () => {
   let vm: VMManager;

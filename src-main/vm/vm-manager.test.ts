@@ -7,17 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AttachError, DetachError, InteractiveSessionError, LimitExceededError, LuaNotFoundError, SessionAlreadyExistsError, SessionNotFoundError, VMManagerError, VMUnavailableError } from './errors';
 import { VMLogger } from './logger';
 import { VMManager } from './vm-manager';
+import { alive } from '../testing/test-helpers';
 import type { OutputChunk } from './types';
 
 const quietLogger = new VMLogger({ sink: () => undefined });
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('VMManager', () => {
   let manager: VMManager;

@@ -1,24 +1,13 @@
 // `bioxen exec --plots DIR` through the real bin/bioxen.mjs: plots become SVG files, tables CSV.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBioxen } from '../../testing/bioxen-cli';
 
-const bin = join(__dirname, '..', '..', '..', 'bin', 'bioxen.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'bioxen-exec-plots-'));
 
-function bioxen(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, BIOXEN_DATA_DIR: join(scratch, 'data') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const bioxen = (args: string[]) => runBioxen(args, { dataDir: join(scratch, 'data') });
 
 const script = `local plot = require("bioxen.plot")
 plot.line{x = {1, 2, 3}, y = {2, 4, 8}, title = "Doubling <1>", name = "cells"}

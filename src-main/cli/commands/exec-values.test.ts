@@ -1,26 +1,14 @@
 // Returned tables in the terminal: `bioxen exec` and `bioxen repl` print them as trees (depth- and
 // width-limited), `--json` carries the structured value.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../../testing/test-helpers';
+import { runBioxen } from '../../testing/bioxen-cli';
 
-const bin = join(__dirname, '..', '..', '..', 'bin', 'bioxen.mjs');
 const dir = scratchDir('bioxen-exec-values-');
 afterAll(() => dir.remove());
 
-function bioxen(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, BIOXEN_DATA_DIR: join(dir.path, 'data') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const bioxen = (args: string[], input = '') => runBioxen(args, { dataDir: join(dir.path, 'data'), input });
 
 const NESTED = `local t = { 'lacI', 'tetR', rates = { k1 = 0.5, k2 = { deep = { deeper = { 1 } } } } } t.me = t
   for i = 1, 30 do t['gene' .. string.format('%02d', i)] = i end

@@ -4,25 +4,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runBioxen } from '../../testing/bioxen-cli';
 
 const bin = join(__dirname, '..', '..', '..', 'bin', 'bioxen.mjs');
 const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-test-'));
 
-function bioxen(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string; stdoutBytes: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, BIOXEN_DATA_DIR: dataDir } });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr, stdoutBytes });
-    });
-    child.stdin.end(input);
-  });
-}
+const bioxen = (args: string[], input = '') => runBioxen(args, { dataDir, input });
 
 // Each run pays tsx's start-up, so the suite's runs start together.
 describe.concurrent('bioxen CLI: VM commands', () => {
