@@ -116,7 +116,8 @@ export async function bench(): Promise<Record<string, number>> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(host.url);
     await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected').waitFor({ timeout: 30_000 });
-    await page.getByRole('tab', { name: 'Ol-Fi' }).click();
+    // Views open from the activity bar's launchers, as main-area tabs.
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Ol-Fi', exact: true }).click();
     const list = page.getByRole('list', { name: 'Ol-Fi frames' });
     await list.waitFor();
 
