@@ -27,6 +27,7 @@ local sub, match, gsub = string.sub, string.match, string.gsub
 local IS_51 = _VERSION == 'Lua 5.1'
 local getfenv = getfenv
 local MAX_FRAMES = 200
+local EXCEPTION_MODES = { uncaught = 'uncaught', all = 'all' } -- anything else: none
 local MAX_PAGE = 1000
 local MAIN = 'main' -- the main thread where Lua cannot name it (5.1, LuaJIT)
 
@@ -40,7 +41,7 @@ function M.new(opts)
   local bp_lines = {} -- line -> number of breakpoints on it, any source: the line event's cheap filter
   local bp_count = 0
   local has_bp = setmetatable({}, { __mode = 'k' }) -- function -> do its own lines hold a breakpoint?
-  local exceptions = 'none'
+  local exceptions = 'none' -- 'none' | 'uncaught' | 'all' (caught errors too)
   local step = nil -- { mode = 'in'|'over'|'out'|'cursor', thread, depth, source, line }
   local pause_requested = false
   local mask = nil -- the mask the debugger asked for; nil = no hook
@@ -470,8 +471,8 @@ function M.new(opts)
   end
 
   function commands.setExceptions(args)
-    exceptions = args.mode == 'uncaught' and 'uncaught' or 'none'
-    sandbox.set_error_hook(exceptions ~= 'none' and self.on_error or nil)
+    exceptions = EXCEPTION_MODES[args.mode] or 'none'
+    sandbox.set_error_hook(exceptions ~= 'none' and self.on_error or nil, exceptions == 'all')
     return {}
   end
 
@@ -647,8 +648,8 @@ function M.new(opts)
     if mode == 'interrupt' then sandbox.interrupt() end
   end
 
-  -- Called by the sandbox at the raise point of an error the script does not catch: stops at the
-  -- user frame that raised it.
+  -- Called by the sandbox at the raise point of an error the script does not catch (or, in mode
+  -- 'all', one that pcall or xpcall catches): stops at the user frame that raised it.
   local function on_error(err)
     if busy or not run_id then return end
     local level = 2
@@ -683,11 +684,11 @@ function M.new(opts)
       end
     end
     rebuild_lines()
-    exceptions = config.exceptions == 'uncaught' and 'uncaught' or 'none'
+    exceptions = EXCEPTION_MODES[config.exceptions] or 'none'
     if config.stopOnEntry then step = { mode = 'entry' } end
     mask = nil
     want_mask(base_mask())
-    sandbox.set_error_hook(exceptions ~= 'none' and on_error or nil)
+    sandbox.set_error_hook(exceptions ~= 'none' and on_error or nil, exceptions == 'all')
   end
 
   function self.detach()

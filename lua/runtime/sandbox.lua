@@ -428,8 +428,34 @@ local function pcall_result(ok, ...)
   return false, reblame((...), pcall_caller)
 end
 
+-- A debugger that stops at caught errors too (exception mode 'all') sets caught_hook: pcall and
+-- xpcall then run through real xpcall with on_caught as message handler, which calls the hook
+-- while the raising frame is still on the stack and hands the error on unchanged. Without it (any
+-- run not being debugged so) pcall stays the plain one. A limit or an interrupt never stops.
+local caught_hook = nil
+local XPCALL_TAKES_ARGS = not IS_51 or jit ~= nil
+local table_unpack = table.unpack or unpack
+-- Lua 5.1's xpcall passes no arguments, so a trampoline does; an error raised at its level
+-- (pcall(error, 'x')) is then positioned there, where plain Lua's caller is pcall: no position.
+local TRAMPOLINE_POS = SELF_SRC .. ':' .. (real_debug.getinfo(1, 'l').currentline + 2) .. ': '
+local function trampoline(f, n, args)
+  return function() return f(table_unpack(args, 1, n)) end
+end
+local function on_caught(m)
+  if real_type(m) == 'string' and sub(m, 1, #TRAMPOLINE_POS) == TRAMPOLINE_POS then m = sub(m, #TRAMPOLINE_POS + 1) end
+  if caught_hook and not (run.limit or run.interrupted or m == 'not enough memory') then caught_hook(m) end
+  return m
+end
+local function protected(handler, f, ...)
+  local n = real_select('#', ...)
+  if XPCALL_TAKES_ARGS or n == 0 then return real_xpcall(f, handler, ...) end
+  if real_type(f) ~= 'function' then return real_pcall(f, ...) end
+  return real_xpcall(trampoline(f, n, { ... }), handler)
+end
+
 local function safe_pcall(...)
   if real_select('#', ...) == 0 then arg_error(1, 'pcall', 'value expected') end
+  if caught_hook then return pcall_result(protected(on_caught, ...)) end
   return pcall_result(real_pcall(...))
 end
 
@@ -445,7 +471,6 @@ local function xpcall_caller()
   end
 end
 
-local XPCALL_TAKES_ARGS = not IS_51 or jit ~= nil
 safe_xpcall = function(f, handler, ...)
   if tointeger and real_type(handler) ~= 'function' then
     arg_error(2, 'xpcall', fmt('function expected, %s', got(handler, real_select('#', ...) > 0 or handler ~= nil)))
@@ -453,6 +478,7 @@ safe_xpcall = function(f, handler, ...)
     arg_error(2, 'xpcall', 'value expected')
   end
   local h = function(m) return handler(reblame(m, xpcall_caller)) end
+  if caught_hook then return guard(protected(function(m) return h(on_caught(m)) end, f, ...)) end
   if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, h, ...)) end
   return guard(real_xpcall(f, h))
 end
@@ -1350,9 +1376,13 @@ end
 -- protected load hitting "C stack overflow" calls the current handler), so it only describes the
 -- error, as lua.c's does, and never changes the run's state: the limits stay on whatever it meets.
 local last_report = { msg = nil, tb = nil }
--- A debugger's stop at an uncaught error: called here, where the raising frame is still on the stack.
+-- A debugger's stop at an uncaught error: called here, where the raising frame is still on the
+-- stack; with caught, at the errors pcall and xpcall catch as well (on_caught).
 local error_hook = nil
-function sandbox.set_error_hook(fn) error_hook = fn end
+function sandbox.set_error_hook(fn, caught)
+  error_hook = fn
+  caught_hook = caught and fn or nil
+end
 local function error_handler(e)
   if error_hook then error_hook(e) end
   local msg, with_traceback = describe(e)

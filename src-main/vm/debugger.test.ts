@@ -1,5 +1,6 @@
 // The runner's debugger (lua/runtime/debugger.lua) on every Lua this machine has, driven as the
 // host drives it: a debugged exec request, stops reported by the runner, commands while stopped.
+import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LuaProcess } from './lua-process';
 import { which } from './lua-discovery';
@@ -275,6 +276,39 @@ describe.each(versions)('debugger on %s', (lua) => {
     // A caught error does not stop.
     const caught = new DebuggedRun(vm, 'local ok = pcall(error, "x") return ok', { exceptions: 'uncaught' });
     expect(await caught.done).toMatchObject({ t: 'done', values: ['false'] });
+  });
+
+  it('breaks on a caught error in mode all, then pcall and xpcall return exactly what plain Lua returns', async () => {
+    const code = [
+      'local function check(v)',
+      '  if v > 2 then error("too big: " .. v) end',
+      'end',
+      'local ok, err = pcall(check, 3)',
+      'local ok2, code = xpcall(function() error({ code = 7 }) end, function(e) return type(e) == "table" and e.code end)',
+      'local ok3, e3 = pcall(error, "bare")',
+      'print(ok, err, ok2, code, ok3, e3)',
+    ].join('\n');
+    const run = new DebuggedRun(vm, code, { exceptions: 'all' });
+    const first = await run.nextStop();
+    expect(first).toMatchObject({ reason: 'exception', line: 2 });
+    expect(first.text).toBe('/work/script.lua:2: too big: 3');
+    expect(await run.locals()).toEqual({ v: '3' });
+    await run.cmd('continue');
+    expect(await run.nextStop()).toMatchObject({ reason: 'exception', line: 5, text: '(error object is a table value)' });
+    await run.cmd('continue');
+    expect(await run.nextStop()).toMatchObject({ reason: 'exception', line: 6, text: 'bare' });
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done' });
+    const plain = execFileSync(lua, ['-e', `io.write(select(2, pcall(assert((loadstring or load)(io.read("*a"), "${SOURCE}")))) or "")`], {
+      input: code,
+      encoding: 'utf8',
+    });
+    expect(plain).toBe('false\t/work/script.lua:2: too big: 3\tfalse\t7\tfalse\tbare\n');
+    expect(run.output.join('')).toBe(plain);
+    // Mode uncaught does not stop at any of them.
+    const uncaught = new DebuggedRun(vm, code, { exceptions: 'uncaught' });
+    expect(await uncaught.done).toMatchObject({ t: 'done' });
+    expect(uncaught.output.join('')).toBe(plain);
   });
 
   it('keeps limits while stopped: the quota is not charged, the timeout waits, interrupt works', async () => {

@@ -12,6 +12,7 @@
 // such bytes as \xHH. lua/runtime/json.lua implements the Lua side.
 import { valueTreeSchema, type ValueTree } from '../../src-preload/contract/value-preview';
 import type { SandboxGuard, VMLimits } from './types';
+import type { ExceptionMode } from '../../src-preload/contract/debug';
 
 export type RunnerOp =
   | 'init'
@@ -97,7 +98,7 @@ export interface RunnerDebugStop {
 /** What a debugged run's request carries as `debug` (see debugger.lua's attach). */
 export interface RunnerDebugConfig {
   breakpoints: Record<string, { id: number; line: number; condition?: string; hitCondition?: string; logMessage?: string }[]>;
-  exceptions?: 'none' | 'uncaught';
+  exceptions?: ExceptionMode;
   stopOnEntry?: boolean;
 }
 

@@ -38,7 +38,8 @@ export const breakpointSchema = breakpointSpecSchema.extend({
 });
 export type Breakpoint = z.output<typeof breakpointSchema>;
 
-export const exceptionModeSchema = z.enum(['none', 'uncaught']);
+/** none; uncaught (errors that end the run); all (also the errors pcall and xpcall catch). */
+export const exceptionModeSchema = z.enum(['none', 'uncaught', 'all']);
 export type ExceptionMode = z.output<typeof exceptionModeSchema>;
 
 export const debugStopSchema = z.object({
