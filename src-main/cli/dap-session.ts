@@ -76,7 +76,10 @@ export class BioxenDebugSession extends dap.DebugSession {
       supportsSetVariable: true,
       supportsEvaluateForHovers: true,
       supportsTerminateRequest: true,
-      exceptionBreakpointFilters: [{ filter: 'uncaught', label: 'Uncaught Errors', description: 'Stop where an error the script does not catch was raised', default: false }],
+      exceptionBreakpointFilters: [
+        { filter: 'uncaught', label: 'Uncaught Errors', description: 'Stop where an error the script does not catch was raised', default: false },
+        { filter: 'all', label: 'All Errors', description: 'Stop where any error was raised, also one that pcall or xpcall catches', default: false },
+      ],
     };
     this.sendResponse(response);
     this.sendEvent(new dap.InitializedEvent());
@@ -97,7 +100,9 @@ export class BioxenDebugSession extends dap.DebugSession {
   }
 
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
-    await this.answer(response, () => this.debug.setExceptions(args.filters.includes('uncaught') ? 'uncaught' : 'none'));
+    // 'all' covers 'uncaught' too: the widest filter the client checked decides.
+    const mode = args.filters.includes('all') ? 'all' : args.filters.includes('uncaught') ? 'uncaught' : 'none';
+    await this.answer(response, () => this.debug.setExceptions(mode));
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: BioxenLaunchArguments): Promise<void> {
