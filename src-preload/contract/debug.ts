@@ -105,7 +105,7 @@ export const debugMethods = {
     z.object({}).default({}),
     z.object({ scripts: z.array(z.object({ script: z.string(), breakpoints: z.array(breakpointSchema) })), exceptions: exceptionModeSchema }),
   ),
-  'debug:setExceptions': method('Whether a run stops at an uncaught error (at the frame that raised it).', z.object({ mode: exceptionModeSchema }), done),
+  'debug:setExceptions': method('Whether a run stops at an uncaught error, or at any error (also a caught one), at the frame that raised it.', z.object({ mode: exceptionModeSchema }), done),
   'debug:run': method(
     "Run code in the session's environment under the debugger; resolves with the result when the run ends (debug:stopped / debug:continued meanwhile).",
     byId.extend({ code: z.string().max(4 * 1024 * 1024), script, stopOnEntry: z.boolean().default(false) }),

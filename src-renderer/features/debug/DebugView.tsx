@@ -2,8 +2,9 @@
 // (coroutine boundaries marked), the selected frame's variables (expanded a page at a time), the
 // watch expressions and every breakpoint (on/off, edit, remove).
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { exceptionModeSchema } from '../../../src-preload/contract/debug';
 import { visibleText } from '../../../src-preload/contract/outside-values';
-import { debugStore, selectAllBreakpoints, selectProblem, selectRun, selectVerdicts, selectWatches, useDebug, type DebugRun } from '../../stores/debug';
+import { debugStore, selectAllBreakpoints, selectExceptions, selectProblem, selectRun, selectVerdicts, selectWatches, useDebug, type DebugRun } from '../../stores/debug';
 import { selectActiveId, useSessions } from '../../stores/sessions';
 import { debugInSession, step } from './debug-commands';
 import { runToCursor } from './editor-debugging';
@@ -85,12 +86,27 @@ function DebugToolbar({ sessionId, run }: { sessionId: string; run: DebugRun | u
         <button disabled={!stopped} onClick={() => step(sessionId, 'stepOut')} title="Step out (Shift+F11)">Step out</button>
         <button disabled={!stopped} onClick={() => void runToCursor(sessionId)} title="Run to the editor's cursor line">Run to cursor</button>
         <button className="danger" disabled={!run} onClick={() => void actions.stop(sessionId)} title="Stop the run (Shift+F5)">Stop</button>
+        <ExceptionModeSelect />
       </div>
       <p className="debug-status" role="status" aria-label="Debug status">
         {status}
         {run?.stop?.text && <span className="debug-stop-text">: {visibleText(run.stop.text)}</span>}
       </p>
     </>
+  );
+}
+
+function ExceptionModeSelect() {
+  const mode = useDebug(selectExceptions);
+  return (
+    <label className="debug-exceptions" title="Where a debugged run stops at an error, at the line that raised it">
+      Stop on{' '}
+      <select value={mode} onChange={(e) => void debugStore.getState().setExceptions(exceptionModeSchema.parse(e.target.value))}>
+        <option value="none">no errors</option>
+        <option value="uncaught">uncaught errors</option>
+        <option value="all">all errors (also caught)</option>
+      </select>
+    </label>
   );
 }
 

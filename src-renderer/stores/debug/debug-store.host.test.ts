@@ -95,6 +95,21 @@ describe('debug store', () => {
     expect(JSON.parse(storage.getItem(storageKey('bad.lua'))!)).toEqual([{ line: 1, enabled: true }, { line: 99, enabled: true }]);
   });
 
+  it('Stop on all errors stops where a caught error was raised; a new window learns the mode', async () => {
+    const { store } = connect();
+    await store.getState().setExceptions('all');
+    expect(store.getState().exceptions).toBe('all');
+    const result = store.getState().run('dbg', 'local ok, err = pcall(function()\n  error("nope")\nend)\nprint(ok, err)', 'caught.lua');
+    const stopped = await waitFor('the stop at the caught error', () => store.getState().runs.dbg?.frames && store.getState().runs.dbg);
+    expect(stopped.stop).toMatchObject({ reason: 'exception', line: 2, text: expect.stringMatching(/:2: nope$/) });
+    const second = connect();
+    await waitFor('the mode in a new window', () => second.store.getState().exceptions === 'all');
+    await store.getState().resume('dbg', 'continue');
+    expect(await result).toMatchObject({ success: true });
+    await store.getState().setExceptions('none');
+    expect(store.getState().problem).toBeNull();
+  });
+
   it('Stop ends a stopped run', async () => {
     const { store } = connect();
     store.getState().loadScript('halt.lua', 3);

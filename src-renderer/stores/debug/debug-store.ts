@@ -4,7 +4,7 @@
 // Variables are value trees of the values store (fetched a page at a time), never here.
 import { createStore } from 'zustand/vanilla';
 import type { MethodOutput } from '../../../src-preload/contract';
-import type { Breakpoint, DebugStop, StackFrame } from '../../../src-preload/contract/debug';
+import type { Breakpoint, DebugStop, ExceptionMode, StackFrame } from '../../../src-preload/contract/debug';
 import type { ValuePreview } from '../../../src-preload/contract/value-preview';
 import { errorMessage, type BridgeClient } from '../../bridge';
 import {
@@ -59,6 +59,8 @@ export interface DebugState {
   watchValues: Record<string, Record<string, WatchValue>>;
   /** The breakpoint whose condition / hit count / log message dialog is open. */
   editing: { script: string; line: number } | null;
+  /** Where runs stop at errors: none, uncaught ones, or all (also those pcall and xpcall catch). */
+  exceptions: ExceptionMode;
   /** The last failed debug action, said in the Debug panel. */
   problem: string | null;
 }
@@ -87,6 +89,7 @@ export interface DebugActions {
   evaluate(sessionId: string, expression: string, context: 'watch' | 'hover' | 'repl'): Promise<ValuePreview>;
   /** The scopes of a frame of the stopped run (Locals, and Upvalues / Varargs when it has some). */
   scopes(sessionId: string, frame: number): Promise<Scope[]>;
+  setExceptions(mode: ExceptionMode): Promise<void>;
   dismissProblem(): void;
 }
 
@@ -200,6 +203,7 @@ export function createDebugStore({ client, storage }: DebugDeps) {
       });
     }
 
+    let chosenExceptions: ExceptionMode | null = null;
     async function hydrate() {
       // The service keeps breakpoints in memory only: after a restart it learns them again from here.
       for (const script of Object.keys(get().breakpoints)) send(script);
@@ -209,6 +213,14 @@ export function createDebugStore({ client, storage }: DebugDeps) {
       for (const run of reply.runs) runs[run.id] = { script: run.script, frame: 1, stops: 0 };
       set({ runs });
       for (const run of reply.runs) if (run.stop) void onStopped(run.id, run.stop);
+      // Once chosen here the exception mode is this window's (a restarted service learns it again);
+      // until then it is the service's.
+      const mode = chosenExceptions;
+      if (mode) void attempt('Setting where runs stop at errors', () => client.invoke('debug:setExceptions', { mode }));
+      else {
+        const known = await attempt('Loading the exception mode', () => client.invoke('debug:breakpoints', {}));
+        if (known && !chosenExceptions) set({ exceptions: known.exceptions });
+      }
     }
 
     return {
@@ -218,6 +230,7 @@ export function createDebugStore({ client, storage }: DebugDeps) {
       watches: readWatches(storage),
       watchValues: {},
       editing: null,
+      exceptions: 'none',
       problem: null,
 
       connect() {
@@ -340,6 +353,16 @@ export function createDebugStore({ client, storage }: DebugDeps) {
         return (await client.invoke('debug:scopes', { id: sessionId, frameId: frame })).scopes;
       },
 
+      async setExceptions(mode) {
+        const previous = get().exceptions;
+        chosenExceptions = mode;
+        set({ exceptions: mode });
+        if ((await attempt('Setting where runs stop at errors', () => client.invoke('debug:setExceptions', { mode }))) === null && chosenExceptions === mode) {
+          chosenExceptions = previous;
+          set({ exceptions: previous });
+        }
+      },
+
       dismissProblem() {
         set({ problem: null });
       },
@@ -354,6 +377,7 @@ export const selectVerdicts = (state: DebugState) => state.verdicts;
 export const selectWatches = (state: DebugState) => state.watches;
 export const selectEditing = (state: DebugState) => state.editing;
 export const selectProblem = (state: DebugState) => state.problem;
+export const selectExceptions = (state: DebugState) => state.exceptions;
 
 /** The line a stopped run shows in an editor of `script`: the selected frame's, when it is in that script. */
 export function currentLine(run: DebugRun | undefined, script: string): number | null {
