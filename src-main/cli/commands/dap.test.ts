@@ -92,12 +92,19 @@ describe('bioxen dap', () => {
     expect(output.join('')).toContain('cells\t100\n');
   });
 
+  it('says what is wrong with a bad launch configuration', { timeout: 120_000 }, async () => {
+    await dc.initializeRequest({ adapterID: 'bioxen', pathFormat: 'path' });
+    await expect(dc.launch({ program: join(dir, 'missing.lua') } as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(/cannot read .*missing\.lua/);
+  });
+
   it('offers the exception filters; with "all" it stops where a caught error was raised', { timeout: 180_000 }, async () => {
     const caught = join(dir, 'caught.lua');
     writeFileSync(caught, ['local ok, err = pcall(function()', '  error("bad rate")', 'end)', 'print(ok, err)'].join('\n'));
+    // The event follows the reply at once: listen before asking (a warm CLI answers in a moment).
+    const initialized = dc.waitForEvent('initialized');
     const init = await dc.initializeRequest({ adapterID: 'bioxen', pathFormat: 'path' });
     expect(init.body?.exceptionBreakpointFilters?.map((f) => f.filter)).toEqual(['uncaught', 'all']);
-    await dc.waitForEvent('initialized');
+    await initialized;
     await dc.setExceptionBreakpointsRequest({ filters: ['all'] });
     await dc.configurationDoneRequest();
     const output: string[] = [];
@@ -109,10 +116,5 @@ describe('bioxen dap', () => {
     expect(stack.body.stackFrames[0]).toMatchObject({ line: 2, source: { path: caught } });
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
     expect(output.join('')).toContain(`false\t${caught}:2: bad rate\n`);
-  });
-
-  it('says what is wrong with a bad launch configuration', { timeout: 120_000 }, async () => {
-    await dc.initializeRequest({ adapterID: 'bioxen', pathFormat: 'path' });
-    await expect(dc.launch({ program: join(dir, 'missing.lua') } as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(/cannot read .*missing\.lua/);
   });
 });
