@@ -41,9 +41,11 @@ describe('bioxen dap', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('launches, stops at a breakpoint, inspects, evaluates, steps and runs to the end', { timeout: 180_000 }, async () => {
+    // The adapter may send 'initialized' right after its reply: listen before asking.
+    const initialized = dc.waitForEvent('initialized');
     const init = await dc.initializeRequest({ adapterID: 'bioxen', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
     expect(init.body).toMatchObject({ supportsConditionalBreakpoints: true, supportsLogPoints: true, supportsSetVariable: true });
-    await dc.waitForEvent('initialized');
+    await initialized;
     const bps = await dc.setBreakpointsRequest({ source: { path: program }, breakpoints: [{ line: 7 }] });
     expect(bps.body.breakpoints).toMatchObject([{ verified: true, line: 7 }]);
     await dc.configurationDoneRequest();
