@@ -176,6 +176,21 @@ describe('acquireEmbeddedRedis', () => {
     expect(await acquire(dir)).toMatchObject({ owned: false });
   });
 
+  it('waits for a recorded server that is on its way out (stopped, not yet exited) and then starts its own', async () => {
+    const dir = dataDir();
+    await acquire(dir);
+    const { pid } = record(dir);
+    // A workbench that just quit: its server stops answering, then exits a moment later.
+    process.kill(pid, 'SIGSTOP');
+    setTimeout(() => {
+      process.kill(pid, 'SIGKILL');
+      process.kill(pid, 'SIGCONT');
+    }, 1500);
+    const next = await acquire(dir);
+    expect(next).toMatchObject({ owned: true });
+    expect(record(dir).pid).not.toBe(pid);
+  });
+
   it('starts one server per data dir and lets a second user share it without owning it', async () => {
     const dir = dataDir();
     const first = await acquire(dir);

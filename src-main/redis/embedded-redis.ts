@@ -61,6 +61,11 @@ const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
 /** How often a shared server's pid is checked. */
 const SHARED_WATCH_MS = 1000;
+/**
+ * A recorded server that does not answer may be on its way out (a workbench that has just quit
+ * saves and exits): how long to wait for it to answer or exit before saying it does not answer.
+ */
+const SETTLE_MS = 5000;
 
 function embeddedRedisDir(dataDir: string): string {
   return join(dataDir, 'redis');
@@ -76,7 +81,7 @@ export async function acquireEmbeddedRedis(dataDir: string, executable?: string,
   const recordFile = join(dir, 'server.json');
   const running = readRecord(recordFile);
   if (running && isAlive(running.pid)) {
-    const answer = await answersPing(running.port, secret);
+    const answer = await settledAnswer(running, secret);
     if (answer === 'ok') return sharedLease(dataDir, executable, secret, running);
     if (answer === 'no' && isRedisServer(running.pid)) {
       throw new EmbeddedRedisError(
@@ -297,6 +302,17 @@ function isAlive(pid: number): boolean {
 }
 
 /** Whether `pid` runs redis-server (Linux; elsewhere unknown, so false: a pid reused by another program is likelier). */
+/** The recorded server's answer once it has settled: 'gone' when it exited while we waited. */
+async function settledAnswer(running: ServerRecord, secret: string): Promise<'ok' | 'refused' | 'no' | 'gone'> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const answer = await answersPing(running.port, secret);
+    if (!isAlive(running.pid)) return 'gone';
+    if (answer !== 'no' || !isRedisServer(running.pid) || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function isRedisServer(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server';
