@@ -127,12 +127,37 @@ function twinsIn(files: string[], shapes: Map<string, string>): string[] {
   return twins;
 }
 
+/**
+ * What the main side decides for each Ol-Fi entry (its time, the compound a name is, the checksum verdict) comes
+ * with the entry; these are the tools for working any of it out again: reading a stream id's time, upper-casing a
+ * name, summing a payload's bytes.
+ */
+const REDERIVING = new Set(['streamIdTimeMs', 'toUpperCase', 'toLocaleUpperCase', 'TextEncoder', 'charCodeAt', 'codePointAt']);
+
+function rederivingIn(files: string[]): string[] {
+  return files.flatMap((file) => {
+    const found: string[] = [];
+    const visit = (node: ts.Node) => {
+      if (ts.isIdentifier(node) && REDERIVING.has(node.text)) found.push(`${file}:${parse(file).getLineAndCharacterOfPosition(node.getStart()).line + 1} uses ${node.text}`);
+      ts.forEachChild(node, visit);
+    };
+    visit(parse(file));
+    return found;
+  });
+}
+
 describe('boundaries', () => {
   const main = sourceFiles('src-main').filter((f) => !isTestCode(f));
   const renderer = sourceFiles('src-renderer').filter((f) => !isTestCode(f));
 
   it('the renderer imports only the contract and its own code', () => {
     expect(violations(renderer, (target) => !inside(target, 'src-renderer/') && !inside(target, 'src-preload/contract/'))).toEqual([]);
+  });
+
+  it("the renderer's Ol-Fi code works out no entry's time, compound or checksum again", () => {
+    const olfi = renderer.filter((f) => f.startsWith('src-renderer/features/olfi/') || f.startsWith('src-renderer/stores/olfi/'));
+    expect(olfi.length).toBeGreaterThan(4);
+    expect(rederivingIn(olfi)).toEqual([]);
   });
 
   it('services import no transport adapter (electron/, host/, cli/, api/)', () => {

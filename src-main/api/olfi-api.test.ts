@@ -50,6 +50,12 @@ describe('olfi API', () => {
     expect(status).toMatchObject({ source: 'embedded', mirror: { state: 'connected' } });
   });
 
+  it("gives the send form the codec's checksum: UTF-8 bytes mod 65536, too long a payload refused", async () => {
+    expect(await value('olfi:checksum', { payload: 'é' })).toEqual({ checksum: 0xc3 + 0xa9 });
+    expect(await value('olfi:checksum', { payload: 'z'.repeat(600) })).toEqual({ checksum: (122 * 600) % 65536 });
+    expect(await api.invoke('olfi:checksum', { payload: 'x'.repeat(5001) }, ctx)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
   it('publishes from fields and from JSON, streams entries as events, and pages', async () => {
     const sent = await value('olfi:publish', { mvoc: 'acetoin', address: 'CELL_0002', type: 'STATUS_REQUEST', payload: 'temp?' });
     expect(sent).toMatchObject({ mvoc: 'ACETOIN', status: 'valid', reason: '' });

@@ -1,5 +1,5 @@
 // Ol-Fi domain handlers: thin calls into OlFiService and the visualizer owner.
-import { MESSAGE_TYPES, PRIORITIES, buildFrame, type MessageType } from '../olfi/frame-codec';
+import { MESSAGE_TYPES, PRIORITIES, buildFrame, computeChecksum, type MessageType } from '../olfi/frame-codec';
 import { MVOC_COMPOUNDS } from '../olfi/mvoc-library';
 import type { MirrorUpdate } from '../olfi/olfi-mirror';
 import type { OlFiStatus } from '../olfi/olfi-service';
@@ -18,6 +18,7 @@ export const olfiApi = defineApi(
       const result = await olfi.publish(mvoc, text, { force });
       return { id: result.id, mvoc: result.mvoc, status: result.classification.status, reason: result.classification.reason };
     },
+    'olfi:checksum': ({ payload }) => ({ checksum: computeChecksum(payload) }),
     'olfi:visualizerStatus': () => ({ status: visualizer.status, log: visualizer.log }),
     'olfi:visualizerLaunch': async () => {
       await visualizer.relaunch(olfi.visualizerTarget());

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFrame } from './frame-codec';
+import { RATE_SERIES_SECONDS } from '../../src-preload/contract/olfi';
 import { OlFiMirror, type MirrorState, type MirrorUpdate } from './olfi-mirror';
 import { OlFiPublisher } from './olfi-publisher';
 import { reconnectDelay } from './redis-connection';
@@ -66,6 +67,10 @@ describe('OlFiMirror against a real redis-server', () => {
     const stats = await mirror.stats();
     expect(stats).toMatchObject({ received: 300, buffered: 300, dropped: 0, streamLength: 305, byStatus: { valid: 200, 'malformed-json': 100 } });
     expect(stats.perCompoundRate.ACETOIN ?? 0).toBeGreaterThanOrEqual(0);
+    // The per-second series the panel draws: every frame counted once, 'acetoin' as the library's ACETOIN.
+    expect(stats.rateSeries.ACETOIN).toHaveLength(RATE_SERIES_SECONDS);
+    expect(stats.rateSeries.ACETOIN!.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(Object.keys(stats.rateSeries)).toEqual(['ACETOIN']);
   });
 
   it('loads the last N entries on open, then follows', async () => {

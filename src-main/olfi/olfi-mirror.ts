@@ -3,8 +3,8 @@
 // batched update events, reconnect with backoff and resume without loss or duplicates.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { OlFiEntriesUpdate as MirrorUpdate, OlFiMirrorStatusView, OlFiStatsView as MirrorStats } from '../../src-preload/contract/olfi';
-import { MVOC_COMPOUNDS, canonicalMvocName } from './mvoc-library';
+import { RATE_SERIES_SECONDS, type OlFiEntriesUpdate as MirrorUpdate, type OlFiMirrorStatusView, type OlFiStatsView as MirrorStats } from '../../src-preload/contract/olfi';
+import { findCompound } from './mvoc-library';
 import { EntryRing } from './entry-ring';
 import { ReaderConnection } from './reader-connection';
 import { RespError } from './resp-decoder';
@@ -173,11 +173,16 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
       }
     }
     const perCompoundRate: Record<string, number> = {};
+    const rateSeries: Record<string, number[]> = {};
     let total = 0;
     const current = Math.floor(now / 1000);
+    const first = current - RATE_SERIES_SECONDS + 1;
     for (const [second, counts] of this.rateBuckets) {
-      if (second < current - RATE_WINDOW_S || second >= current) continue;
+      if (second < first || second > current) continue;
+      const windowed = second >= current - RATE_WINDOW_S && second < current;
       for (const [name, n] of counts) {
+        (rateSeries[name] ??= new Array<number>(RATE_SERIES_SECONDS).fill(0))[second - first] = n;
+        if (!windowed) continue;
         perCompoundRate[name] = (perCompoundRate[name] ?? 0) + n / RATE_WINDOW_S;
         total += n;
       }
@@ -190,6 +195,7 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
       dropped: this.ring.dropped,
       byStatus: { ...this.byStatus },
       perCompoundRate,
+      rateSeries,
     };
   }
 
@@ -324,9 +330,9 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
     if (!counts) {
       counts = new Map();
       this.rateBuckets.set(second, counts);
-      for (const old of this.rateBuckets.keys()) if (old < second - RATE_WINDOW_S - 1) this.rateBuckets.delete(old);
+      for (const old of this.rateBuckets.keys()) if (old <= second - RATE_SERIES_SECONDS) this.rateBuckets.delete(old);
     }
-    const name = mvoc === undefined ? 'OTHER' : knownNames.has(mvoc) ? mvoc : knownNames.has(canonicalMvocName(mvoc)) ? canonicalMvocName(mvoc) : 'OTHER';
+    const name = (mvoc === undefined ? undefined : findCompound(mvoc)?.name) ?? 'OTHER';
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
 
@@ -362,4 +368,3 @@ export class OlFiMirror extends EventEmitter<MirrorEvents> {
   }
 }
 
-const knownNames = new Set(MVOC_COMPOUNDS.map((c) => c.name));

@@ -41,6 +41,27 @@ describe('buffered entries', () => {
     expect(expandEntry(buffered).frame!.preamble).toEqual(['HEXANAL', 'ACETOIN']);
   });
 
+  it("carry the main side's time, compound names and checksum verdict, buffered or not", () => {
+    // Unknown compound first, so the status does not speak for the checksum: the verdict does.
+    const frame = { ...buildFrame({ address: 'CELL_1', type: 'PING', payload: 'A', preamble: ['acetoin', 'hexanol'], terminator: ['BENZALDEHYDE', 'acetoın'] }), checksum: 7 };
+    const fields = ['mvoc', '2-methylbutanol', 'frame', JSON.stringify(frame)];
+    for (const entry of [toEntry('1700000000123-4', fields), expandEntry(bufferEntry('1700000000123-4', fields))]) {
+      expect(entry).toMatchObject({
+        time: 1_700_000_000_123,
+        compound: '2_METHYLBUTANOL',
+        status: 'unknown-compound',
+        computedChecksum: 65,
+        checksumMatches: false,
+        // ASCII upper-casing and '-'/' ' → '_' (as the Lua codec): the dotless ı stays, so it names no compound.
+        frameCompounds: { preamble: ['ACETOIN', 'HEXANOL'], terminator: ['BENZALDEHYDE', null] },
+      });
+    }
+    const good = toEntry('8640000000000001-0', ['mvoc', 'dimethyl sulfide', 'frame', JSON.stringify(buildFrame({ address: 'C', type: 'PING', payload: 'é' }))]);
+    expect(good).toMatchObject({ time: null, compound: 'DIMETHYL_SULFIDE', status: 'valid', checksumMatches: true });
+    expect(toEntry('5-0', ['mvoc', 'ACETOIN', 'frame', '{'])).toMatchObject({ time: 5, compound: 'ACETOIN', status: 'malformed-json' });
+    expect(toEntry('5-0', ['mvoc', 'ACETOIN', 'frame', '{'])).not.toHaveProperty('checksumMatches');
+  });
+
   it('compare stream ids numerically', () => {
     expect(compareStreamIds('9-0', '10-0')).toBeLessThan(0);
     expect(compareStreamIds('10-2', '10-10')).toBeLessThan(0);

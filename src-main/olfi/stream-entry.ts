@@ -11,6 +11,8 @@ import {
   type Priority,
 } from './frame-codec';
 import type { OlFiEntryView as OlFiEntry } from '../../src-preload/contract/olfi';
+import { streamIdTimeMs } from '../../src-preload/contract/outside-values';
+import { findCompound } from './mvoc-library';
 
 /** One classified stream entry; `mvoc` is undefined when the entry had no mvoc field. */
 export type { OlFiEntryView as OlFiEntry } from '../../src-preload/contract/olfi';
@@ -197,6 +199,26 @@ function cutRaw(rawFrame: string): string {
   return keep(rawFrame, RAW_KEEP_CHARS);
 }
 
+/** The library's name for a compound name as written (canonicalMvocName's rule), or null. */
+function libraryName(name: string | undefined): string | null {
+  return name === undefined ? null : (findCompound(name)?.name ?? null);
+}
+
+/** What the main side decides about an entry, so that no view decides it again: time, compound names, checksum verdict. */
+function entryOf(id: string, mvoc: string | undefined, status: FrameStatus, reason: string, frame: OlFiFrame | undefined, computedChecksum: number | undefined): OlFiEntry {
+  const entry: OlFiEntry = { id, time: streamIdTimeMs(id) ?? null, mvoc, compound: libraryName(mvoc), status, reason };
+  if (frame) {
+    entry.frame = frame;
+    entry.computedChecksum = computedChecksum;
+    entry.checksumMatches = frame.checksum === computedChecksum;
+    entry.frameCompounds = {
+      preamble: frame.preamble.map(libraryName),
+      terminator: frame.terminator.map(libraryName),
+    };
+  }
+  return entry;
+}
+
 /**
  * Classifies the flat [field, value, field, value…] list Redis returns for an entry. A bounded view (the panel,
  * history pages) keeps long values cut; `whole` keeps every value as written, for a consumer that promises the
@@ -206,13 +228,8 @@ export function toEntry(id: string, fields: readonly string[], options: { whole?
   const whole = options.whole === true;
   const { mvoc, rawFrame, extra } = splitFields(fields, whole);
   const result = classify(mvoc, rawFrame);
-  const entry: OlFiEntry = { id, mvoc, status: result.status, reason: result.reason };
-  if (result.frame) {
-    entry.frame = result.frame;
-    entry.computedChecksum = result.computedChecksum;
-  } else if (rawFrame !== undefined) {
-    entry.raw = whole ? rawFrame : cutRaw(rawFrame);
-  }
+  const entry = entryOf(id, mvoc, result.status, result.reason, result.frame, result.computedChecksum);
+  if (!result.frame && rawFrame !== undefined) entry.raw = whole ? rawFrame : cutRaw(rawFrame);
   if (extra) entry.extra = extra;
   return entry;
 }
@@ -237,14 +254,10 @@ export function bufferEntry(id: string, fields: readonly string[]): BufferedEntr
 
 /** The buffered entry as shown: the same fields toEntry gives, its frame parsed again from the kept text. */
 export function expandEntry(buffered: BufferedEntry): OlFiEntry {
-  const entry: OlFiEntry = { id: buffered.id, mvoc: buffered.mvoc, status: buffered.status, reason: buffered.reason };
-  if (buffered.framed !== 'none') {
-    const frame = unbufferFrame(buffered);
-    entry.frame = frame;
-    entry.computedChecksum = buffered.computedChecksum;
-  } else if (buffered.text !== undefined) {
-    entry.raw = buffered.text;
-  }
+  const framed = buffered.framed !== 'none';
+  const frame = framed ? unbufferFrame(buffered) : undefined;
+  const entry = entryOf(buffered.id, buffered.mvoc, buffered.status, buffered.reason, frame, framed ? buffered.computedChecksum : undefined);
+  if (!framed && buffered.text !== undefined) entry.raw = buffered.text;
   if (buffered.extra) entry.extra = buffered.extra;
   return entry;
 }

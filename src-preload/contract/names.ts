@@ -9,7 +9,7 @@ export const METHOD_NAMES = [
   'app:info',
   'packages:catalog', 'packages:search', 'packages:info', 'packages:preview', 'packages:install', 'packages:update', 'packages:recommendations', 'packages:remove', 'packages:list', 'packages:repositories', 'packages:addRepository', 'packages:removeRepository', 'packages:environments', 'packages:createEnvironment', 'packages:deleteEnvironment', 'packages:bootstrap', 'packages:bindSession', 'packages:health',
   'metrics:status', 'metrics:connect', 'metrics:disconnect', 'metrics:snapshot',
-  'olfi:library', 'olfi:status', 'olfi:window', 'olfi:history', 'olfi:publish', 'olfi:visualizerStatus', 'olfi:visualizerLaunch', 'olfi:visualizerStop',
+  'olfi:library', 'olfi:status', 'olfi:window', 'olfi:history', 'olfi:publish', 'olfi:checksum', 'olfi:visualizerStatus', 'olfi:visualizerLaunch', 'olfi:visualizerStop',
   'values:children', 'values:string', 'values:globals',
   'debug:setBreakpoints', 'debug:breakpoints', 'debug:setExceptions', 'debug:run', 'debug:runs', 'debug:pause', 'debug:continue', 'debug:next', 'debug:stepIn', 'debug:stepOut', 'debug:runTo', 'debug:stack', 'debug:scopes', 'debug:variables', 'debug:string', 'debug:evaluate', 'debug:setVariable',
   'layout:get', 'layout:save',

@@ -31,10 +31,18 @@ export const olfiFrameSchema = z.object({
 });
 export type OlFiFrameView = z.infer<typeof olfiFrameSchema>;
 
+/** A compound name as written, and the MVOC library's name for it by the main side's rule; null: not in the library. */
+const compoundNamesSchema = z.array(z.string().nullable());
+
 export const olfiEntrySchema = z.object({
-  /** Redis stream id `<ms>-<seq>`; the time part is when Redis accepted it. */
+  /** Redis stream id `<ms>-<seq>`. */
   id: z.string(),
+  /** When Redis accepted the entry (the id's time part, ms since the epoch); null when that is no time a Date holds. */
+  time: z.number().nullable(),
+  /** The `mvoc` field as written. */
   mvoc: z.string().optional(),
+  /** The library's name for `mvoc` (the main side's normalisation); null when it names no library compound. */
+  compound: z.string().nullable(),
   status: frameStatusSchema,
   /** Empty when valid; otherwise names the field and the problem. */
   reason: z.string(),
@@ -42,6 +50,10 @@ export const olfiEntrySchema = z.object({
   frame: olfiFrameSchema.optional(),
   /** The checksum the payload really has, when the payload could be read. */
   computedChecksum: z.number().optional(),
+  /** With a frame: whether its checksum is the payload's (the verdict stands whatever else is wrong with the frame). */
+  checksumMatches: z.boolean().optional(),
+  /** With a frame: the library's names for its preamble and terminator compounds, as for `compound`. */
+  frameCompounds: z.object({ preamble: compoundNamesSchema, terminator: compoundNamesSchema }).optional(),
   /** The raw frame text when it did not parse into a frame (cut to 2 KiB). */
   raw: z.string().optional(),
   /** Fields other than mvoc and frame. */
@@ -86,8 +98,16 @@ export const olfiStatsSchema = z.object({
   byStatus: z.record(z.string(), z.number()),
   /** Frames per second over the rate window, per library compound ("OTHER" for the rest). */
   perCompoundRate: z.record(z.string(), z.number()),
+  /**
+   * Frames the mirror received in each of the last RATE_SERIES_SECONDS seconds, per compound as in perCompoundRate,
+   * oldest first; the last second is the one under way. Only compounds with frames in that time.
+   */
+  rateSeries: z.record(z.string(), z.array(z.number())),
 });
 export type OlFiStatsView = z.infer<typeof olfiStatsSchema>;
+
+/** How far back the stats' per-second rate series reach. */
+export const RATE_SERIES_SECONDS = 60;
 
 export const MVOC_BANDS = ['low', 'medium', 'high'] as const;
 export const MVOC_ROLES = ['sync', 'address', 'control', 'data', 'checksum', 'terminator', 'status', 'emergency', 'coordination', 'ack'] as const;
@@ -160,6 +180,11 @@ export const olfiMethods = {
       force: z.boolean().default(false),
     }),
     z.object({ id: z.string(), mvoc: z.string(), status: frameStatusSchema, reason: z.string() }),
+  ),
+  'olfi:checksum': method(
+    'The checksum a frame carrying this payload must have (its UTF-8 bytes summed mod 65536): a send form shows it as it is typed.',
+    z.object({ payload: z.string().max(5000) }),
+    z.object({ checksum: z.number() }),
   ),
   'olfi:visualizerStatus': method('The LÖVE visualizer process: state and log.', z.object({}).default({}), visualizerViewSchema),
   'olfi:visualizerLaunch': method('Launch (or relaunch) the LÖVE visualizer window on the current stream.', z.object({}).default({}), visualizerViewSchema),

@@ -2,9 +2,10 @@
 // virtualized frame table with pause and older-history paging, the inspector, a send form, the visualizer.
 import { useEffect } from 'react';
 import { visibleText } from '../../../src-preload/contract/outside-values';
-import { olfiBuffer, olfiStore, RATE_SECONDS, useOlFi } from '../../stores/olfi';
+import { olfiStore, useOlFi } from '../../stores/olfi';
 import { FrameInspector } from './FrameInspector';
 import { FrameTable } from './FrameTable';
+import { RateSparklines } from './frame-parts';
 import { SendFrameForm } from './SendFrameForm';
 import './olfi.css';
 
@@ -73,27 +74,10 @@ function Filters() {
 }
 
 function Sparklines() {
-  // Rates are per second: redrawn with the stats (every second), not with every batch of rows.
-  useOlFi((s) => s.stats);
+  // The main side's per-second counts, redrawn with the stats (every second), not with every batch of rows.
+  const rateSeries = useOlFi((s) => s.stats?.rateSeries);
   const colours = useOlFi((s) => s.colours);
-  const series = [...olfiBuffer.rateSeries(Date.now())].slice(0, 8);
-  if (series.length === 0) return null;
-  return (
-    <div className="olfi-sparklines">
-      {series.map(([name, values]) => {
-        const max = Math.max(1, ...values);
-        const points = values.map((v, i) => `${(i / (RATE_SECONDS - 1)) * 100},${20 - (v / max) * 18}`).join(' ');
-        return (
-          <figure key={name} className="olfi-spark" aria-label={`${visibleText(name)} rate`} role="img">
-            <svg viewBox="0 0 100 20" preserveAspectRatio="none">
-              <polyline points={points} fill="none" stroke={colours[name] ?? 'currentColor'} strokeWidth="1.5" />
-            </svg>
-            <figcaption>{visibleText(name)} {values.at(-2) ?? 0}/s</figcaption>
-          </figure>
-        );
-      })}
-    </div>
-  );
+  return rateSeries ? <RateSparklines series={rateSeries} colours={colours} /> : null;
 }
 
 function Controls() {

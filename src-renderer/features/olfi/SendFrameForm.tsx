@@ -1,6 +1,24 @@
-// Compose and send a test frame; the checksum is computed live from the payload as it is typed.
-import { useState } from 'react';
-import { olfiStore, payloadChecksum, useOlFi } from '../../stores/olfi';
+// Compose and send a test frame; the checksum the main side computes is shown as the payload is typed.
+import { useEffect, useState } from 'react';
+import { olfiStore, useOlFi } from '../../stores/olfi';
+
+/** The main side's checksum of `payload`; null until it answers for the payload as it is now. */
+function useChecksum(payload: string): number | null {
+  const [known, setKnown] = useState<{ payload: string; checksum: number | null } | null>(null);
+  useEffect(() => {
+    let current = true;
+    void olfiStore
+      .getState()
+      .checksumOf(payload)
+      .then((checksum) => {
+        if (current) setKnown({ payload, checksum });
+      });
+    return () => {
+      current = false;
+    };
+  }, [payload]);
+  return known?.payload === payload ? known.checksum : null;
+}
 
 export function SendFrameForm() {
   const compounds = useOlFi((s) => s.compounds);
@@ -13,6 +31,7 @@ export function SendFrameForm() {
   const [priority, setPriority] = useState<'emergency' | 'high' | 'normal' | 'low'>('normal');
   const [payload, setPayload] = useState('');
   const [sending, setSending] = useState(false);
+  const checksum = useChecksum(payload);
 
   return (
     <form
@@ -62,7 +81,7 @@ export function SendFrameForm() {
         <textarea value={payload} onChange={(e) => setPayload(e.target.value)} rows={2} maxLength={4096} spellCheck={false} />
       </label>
       <div className="toolbar">
-        <output aria-label="Checksum">Checksum {payloadChecksum(payload)}</output>
+        <output aria-label="Checksum">Checksum {checksum ?? '…'}</output>
         <button type="submit" disabled={sending || address.trim() === ''}>
           Send frame
         </button>

@@ -4,12 +4,11 @@ import { bridge } from '../../bridge';
 import { OlFiEntryBuffer } from './olfi-entries';
 import { createOlFiStore, type OlFiStore } from './olfi-store';
 
-export const olfiBuffer = new OlFiEntryBuffer();
-export const olfiStore = createOlFiStore(bridge(), olfiBuffer);
+export const olfiStore = createOlFiStore(bridge(), new OlFiEntryBuffer());
 
 export function useOlFi<T>(selector: (state: OlFiStore) => T): T {
   return useStore(olfiStore, selector);
 }
 
-export { NO_FILTERS, RATE_SECONDS, entryTime, payloadChecksum, type OlFiFilters } from './olfi-entries';
+export { NO_FILTERS, type OlFiFilters } from './olfi-entries';
 export { selectSelected, type OlFiStore, type PublishInput } from './olfi-store';

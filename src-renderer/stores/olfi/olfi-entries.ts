@@ -1,7 +1,7 @@
 // The window's copy of the Ol-Fi stream: a bounded buffer of entries (outside zustand: it holds up to
-// 100k), filtering into newest-first rows, per-compound rates for sparklines, and the frame checksum.
+// 100k) and filtering into newest-first rows. What an entry is (its time, compound, checksum verdict) and the
+// rates are the main side's: they come with the entries and the stats, and nothing here works them out again.
 import type { OlFiEntryView } from '../../../src-preload/contract/olfi';
-import { streamIdTimeMs } from '../../../src-preload/contract/outside-values';
 
 export interface OlFiFilters {
   compound: string;
@@ -12,7 +12,6 @@ export interface OlFiFilters {
 }
 
 export const NO_FILTERS: OlFiFilters = { compound: '', type: '', address: '', validity: 'all', text: '' };
-export const RATE_SECONDS = 60;
 
 /** Stream-id order (ms, then seq, as integers of any length): string order is wrong ("9-0" > "10-0"). */
 export function compareIds(a: string, b: string): number {
@@ -21,20 +20,8 @@ export function compareIds(a: string, b: string): number {
   return aMs.length - bMs.length || (aMs < bMs ? -1 : aMs > bMs ? 1 : 0) || aSeq.length - bSeq.length || (aSeq < bSeq ? -1 : aSeq > bSeq ? 1 : 0);
 }
 
-/** When Redis accepted the entry (its id's time part), or undefined when that is not a time a Date can hold. */
-export function entryTime(id: string): number | undefined {
-  return streamIdTimeMs(id);
-}
-
-/** Sum of the payload's UTF-8 bytes mod 65536: the frame checksum (docs/olfi-frame-v1.md). */
-export function payloadChecksum(payload: string): number {
-  let sum = 0;
-  for (const byte of new TextEncoder().encode(payload)) sum += byte;
-  return sum % 65536;
-}
-
 export function matches(entry: OlFiEntryView, f: OlFiFilters): boolean {
-  if (f.compound && (entry.mvoc ?? '').toUpperCase().replace(/[-\s]/g, '_') !== f.compound) return false;
+  if (f.compound && entry.compound !== f.compound) return false;
   if (f.type && entry.frame?.control.type !== f.type) return false;
   if (f.address && !(entry.frame?.address ?? '').toLowerCase().includes(f.address.toLowerCase())) return false;
   if (f.validity === 'valid' && entry.status !== 'valid') return false;
@@ -52,8 +39,6 @@ export class OlFiEntryBuffer {
   private entries: OlFiEntryView[] = [];
   private readonly ids = new Set<string>();
   private droppedCount = 0;
-  /** compound → counts per second (epoch second → n), for the last RATE_SECONDS. */
-  private readonly rates = new Map<string, Map<number, number>>();
 
   constructor(readonly capacity = 100_000) {}
 
@@ -72,7 +57,6 @@ export class OlFiEntryBuffer {
   clear(): void {
     this.entries = [];
     this.ids.clear();
-    this.rates.clear();
   }
 
   /**
@@ -91,7 +75,6 @@ export class OlFiEntryBuffer {
       }
       this.entries.push(entry);
       this.ids.add(entry.id);
-      this.countRate(entry);
     }
     if (outOfOrder) this.entries.sort((a, b) => compareIds(a.id, b.id));
     this.trim();
@@ -133,35 +116,6 @@ export class OlFiEntryBuffer {
   find(id: string): OlFiEntryView | undefined {
     if (!this.ids.has(id)) return undefined;
     return this.entries.find((e) => e.id === id);
-  }
-
-  /** Frames per second for each compound over the last RATE_SECONDS, oldest second first. */
-  rateSeries(nowMs: number): Map<string, number[]> {
-    const now = Math.floor(nowMs / 1000);
-    const out = new Map<string, number[]>();
-    for (const [compound, seconds] of this.rates) {
-      const series = Array.from({ length: RATE_SECONDS }, (_, i) => seconds.get(now - RATE_SECONDS + 1 + i) ?? 0);
-      if (series.some((n) => n > 0)) out.set(compound, series);
-    }
-    return out;
-  }
-
-  private countRate(entry: OlFiEntryView): void {
-    const time = entryTime(entry.id);
-    if (time === undefined) return;
-    const compound = (entry.mvoc ?? '?').toUpperCase();
-    const second = Math.floor(time / 1000);
-    let seconds = this.rates.get(compound);
-    if (!seconds) {
-      // Compound names come from producers: cap how many distinct ones are tracked.
-      if (this.rates.size >= 64) return;
-      seconds = new Map();
-      this.rates.set(compound, seconds);
-    }
-    seconds.set(second, (seconds.get(second) ?? 0) + 1);
-    if (seconds.size > RATE_SECONDS * 2) {
-      for (const s of seconds.keys()) if (s < second - RATE_SECONDS) seconds.delete(s);
-    }
   }
 
   /** Trims back to capacity once 10% over it, so a full buffer is not copied on every batch. */

@@ -52,6 +52,8 @@ export interface OlFiActions {
   /** Pages in (up to HISTORY_PAGE of) the most recently skipped entries from Redis, each in its place. */
   loadSkipped(): Promise<void>;
   publish(input: PublishInput): Promise<boolean>;
+  /** The checksum a frame with this payload carries, as the main side computes it (null when it could not be asked). */
+  checksumOf(payload: string): Promise<number | null>;
   launchVisualizer(): Promise<void>;
   stopVisualizer(): Promise<void>;
   refreshVisualizer(): Promise<void>;
@@ -206,6 +208,15 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
         } catch (error) {
           set({ lastError: failureText('sending the frame', error) });
           return false;
+        }
+      },
+
+      async checksumOf(payload) {
+        try {
+          return (await client.invoke('olfi:checksum', { payload })).checksum;
+        } catch {
+          // The form shows no checksum until the host answers; sending reports any problem itself.
+          return null;
         }
       },
 
