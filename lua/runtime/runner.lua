@@ -303,6 +303,7 @@ local function run_function(f, req, env)
   end, env)
   if debugging then dbg.detach() end
   if ok then return reply_done(result, returned.n > 0 and { previews = previews_of(returned, req) } or nil) end
+  if result.exit then return reply_done({}, { exit = result.exit }) end
   if result.limit == 'memoryMb' then collectgarbage('collect') end
   reply_error(result.msg, result.tb, result.limit, result.interrupted)
 end

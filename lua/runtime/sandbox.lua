@@ -91,6 +91,10 @@ local run = {
   limit = nil, limit_msg = nil, interrupted = false, script_done = true, base_depth = nil,
 }
 
+-- os.exit ends the run (not the runner) by raising this, re-raised like a limit so that no pcall
+-- catches it; sandbox.execute then reports the status (run.exit_status) instead of an error.
+local EXIT_MSG = 'os.exit'
+
 -- Is this run guarded by the native timer (else by the count hook)?
 local function timed() return native ~= nil and not run.counting end
 
@@ -248,6 +252,7 @@ function sandbox.check_limits() return hook() end
 
 function sandbox.begin_run(limits)
   run.running, run.count, run.ticks, run.limit, run.limit_msg, run.interrupted = true, 0, 0, nil, nil, false
+  run.exit_status = nil
   run.quota = limits.instructionQuota or 0
   run.mem_kb = (limits.memoryMb or 0) * 1024
   if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end
@@ -291,6 +296,7 @@ end
 -- Was this failure a limit or an interrupt rather than the script's own error?
 local function abort_message()
   if run.limit then return run.limit_msg end
+  if run.exit_status then return EXIT_MSG end
   if run.interrupted then return 'interrupted!' end
   -- lua.c's interrupt hook removes itself before raising "interrupted!".
   if not native and run.running and gethook() == nil then run.interrupted = true; return 'interrupted!' end
@@ -443,7 +449,7 @@ local function trampoline(f, n, args)
 end
 local function on_caught(m)
   if real_type(m) == 'string' and sub(m, 1, #TRAMPOLINE_POS) == TRAMPOLINE_POS then m = sub(m, #TRAMPOLINE_POS + 1) end
-  if caught_hook and not (run.limit or run.interrupted or m == 'not enough memory') then caught_hook(m) end
+  if caught_hook and not (run.limit or run.interrupted or run.exit_status or m == 'not enough memory') then caught_hook(m) end
   return m
 end
 local function protected(handler, f, ...)
@@ -491,14 +497,32 @@ end
 -- resume, close and wrap tell it which one that is, however the coroutine ends.
 local co_create, co_wrap = coroutine.create, coroutine.wrap
 local switching = native and native.per_thread
+-- What is wrong with a body for coroutine.create and wrap, if anything: PUC 5.1 takes only Lua
+-- functions, and the runtime's wrappers stand for its C functions.
+local PUC_51 = IS_51 and not jit
+local function body_problem(f, n)
+  if PUC_51 then
+    local info = real_type(f) == 'function' and real_debug.getinfo(f, 'S')
+    if not info or info.what == 'C' or find(info.source, '@' .. RUNTIME_DIR, 1, true) == 1 then
+      return 'Lua function expected'
+    end
+  elseif real_type(f) ~= 'function' then
+    return fmt('function expected, %s', got(f, n >= 1))
+  end
+  return nil
+end
+
+-- The body of a wrapped coroutine is called, not tail-called: a traceback in it then ends at the
+-- body, as in plain Lua, with no "(...tail calls...)" of the runtime's under it.
+local function pass(...) return ... end
+
 local function make_coroutine_lib()
   local lib = {}
   for k, v in pairs(coroutine) do lib[k] = v end
   lib.create = function(...)
     local f = ...
-    if real_type(f) ~= 'function' then
-      arg_error(1, 'coroutine.create', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
-    end
+    local problem = body_problem(f, real_select('#', ...))
+    if problem then arg_error(1, 'coroutine.create', problem) end
     local co = co_create(f)
     script_threads[co] = true
     install_hook(co)
@@ -528,14 +552,13 @@ local function make_coroutine_lib()
   end
   lib.wrap = function(...)
     local f = ...
-    if real_type(f) ~= 'function' then
-      arg_error(1, 'coroutine.wrap', fmt('function expected, %s', got(f, real_select('#', ...) >= 1)))
-    end
+    local problem = body_problem(f, real_select('#', ...))
+    if problem then arg_error(1, 'coroutine.wrap', problem) end
     if not switching then
       return co_wrap(function(...)
         script_threads[coroutine.running()] = true
         install_hook()
-        return f(...)
+        return pass(f(...))
       end)
     end
     local wrapped
@@ -543,7 +566,7 @@ local function make_coroutine_lib()
       native.bind(wrapped)
       script_threads[coroutine.running()] = true
       install_hook()
-      return f(...)
+      return pass(f(...))
     end))
     return wrapped
   end
@@ -667,8 +690,10 @@ end
 -- The user's view of a stack. A real traceback also shows the runtime's frames: the sandbox's
 -- wrappers between user frames, and below the script's main chunk the xpcall and the runner. A
 -- traceback has one entry per level (plus "(...tail calls...)" notes), so each level is
--- classified with getinfo and the runtime's entries dropped; past a cut ("..." or "(skipping N
--- levels)") the entries are the last levels of the stack.
+-- classified with getinfo; past a cut ("..." or "(skipping N levels)") the entries are the last
+-- levels of the stack. A wrapper stands for the C function plain Lua has in its place, so each
+-- run of runtime frames the user's code called (the wrapper and what it calls) shows as that one
+-- "[C]: in function 'name'" entry, named as plain Lua names a C function.
 local TAIL_NOTE = '^\t%(%.%.%.tail calls%.%.%.%)'
 
 local function is_runtime(info)
@@ -712,15 +737,22 @@ end
 
 local function user_traceback(thread, msg, level)
   local text, first, last, cutoff
+  -- 5.1 and LuaJIT return an explicit nil message as it is; "" then the leading newline cut is the
+  -- traceback they make when no message is given.
+  local no_msg = msg == nil and IS_51
+  if no_msg then msg = '' end
   if thread then
     text, first = traceback(thread, msg, level), level
     last = top_level(thread)
   else
     text, first = traceback(msg, level + 1), level + 1
     last = top_level()
-    -- The script's main chunk sits on run.base_depth levels of the runner's own.
-    if run.base_depth then cutoff = last - run.base_depth end
+    -- The script's main chunk sits on run.base_depth levels of the runner's own (on the main
+    -- thread; a coroutine's stack is its own).
+    local co = coroutine.running()
+    if run.base_depth and (co == nil or co == main_thread) then cutoff = last - run.base_depth end
   end
+  if no_msg then text = sub(text, 2) end
   local head, body = match(text, '^(.-stack traceback:)(.*)$')
   if not head then return text end
   local entries, cut = {}, nil
@@ -740,25 +772,89 @@ local function user_traceback(thread, msg, level)
       if not find(entries[i], TAIL_NOTE) then l = l - 1; levels[i] = l end
     end
   end
-  local kept, n, keep = {}, 0, true
-  for i, line in ipairs(entries) do
+  -- (lv as user_traceback counts its levels: one more from in here, where LuaJIT must not make the
+  -- getinfo call a tail call.)
+  local function info_at(lv, what)
+    local info
+    if thread then info = real_debug.getinfo(thread, lv, what) else info = real_debug.getinfo(lv + 1, what) end
+    return info
+  end
+  -- Each level: the user's, hidden (a runtime function, or a C function the runtime called), or
+  -- below the main chunk.
+  local kinds, infos = {}, {}
+  for i = 1, #entries do
     local lv = levels[i]
     if lv then
-      local info = thread and real_debug.getinfo(thread, lv, 'Sf') or real_debug.getinfo(lv, 'Sf')
-      keep = not (is_runtime(info) or (cutoff and lv > cutoff))
+      local info = info_at(lv, 'Sf')
+      infos[i] = info
+      if cutoff and lv > cutoff then
+        kinds[i] = 'below'
+      elseif is_runtime(info) or (info.what == 'C' and is_runtime(info_at(lv + 1, 'S'))) then
+        kinds[i] = 'hidden'
       -- 5.1's "(tail call)" placeholder under a runtime function that was tail-called.
-      if keep and info.what == 'tail' and lv > 1 then
-        keep = not is_runtime(thread and real_debug.getinfo(thread, lv - 1, 'S') or real_debug.getinfo(lv - 1, 'S'))
+      elseif info.what == 'tail' and lv > 1 and is_runtime(info_at(lv - 1, 'S')) then
+        kinds[i] = 'hidden'
+      else
+        kinds[i] = 'user'
       end
-      -- The runtime's own error() calls are not the user's either.
-      if keep and info.func == real_error then
-        keep = not is_runtime(thread and real_debug.getinfo(thread, lv + 1, 'S') or real_debug.getinfo(lv + 1, 'S'))
+    end
+  end
+  local function next_kind(i)
+    for j = i + 1, #entries do
+      if kinds[j] then return kinds[j] end
+      if j == cut then return nil end
+    end
+    return nil
+  end
+  local hook_fn = thread and gethook(thread) or gethook()
+  -- raised: the run has a C function (error, or the real one a wrapper called); c_desc: the
+  -- nearest of its C functions that 5.3+ named by its global name, for a wrapper that tail-called
+  -- and so left no name of its own.
+  local seen_user, raised, c_desc = false, false, nil
+  -- The entry a run of hidden frames shows as, at its outermost frame (the one the user called); a
+  -- run at the top shows only when an error was raised in it, not a hook's (a limit).
+  local function as_c_entry(i, line)
+    local info = infos[i]
+    if info.func == hook or info.func == combined or (hook_fn ~= nil and info.func == hook_fn) then return nil end
+    if not seen_user and not raised then return nil end
+    local desc = match(line, ': in (.*)$')
+    if desc and find(desc, '^hook ') then return nil end
+    local name = (GLOBAL_NAMES or (not IS_51 and (desc == nil or find(desc, '^function <')))) and run.loaded
+      and global_name(run.loaded, info.func)
+    if name then return fmt("\t[C]: in function '%s'", name) end
+    if desc and not find(desc, '^function <') then return '\t[C]: in ' .. desc end
+    if c_desc then return '\t[C]: in ' .. c_desc end
+    return IS_51 and '\t[C]: ?' or '\t[C]: in ?'
+  end
+  local kept, n, keep = {}, 0, true
+  for i, line in ipairs(entries) do
+    local kind = kinds[i]
+    if kind == 'user' then
+      keep, seen_user, raised = true, true, false
+      -- Called by a wrapper (a coroutine body, say): named by the runtime's call site, where plain
+      -- Lua's C caller gives it no name.
+      local info = infos[i]
+      if info.what == 'Lua' and is_runtime(info_at(levels[i] + 1, 'S')) then
+        line = match(line, '^(.-: in )') .. fmt('function <%s:%d>', info.short_src, info.linedefined)
       end
       -- 5.3+ name a function by where package.loaded holds it: the script's package.loaded.
-      local name = keep and GLOBAL_NAMES and run.loaded and global_name(run.loaded, info.func)
+      local name = GLOBAL_NAMES and run.loaded and global_name(run.loaded, infos[i].func)
       if name then line = match(line, '^(.-: in )') .. fmt("function '%s'", name) end
+    elseif kind == 'hidden' then
+      if infos[i].what == 'C' then
+        raised = true
+        c_desc = GLOBAL_NAMES and match(line, ": in (function '[^']*')$") or c_desc
+      end
+      keep = false
+      if next_kind(i) == 'user' then
+        line = as_c_entry(i, line)
+        keep = line ~= nil
+      end
+      if next_kind(i) ~= 'hidden' then raised, c_desc = false, nil end
+    elseif kind == 'below' then
+      keep = false
     elseif i == cut then
-      keep = true
+      keep, raised = true, false
     end
     if keep then n = n + 1; kept[n] = line end
   end
@@ -789,6 +885,21 @@ sandbox.load_text = load_text
 -- The script's load: plain load, except that binary chunks are refused whatever the mode. A reader
 -- is called by the real load through a wrapper that checks the first piece, so its errors become
 -- load's `nil, message` as in plain Lua. nargs tells an explicit nil env from none.
+-- load's argument errors as plain load raises them (5.2+, LuaJIT): the argument and the message.
+local function load_arg_problem(nargs, chunk, name, mode)
+  local t = real_type(chunk)
+  if t ~= 'string' and t ~= 'number' and t ~= 'function' then
+    return 1, fmt('function expected, %s', got(chunk, nargs >= 1))
+  end
+  for i = 2, 3 do
+    local v = i == 2 and name or mode
+    if v ~= nil and real_type(v) ~= 'string' and real_type(v) ~= 'number' then
+      return i, fmt('string expected, got %s', real_type(v))
+    end
+  end
+  return nil
+end
+
 local function user_load(env, nargs, chunk, name, mode, chunk_env)
   if real_type(chunk) == 'string' and is_binary(chunk) then return nil, BINARY_BLOCKED end
   if real_type(chunk) == 'function' then
@@ -811,16 +922,6 @@ local function user_load(env, nargs, chunk, name, mode, chunk_env)
   if nargs < 4 then chunk_env = env end
   local f, err
   if LOAD_TAKES_ENV then
-    local t = real_type(chunk)
-    if t ~= 'string' and t ~= 'number' and t ~= 'function' then
-      arg_error(1, 'load', fmt('function expected, %s', got(chunk, nargs >= 1)))
-    end
-    for i = 2, 3 do
-      local v = i == 2 and name or mode
-      if v ~= nil and real_type(v) ~= 'string' and real_type(v) ~= 'number' then
-        arg_error(i, 'load', fmt('string expected, got %s', real_type(v)))
-      end
-    end
     -- Called directly, not through pcall: an error inside the load reaches the run's message
     -- handler, as in lua.c (which appends a traceback to load's message).
     f, err = load(chunk, name, mode, chunk_env)
@@ -920,6 +1021,29 @@ if IS_51 then BASE.setfenv, BASE.getfenv = blocked('setfenv'), blocked('getfenv'
 BASE.dofile = blocked('dofile', NEEDS_FS)
 BASE.loadfile = blocked('loadfile', NEEDS_FS)
 
+-- os.exit([code [, close]]) ends the run with an exit status, as plain Lua ends its process: nothing
+-- after it runs, no pcall catches it, and `bioxen exec` exits with the status. The runner and the
+-- session stay: a VM is the workbench's, not the script's. Pending to-be-closed variables are closed
+-- on the way out, as os.exit(code, true) closes them. Arguments are checked as each version checks
+-- them (5.1 takes only a number; LuaJIT and 5.2+ also true/false for success/failure).
+local function exit(code)
+  local status
+  if code == nil then
+    status = 0
+  elseif real_type(code) == 'boolean' and (not IS_51 or jit) then
+    status = code and 0 or 1
+  else
+    local n, why = to_int(code)
+    if n == nil then
+      if why == 'number expected, ' then why = why .. got(code, true) end
+      arg_error(1, 'os.exit', why)
+    end
+    status = n
+  end
+  run.exit_status = status
+  real_error(EXIT_MSG, 0)
+end
+
 local LIBS = {
   string = copy(string),
   table = copy(table),
@@ -929,7 +1053,7 @@ local LIBS = {
   bit32 = bit32 and copy(bit32) or nil,
   bit = bit and copy(bit) or nil,
   os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
-    execute = blocked('os.execute'), exit = blocked('os.exit', ' (return from the script instead)'),
+    execute = blocked('os.execute'), exit = exit,
     -- The script sees an empty environment: the runner's variables may hold secrets.
     getenv = function() return nil end,
     -- The locale can be read, not changed: the runner formats numbers for its protocol with it.
@@ -942,8 +1066,11 @@ local LIBS = {
     tmpname = blocked('os.tmpname') },
   debug = { traceback = function(...)
     local thread, msg, level = ...
-    if real_type(thread) ~= 'thread' then thread, msg, level = nil, ... end
+    local msg_given = real_select('#', ...) >= 2
+    if real_type(thread) ~= 'thread' then thread, msg, level, msg_given = nil, thread, msg, real_select('#', ...) >= 1 end
     if msg ~= nil and real_type(msg) ~= 'string' and real_type(msg) ~= 'number' then return msg end
+    -- 5.1 and LuaJIT: a nil message given is returned as it is.
+    if msg == nil and msg_given and IS_51 then return nil end
     local tb = user_traceback(thread, msg, thread and (level or 0) or (level or 1) + 1)
     return tb
   end },
@@ -1089,9 +1216,20 @@ function sandbox.new_env(cfg, host)
     if not LOAD_TAKES_ENV and real_type((...)) == 'string' then
       arg_error(1, 'load', 'function expected, got string')
     end
-    return user_load(env, real_select('#', ...), ...)
+    if LOAD_TAKES_ENV then
+      local arg, problem = load_arg_problem(real_select('#', ...), ...)
+      if arg then arg_error(arg, 'load', problem) end
+    end
+    -- Not a tail call: a traceback from inside the load (its reader's error) names load.
+    local f, err = user_load(env, real_select('#', ...), ...)
+    return f, err
   end
-  if IS_51 then env.loadstring = function(s, name) return user_load(env, 2, s, name) end end
+  if IS_51 then
+    env.loadstring = function(s, name)
+      local f, err = user_load(env, 2, s, name)
+      return f, err
+    end
+  end
   if warn then
     local warnings_on = false
     env.warn = function(...)
@@ -1384,7 +1522,7 @@ function sandbox.set_error_hook(fn, caught)
   caught_hook = caught and fn or nil
 end
 local function error_handler(e)
-  if error_hook then error_hook(e) end
+  if error_hook and not run.exit_status then error_hook(e) end
   local msg, with_traceback = describe(e)
   local tb = with_traceback and user_traceback(nil, msg, 2) or msg
   last_report.msg, last_report.tb = msg, tb
@@ -1421,6 +1559,8 @@ function sandbox.execute(f, limits, finish, env)
   sandbox.end_run()
   run.base_depth = nil
   if ok then return true, result end
+  -- A limit hit while os.exit unwound (a __close handler looping) still wins.
+  if run.exit_status and not run.limit and not run.interrupted then return false, { exit = run.exit_status } end
   local err
   if real_type(result) == 'string' and result == last_report.tb then
     err = { msg = last_report.msg, tb = last_report.tb }

@@ -125,7 +125,7 @@ export class BioxenDebugSession extends dap.DebugSession {
     let exitCode = 1;
     try {
       const result = await this.debug.run(SESSION_ID, code, scriptOf(program), { stopOnEntry });
-      exitCode = result.success ? 0 : 1;
+      exitCode = result.exitStatus ?? (result.success ? 0 : 1);
     } catch (err) {
       this.sendEvent(new dap.OutputEvent(`${(err as Error).message}\n`, 'stderr'));
     }

@@ -35,6 +35,8 @@ export interface InputResult {
   more: boolean;
   /** The last line's result failed. */
   failed: boolean;
+  /** A line ended itself with os.exit(status); the lines after it were not run. */
+  exit?: number;
 }
 
 export interface AttachResult {
@@ -91,7 +93,10 @@ export class InteractiveSession {
     if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
     return this.serialize(async () => {
       let result: InputResult = { more: this.continuing, failed: false };
-      for (const line of lines) result = await this.feedLine(line.replace(/\r$/, ''));
+      for (const line of lines) {
+        result = await this.feedLine(line.replace(/\r$/, ''));
+        if (result.exit !== undefined) break;
+      }
       return result;
     });
   }
@@ -102,7 +107,8 @@ export class InteractiveSession {
     const outcome = await this.process.request({ op: 'repl', line, tree: this.textTree }, { onChunk: (stream, text) => this.push(stream, text) });
     this.continuing = outcome.t === 'more';
     this.pushOutcome(outcome);
-    return { more: this.continuing, failed: outcome.t === 'error' };
+    const exit = outcome.t === 'done' ? outcome.exit : undefined;
+    return { more: this.continuing, failed: outcome.t === 'error', ...(exit !== undefined && { exit }) };
   }
 
   /** Runs a whole chunk (the editor buffer) in the session's environment. */
@@ -228,6 +234,7 @@ export class InteractiveSession {
   }
 
   private pushOutcome(outcome: RunnerOutcome): void {
+    if (outcome.t === 'done' && outcome.exit !== undefined) this.push('system', exitNote(outcome.exit));
     if (outcome.t === 'done' && outcome.values.length) {
       this.push('value', `${echoText(outcome.values, outcome.previews)}\n`, false, outcome.previews?.map(previewOnly));
     }
@@ -235,6 +242,7 @@ export class InteractiveSession {
   }
 
   private pushResult(result: ExecResult): void {
+    if (result.exitStatus !== undefined) this.push('system', exitNote(result.exitStatus));
     if (result.values.length) this.push('value', `${echoText(result.values, result.previews)}\n`, false, result.previews?.map(previewOnly));
     if (result.error) this.push('error', `${errorText(result.error.message, result.error.traceback)}\n`);
   }
@@ -325,4 +333,9 @@ function previewOnly({ type, text, ref, count, name }: ValuePreview): ValuePrevi
 function errorText(message: string, traceback: string | undefined): string {
   if (!traceback) return message;
   return traceback.includes(message) ? traceback : `${message}\n${traceback}`;
+}
+
+/** The console's line for a script that ended itself with os.exit: the session itself goes on. */
+function exitNote(status: number): string {
+  return `the script ended with os.exit(${status}); the session keeps its state\n`;
 }

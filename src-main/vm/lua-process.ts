@@ -688,6 +688,8 @@ export function toExecResult(outcome: RunnerOutcome, stdout: string, stderr: str
   }
   const values = outcome.t === 'done' ? outcome.values : [];
   const previews = outcome.t === 'done' ? outcome.previews : undefined;
+  const exitStatus = outcome.t === 'done' ? outcome.exit : undefined;
+  if (exitStatus !== undefined) return { stdout, stderr, returnCode: exitStatus, success: exitStatus === 0, values, exitStatus, durationMs };
   // Returned values print like the Lua 5.4 REPL: `return 2 + 2` → "4".
   const echoed = values.length ? `${echoText(values, previews)}\n` : '';
   return { stdout: stdout + echoed, stderr, returnCode: 0, success: true, values, ...(previews && { previews }), durationMs };

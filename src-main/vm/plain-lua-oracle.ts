@@ -10,6 +10,8 @@ export interface LuaOutcome {
   stdout: string;
   /** stderr: warnings, then the error report as lua.c prints it without its program-name prefix. */
   error: string;
+  /** The exit status: the interpreter's, and the run's returnCode in a session (os.exit sets both). */
+  status: number;
 }
 
 const SCRIPT = 'snippet.lua';
@@ -23,7 +25,7 @@ export function runPlain(lua: string, dir: string, code: string): Promise<LuaOut
       // lua.c prefixes its report with the program name (`lua5.4: `).
       const prefix = `${basename(lua)}: `;
       const error = stderr.startsWith(prefix) ? stderr.slice(prefix.length) : stderr;
-      resolve({ stdout, error });
+      resolve({ stdout, error, status: err ? Number(err.code) : 0 });
     });
   });
 }
@@ -31,5 +33,5 @@ export function runPlain(lua: string, dir: string, code: string): Promise<LuaOut
 /** Runs code as the script `snippet.lua` in a fresh environment of the session vmId. */
 export async function runInSession(manager: VMManager, vmId: string, code: string): Promise<LuaOutcome> {
   const r = await manager.getVM(vmId).executeString(code, { chunkName: `@${SCRIPT}` });
-  return { stdout: r.stdout, error: r.stderr };
+  return { stdout: r.stdout, error: r.stderr, status: r.returnCode };
 }

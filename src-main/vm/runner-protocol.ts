@@ -60,6 +60,8 @@ export type RunnerOutcome =
       total?: number;
       /** In the reply to init/setenv: which guard enforces the limits. */
       guard?: SandboxGuard;
+      /** The script ended itself with os.exit(status). */
+      exit?: number;
     }
   | { t: 'more' }
   | {
@@ -130,6 +132,7 @@ function parseFinal(id: number, m: Record<string, unknown>): RunnerMessage {
     if (m.page !== undefined) outcome.page = m.page;
     if (m.globals !== undefined) outcome.globals = m.globals;
     if (num(m.total) !== undefined) outcome.total = num(m.total);
+    if (Number.isInteger(m.exit)) outcome.exit = m.exit as number;
     if (m.guard === 'timer' || m.guard === 'count-hook') outcome.guard = { kind: m.guard, ...(str(m.guardReason) ? { reason: str(m.guardReason) } : {}) };
     return { kind: 'final', id, outcome };
   }

@@ -4,16 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../testing/test-helpers';
 import { which } from './lua-discovery';
-import { runInSession, runPlain } from './plain-lua-oracle';
+import { type LuaOutcome, runInSession, runPlain } from './plain-lua-oracle';
 import { VMManager } from './vm-manager';
 
 const versions = ['lua5.4', 'lua5.3', 'lua5.2', 'lua5.1', 'luajit'].filter((name) => which(name));
 const at = (...names: string[]) => (lua: string) => names.includes(lua);
 const all = () => true;
 // Addresses (`table: 0x…`, LuaJIT's `[C]: at 0x…`) differ between any two runs.
-const withoutAddresses = (o: { stdout: string; error: string }) => ({
+const withoutAddresses = (o: LuaOutcome) => ({
   stdout: o.stdout.replace(/0x[0-9a-f]+/g, '0x…'),
   error: o.error.replace(/0x[0-9a-f]+/g, '0x…'),
+  status: o.status,
 });
 
 // [what, code, versions it applies to]
@@ -87,6 +88,32 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ['debug.traceback in the main chunk', 'print(debug.traceback("msg"))\nlocal function f() print(debug.traceback("in f", 1)) end\nf()', all],
   ['an error object that is a table', 'error({ code = 1 })', all],
   ['an error object with __tostring', 'error(setmetatable({}, { __tostring = function() return "custom" end }))', all],
+  // A wrapper stands for the C function plain Lua has in its place, in every traceback.
+  ['an uncaught argument error of a wrapped function', 'local function f()\n  string.rep()\nend\nf()', all],
+  ['an uncaught argument error through a local alias', 'local t = {}\nlocal f = os.exit\nlocal function g() t.x = f({}) end\ng()', all],
+  [
+    'wrapped functions in the middle of a traceback',
+    'local function f() error("E") end\nprint(xpcall(f, debug.traceback))\nprint(select(2, xpcall(function() local x = pcall(error) ; string.rep() end, debug.traceback)))',
+    all,
+  ],
+  [
+    'C functions calling back into the script',
+    'print(select(2, xpcall(function() table.sort({3, 2, 1}, function(a, b) error("cmp") end) end, debug.traceback)))\nprint(select(2, xpcall(function() for w in string.gmatch("a b", "%a") do string.rep() end end, debug.traceback)))',
+    all,
+  ],
+  ['require of a missing module, uncaught', 'package.path = "./?.lua" package.cpath = "./?.so"\nrequire("no_such_mod")', all],
+  ['debug.traceback with no message or a nil one', 'print(debug.traceback())\nprint(debug.traceback(nil))\nprint(debug.traceback("m", 1))\nprint(debug.traceback(coroutine.create(function() end), nil))', all],
+  ['a traceback inside a wrapped coroutine', 'local co = coroutine.wrap(function() print(debug.traceback("in co")) end) co()', all],
+  ['a traceback of a suspended coroutine', 'local co = coroutine.create(function() local x = nil; string.rep() end)\nprint(coroutine.resume(co))\nprint(debug.traceback(co))\nprint(debug.traceback(co, "msg", 1))', all],
+  ['coroutine bodies that are not Lua functions', 'print(pcall(coroutine.create, print))\nprint(pcall(coroutine.wrap, 1))\nprint(pcall(coroutine.create))\nprint(pcall(coroutine.wrap, pcall))', all],
+  // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
+  ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
+  ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
+  ['os.exit with no status succeeds', 'print("x") os.exit() error("not reached")', all],
+  ['os.exit with booleans', 'print("t") os.exit(false)', (lua) => lua !== 'lua5.1'],
+  ['os.exit argument errors', 'print(pcall(function() os.exit("abc") end))\nprint(pcall(function() os.exit({}) end))', all],
+  ['os.exit of a non-integral number', 'print(pcall(function() os.exit(2.5) end))', at('lua5.4', 'lua5.3')],
+  ['os.exit(true) on 5.1', 'os.exit(true)', at('lua5.1')],
 ];
 
 // Run in a session with the 'fs' capability, whose files are in its work dir.

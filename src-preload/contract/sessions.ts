@@ -99,6 +99,11 @@ export const execResultSchema = z.object({
   /** A preview per returned value (the first 100); filled in to a depth when the run asked for a tree. */
   previews: z.array(valueTreeSchema).optional(),
   durationMs: z.number(),
+  /**
+   * Present when the script ended itself with os.exit(status): the run stopped there (the session stays) and
+   * `returnCode` is the status; success is status 0.
+   */
+  exitStatus: z.number().int().optional(),
   /** Present when the code failed: what went wrong, where, and which limit if any. */
   error: z
     .object({

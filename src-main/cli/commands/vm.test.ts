@@ -86,6 +86,15 @@ describe.concurrent('bioxen CLI: VM commands', () => {
     expect(listed.stdout).toMatch(/^lua5\.4 .*\n(.*\n)*lua-wrapper-[0-9a-f]{8} +5\.3 /);
   });
 
+  it('exec and repl exit with the status a script gives os.exit, as plain lua does', async () => {
+    const exec = await bioxen(['exec', '-e', 'io.write("out ") pcall(os.exit, 4) print("not reached")']);
+    expect(exec).toMatchObject({ code: 4, stdout: 'out ', stderr: '' });
+    expect(await bioxen(['exec', '-e', 'os.exit(true)'])).toMatchObject({ code: 0, stdout: '' });
+    const repl = await bioxen(['repl', 'quitter'], 'x = 1\nos.exit(x + 6)\nprint("not reached")\n');
+    expect(repl.code).toBe(7);
+    expect(repl.stdout).not.toContain('not reached');
+  });
+
   it('repl keeps state across lines, continues chunks, keeps a bounded history and leaves on exit', async () => {
     const historyDir = mkdtempSync(join(tmpdir(), 'bioxen-cli-history-'));
     writeFileSync(join(historyDir, 'repl_history'), Array.from({ length: 2500 }, (_, i) => `old ${i}`).join('\n'));

@@ -120,7 +120,7 @@ const exec: CliCommand = {
       const result = code !== undefined ? await vm.executeString(code, opts) : await vm.executeFile(file!, opts);
       const plots = plotsDir ? writePlots(plotsDir, specs) : specs.map((spec) => describePlot(spec));
       printResult(result, plots, flags.json === true, plotsDir);
-      return result.success ? 0 : 1;
+      return result.exitStatus ?? (result.success ? 0 : 1);
     } finally {
       removeHandlers();
     }
@@ -179,6 +179,7 @@ const repl: CliCommand = {
     };
     process.stdout.write(`${session.process.lua.banner} in a BioXen sandbox — Ctrl-C interrupts, Ctrl-D or "exit" leaves\n`);
     let busy = false;
+    let exitStatus: number | undefined;
     rl.on('SIGINT', () => {
       if (busy || session.awaitingMore) session.interrupt();
       else process.stdout.write('\n(Ctrl-D or "exit" leaves)\n');
@@ -200,7 +201,8 @@ const repl: CliCommand = {
       busy = true;
       const streaming = setInterval(drain, 50);
       try {
-        await session.sendInput(line);
+        // os.exit(status) leaves the REPL with that status, as it leaves plain lua's.
+        exitStatus = (await session.sendInput(line)).exit;
       } catch (err) {
         process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
         if (!session.process.alive) break;
@@ -209,12 +211,13 @@ const repl: CliCommand = {
         busy = false;
       }
       drain();
+      if (exitStatus !== undefined) break;
       prompt();
       rl.prompt();
     }
     rl.close();
     removeHandlers();
-    return 0;
+    return exitStatus ?? 0;
   },
 };
 
