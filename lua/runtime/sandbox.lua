@@ -964,6 +964,9 @@ end
 
 -- Environment ---------------------------------------------------------------------------------
 
+-- print converts its arguments with the global tostring before 5.4 (5.4 calls luaL_tolstring).
+local PRINT_USES_GLOBAL_TOSTRING = _VERSION ~= 'Lua 5.4'
+
 local SAFE_GLOBALS = {
   'assert', 'error', 'ipairs', 'next', 'pairs', 'rawequal', 'rawget', 'rawlen', 'rawset', 'select',
   'tonumber', 'tostring', 'type', 'unpack', '_VERSION',
@@ -1179,7 +1182,24 @@ function sandbox.new_env(cfg, host)
 
   env.print = function(...)
     local parts = {}
-    for i = 1, real_select('#', ...) do parts[i] = real_tostring((real_select(i, ...))) end
+    local convert = real_tostring
+    if PRINT_USES_GLOBAL_TOSTRING then convert = env.tostring end
+    if convert == real_tostring then
+      for i = 1, real_select('#', ...) do parts[i] = real_tostring((real_select(i, ...))) end
+    else
+      -- 5.1–5.3 and LuaJIT convert with whatever the global tostring is now.
+      local mt = real_getmetatable(convert)
+      if real_type(convert) ~= 'function' and not (real_type(mt) == 'table' and rawget(mt, '__call')) then
+        real_error(fmt('attempt to call a %s value', real_type(convert)), 0)
+      end
+      for i = 1, real_select('#', ...) do
+        local s = convert((real_select(i, ...)))
+        local t = real_type(s)
+        if t == 'number' then s = real_tostring(s)
+        elseif t ~= 'string' then user_error("'tostring' must return a string to 'print'", 2) end
+        parts[i] = s
+      end
+    end
     host.out(raw_concat(parts, '\t') .. '\n')
   end
   local io_lib = copy_io()

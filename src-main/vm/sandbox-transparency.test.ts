@@ -106,6 +106,10 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ['a traceback inside a wrapped coroutine', 'local co = coroutine.wrap(function() print(debug.traceback("in co")) end) co()', all],
   ['a traceback of a suspended coroutine', 'local co = coroutine.create(function() local x = nil; string.rep() end)\nprint(coroutine.resume(co))\nprint(debug.traceback(co))\nprint(debug.traceback(co, "msg", 1))', all],
   ['coroutine bodies that are not Lua functions', 'print(pcall(coroutine.create, print))\nprint(pcall(coroutine.wrap, 1))\nprint(pcall(coroutine.create))\nprint(pcall(coroutine.wrap, pcall))', all],
+  // print converts with the global tostring before 5.4.
+  ['print with a replaced global tostring', 'local old = tostring\ntostring = function(v) return "X" end\nprint(1, "a", nil)\ntostring = function() return 7 end\nprint(1)\ntostring = old\nprint(1)', all],
+  ['print when tostring returns a table or is nil', 'tostring = function() return {} end\nprint(pcall(print, 1))', all],
+  ['print with no tostring at all', 'tostring = nil\nprint(1)', all],
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
