@@ -6,6 +6,8 @@
 -- traceback, line, limit}. Out of band: {t="emit", kind, data} and the synchronous
 -- {t="call", id, kind, data} that the host answers with {op="reply", id, ok, value|message}.
 local dir = (arg and arg[0] or ''):match('^(.*[/\\])') or './'
+-- A script's arg[-1], as lua.c gives it: the interpreter's name (not its folder, which is the machine's).
+local PROGNAME = (arg and arg[-1] or ''):match('([^/\\]*)$')
 local json = dofile(dir .. 'json.lua')
 local sandbox = dofile(dir .. 'sandbox.lua')
 local repl = dofile(dir .. 'repl.lua')
@@ -340,7 +342,7 @@ local function run_chunk(req, env)
   if type(req.code) ~= 'string' then return reply_error('request needs a "code" string') end
   local f, err = sandbox.load_text(req.code, req.name or '=stdin', env)
   if not f then return reply_error(err) end
-  if type(req.name) == 'string' and req.name:sub(1, 1) == '@' then env.arg = { [0] = req.name:sub(2) } end
+  if type(req.name) == 'string' and req.name:sub(1, 1) == '@' then env.arg = { [0] = req.name:sub(2), [-1] = PROGNAME } end
   run_function(f, req, env)
 end
 

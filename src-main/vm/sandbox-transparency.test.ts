@@ -45,6 +45,7 @@ const snippets: [string, string, (lua: string) => boolean][] = [
     all,
   ],
   ['package fields and arg exist', 'print(type(package.config), type(package.searchers), type(package.loaders), type(package.searchpath), type(arg), arg[0])', all],
+  ['arg holds the script and the interpreter names', 'print(arg[0], arg[-1], arg[-2], #arg, select("#", ...))', all],
   ['warn exists and is off by default', 'print(type(warn)) warn("@on") warn("hello ", "world") warn("@off") warn("hidden")', at('lua5.4')],
   [
     'require passes the loader data and counts a loader returning nothing as found',
