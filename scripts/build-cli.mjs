@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Builds the `bioxen` CLI ahead of time into out/cli/ (bioxen.mjs and one chunk per command domain), so a
+// Builds the `bioxen` CLI ahead of time into out/cli/ (bioxen.cjs and one chunk per command domain), so a
 // command starts without compiling TypeScript. bin/bioxen.mjs runs it while out/cli/inputs.json says it is
-// newer than every source it was built from, and falls back to tsx otherwise.
+// newer than every source it was built from, and falls back to tsx otherwise. CommonJS, not ES modules: Node 20
+// compiles a script with a V8 code cache (vm.Script's cachedData, see bin/code-cache.mjs) but has no way to give
+// one to an ES module, and parsing the exec path's JavaScript at every start was a fifth of its start-up.
 // `--if-stale` builds only when that check fails (setup runs it before every `npm start`, `npm test`, bench).
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -34,7 +37,7 @@ const output = await build({
     sourcemap: true,
     rolldownOptions: {
       external: (id) => !/^[./\0]/.test(id) && !BUNDLED.test(id),
-      output: { format: 'esm', entryFileNames: 'bioxen.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+      output: { format: 'cjs', entryFileNames: 'bioxen.cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
     },
   },
   ssr: { noExternal: ['zod'] },
@@ -46,7 +49,15 @@ const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.outp
 // Packages are represented by the lock file (a change of version changes it), sources by themselves.
 const sources = new Set(chunks.flatMap((c) => c.moduleIds).map((id) => relative(root, id)).filter((f) => !f.startsWith('\0') && !f.startsWith('..') && !f.startsWith('node_modules/')));
 const inputs = ['package.json', 'package-lock.json', ...[...sources].sort()];
-writeFileSync(join(buildDir, 'inputs.json'), `${JSON.stringify({ built: started, inputs }, null, 1)}\n`);
+// What bin/code-cache.mjs keys its V8 code caches on, and checks each chunk against before using one.
+const outputs = Object.fromEntries(
+  chunks.map((c) => {
+    const file = join(buildDir, c.fileName);
+    const { size, mtimeMs } = statSync(file);
+    return [c.fileName, { sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), bytes: size, mtimeMs }];
+  }),
+);
+writeFileSync(join(buildDir, 'inputs.json'), `${JSON.stringify({ built: started, inputs, outputs }, null, 1)}\n`);
 const oldDir = `${outDir}.old-${process.pid}`;
 try {
   renameSync(outDir, oldDir);
@@ -55,4 +66,4 @@ try {
 }
 renameSync(buildDir, outDir);
 rmSync(oldDir, { recursive: true, force: true });
-if (!quiet) console.log(`built out/cli/bioxen.mjs from ${sources.size} sources in ${Date.now() - started} ms`);
+if (!quiet) console.log(`built out/cli/bioxen.cjs from ${sources.size} sources in ${Date.now() - started} ms`);

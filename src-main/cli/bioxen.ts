@@ -59,4 +59,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') throw err;
 });
 
-process.exitCode = await main(process.argv.slice(2));
+// Not a top-level await: the built CLI is CommonJS (scripts/build-cli.mjs says why).
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
