@@ -979,6 +979,8 @@ local NEEDS_FS = " (needs the 'fs' capability)"
 local BASE = {}
 for _, name in ipairs(SAFE_GLOBALS) do BASE[name] = _G[name] end
 BASE.pcall, BASE.xpcall = safe_pcall, safe_xpcall
+-- 5.1's gcinfo: the heap in whole KiB, what collectgarbage('count') tells already.
+if gcinfo then BASE.gcinfo = function() return math.floor(real_collectgarbage('count')) end end
 local std_streams = setmetatable({}, { __mode = 'k' })
 -- The standard streams are tables standing in for C Lua's userdata: rawlen refuses them as it
 -- refuses a FILE*.
@@ -1092,7 +1094,8 @@ LIBS.table.concat = checked_concat
 -- Scripts have no stdin: it reads as an empty file (nil, as plain Lua at end of input).
 local function read_nothing() return nil end
 local IO_BASE = { read = read_nothing, popen = blocked('io.popen'),
-  open = blocked('io.open', NEEDS_FS), lines = blocked('io.lines', NEEDS_FS), type = io.type }
+  open = blocked('io.open', NEEDS_FS), lines = blocked('io.lines', NEEDS_FS), type = io.type,
+  tmpfile = blocked('io.tmpfile', NEEDS_FS), flush = function() return true end }
 
 -- io.write's text for each value, as C Lua's g_write formats it: numbers with LUA_NUMBER_FMT
 -- (integers as integers on 5.3+), strings as they are. Returns the index of a bad value.
@@ -1120,7 +1123,8 @@ local function stream_proxy(write)
     if WRITE_RETURNS_TRUE then return true end
     return self
   end
-  proxy.flush = function(self) return self end
+  -- fflush succeeded: true, as every version's file:flush returns.
+  proxy.flush = function() return true end
   proxy.setvbuf = function() return true end
   proxy.close = function(...)
     if real_select('#', ...) == 0 then arg_error(1, 'close', 'FILE* expected, got no value') end
@@ -1148,6 +1152,7 @@ end
 local PER_ENV = { '_G', 'getmetatable', 'print', 'io', 'load', 'package', 'require', 'arg' }
 if warn then PER_ENV[#PER_ENV + 1] = 'warn' end
 if IS_51 then PER_ENV[#PER_ENV + 1] = 'loadstring' end
+if module then PER_ENV[#PER_ENV + 1] = 'module' end
 for _, name in ipairs(PER_ENV) do BASE[name] = false end
 for name in pairs(LIBS) do BASE[name] = false end
 local copy_base = make_copier(BASE)
@@ -1157,6 +1162,46 @@ local copy_io = make_copier(IO_BASE)
 
 local string_mts = setmetatable({}, { __mode = 'k' })
 local loaded_tables = setmetatable({}, { __mode = 'k' })
+
+-- 5.1's module (and 5.2's, built with it): the module's table, found in package.loaded or made
+-- in the globals along its dotted name, becomes the environment of the calling function. Only
+-- a function of the script's may be that caller: the runtime's must keep theirs.
+local function old_module(env)
+  return function(...)
+    local n, modname = real_select('#', ...), ...
+    local t = real_type(modname)
+    if t ~= 'string' and t ~= 'number' then arg_error(1, 'module', fmt('string expected, %s', got(modname, n >= 1))) end
+    modname = real_tostring(modname)
+    local caller = real_debug.getinfo(2, 'Sf')
+    if not caller or caller.what == 'C' or find(caller.source, '@' .. RUNTIME_DIR, 1, true) == 1 then
+      user_error("'module' not called from a Lua function", 2)
+    end
+    local loaded = loaded_tables[env]
+    local m = loaded[modname]
+    if real_type(m) ~= 'table' then
+      m = env
+      for part in gmatch(modname, '[^.]+') do
+        local v = rawget(m, part)
+        if v == nil then
+          v = {}
+          rawset(m, part, v)
+        elseif real_type(v) ~= 'table' then
+          user_error(fmt("name conflict for module '%s'", modname), 2)
+        end
+        m = v
+      end
+      loaded[modname] = m
+    end
+    if m._NAME == nil then
+      m._M, m._NAME, m._PACKAGE = m, modname, match(modname, '^(.*%.)') or ''
+    end
+    if setfenv then setfenv(caller.func, m) else real_debug.setupvalue(caller.func, 1, m) end
+    for i = 2, n do
+      local option = real_select(i, ...)
+      if real_type(option) == 'function' then option(m) end
+    end
+  end
+end
 local RUNNER_STRING_MT = real_getmetatable('')
 
 -- cfg: caps {networked, remoteNetwork, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
@@ -1229,6 +1274,14 @@ function sandbox.new_env(cfg, host)
     if f == stdout or f == io_lib.stderr or f == stdin then return 'file' end
     return relay(real_pcall(io.type, ...))
   end
+  -- Through relay: io.close's errors name the script's line. With no file it closes the default
+  -- output, the script's stdout, which a standard stream refuses.
+  io_lib.close = function(...)
+    local f = ...
+    if real_select('#', ...) == 0 then f = stdout end
+    if std_streams[f] then return f:close() end
+    return relay(real_pcall(io.close, ...))
+  end
   env.io = io_lib
 
   env.load = function(...)
@@ -1269,6 +1322,7 @@ function sandbox.new_env(cfg, host)
     end
   end
   env.arg = {}
+  if module then env.module = old_module(env) end
 
   if cfg.caps.fs then sandbox.grant_fs(env, cfg) end
   sandbox.install_require(env, cfg, host)
@@ -1286,12 +1340,8 @@ function sandbox.grant_fs(env, cfg)
     local info = IS_51 and real_debug.getinfo(1, 'n')
     return relay_as(info and info.name, real_pcall(io.lines, confine(cfg, path), ...))
   end
-  env.io.close = function(...)
-    local f = ...
-    if real_select('#', ...) == 0 then f = env.io.stdout end
-    if std_streams[f] then return f:close() end
-    return relay(real_pcall(io.close, ...))
-  end
+  -- An anonymous file, removed when closed: nothing outside the work dir is named or kept.
+  env.io.tmpfile = io.tmpfile
   env.os.remove = function(path) return os.remove(confine(cfg, path)) end
   env.os.rename = function(a, b) return os.rename(confine(cfg, a), confine(cfg, b)) end
   local function loadfile_confined(path)
@@ -1410,6 +1460,21 @@ function sandbox.install_require(env, cfg, host)
   local pkg = { loaded = loaded, preload = preload, path = cfg.lua_path, cpath = cfg.native_cpath or package.cpath,
     config = package.config, loadlib = blocked('package.loadlib') }
   env.package = pkg
+  -- The option for module(name, package.seeall): the module reads the script's globals.
+  if package.seeall then
+    pkg.seeall = function(...)
+      local m = ...
+      if real_type(m) ~= 'table' then
+        arg_error(1, 'package.seeall', fmt('table expected, %s', got(m, real_select('#', ...) >= 1)))
+      end
+      local mt = real_debug.getmetatable(m)
+      if real_type(mt) ~= 'table' then
+        mt = {}
+        setmetatable(m, mt)
+      end
+      mt.__index = env
+    end
+  end
   for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'os', 'io', 'debug', 'utf8', 'bit32', 'bit' }) do
     loaded[name] = env[name]
   end

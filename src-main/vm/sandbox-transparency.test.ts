@@ -111,6 +111,14 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ['print with a replaced global tostring', 'local old = tostring\ntostring = function(v) return "X" end\nprint(1, "a", nil)\ntostring = function() return 7 end\nprint(1)\ntostring = old\nprint(1)', all],
   ['print when tostring returns a table or is nil', 'tostring = function() return {} end\nprint(pcall(print, 1))', all],
   ['print with no tostring at all', 'tostring = nil\nprint(1)', all],
+  // The io functions on the default output, and 5.1's module system.
+  ['io.flush, file:flush and io.close of the standard streams', 'print(io.flush(), io.stdout:flush(), io.stderr:flush())\nprint(pcall(io.close, 1))\nprint(io.close(io.stderr))\nprint(io.close())', all],
+  ['gcinfo and package.seeall where they exist', 'print(gcinfo and type(gcinfo()))\nprint(package.seeall and pcall(package.seeall, 1))', all],
+  [
+    'module makes a module of the calling function',
+    'local function def()\n  module("my.mod", package.seeall)\n  function hello() return "hi from " .. _NAME .. " " .. _PACKAGE end\n  x = 5\nend\ndef()\nprint(my.mod.hello(), my.mod.x, package.loaded["my.mod"] == my.mod, my.mod._M == my.mod, x)\nprint(pcall(module, "viapcall"))\nbad = 1\nprint(pcall(function() module("bad.x") end))',
+    at('lua5.1', 'lua5.2', 'luajit'),
+  ],
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
@@ -123,6 +131,7 @@ const snippets: [string, string, (lua: string) => boolean][] = [
 
 // Run in a session with the 'fs' capability, whose files are in its work dir.
 const fsSnippets: [string, string][] = [
+  ['io.tmpfile', 'local f = io.tmpfile() print(io.type(f)) f:write("x") f:seek("set") print(f:read("*a")) f:close() print(io.type(f))'],
   [
     'io.lines and io.close errors name the script line and the file as written',
     'print(pcall(function() for l in io.lines("nofile.txt") do end end))\nprint(io.close())\nlocal f = io.open("t.txt", "w") f:write("a") print(io.close(f))\nprint(pcall(function() local x = io.close(f) end))\nfor l in io.lines("t.txt") do print(l) end',
