@@ -1057,6 +1057,12 @@ local LIBS = {
   utf8 = utf8 and copy(utf8) or nil,
   bit32 = bit32 and copy(bit32) or nil,
   bit = bit and copy(bit) or nil,
+  -- LuaJIT's jit: what it is, and its status (off: the runner turns the compiler off, as compiled
+  -- code never reaches the hook that enforces the limits, so jit.on is blocked). jit.attach
+  -- (callbacks from inside the compiler) and jit.util (bytecode) are withheld.
+  jit = jit and { version = jit.version, version_num = jit.version_num, os = jit.os, arch = jit.arch,
+    status = jit.status, off = jit.off, flush = jit.flush,
+    on = blocked('jit.on', ' (compiled code would escape the limits; sessions run LuaJIT interpreted)') } or nil,
   os = { clock = os.clock, date = os.date, difftime = os.difftime, time = os.time,
     execute = blocked('os.execute'), exit = exit,
     -- The script sees an empty environment: the runner's variables may hold secrets.
@@ -1475,7 +1481,7 @@ function sandbox.install_require(env, cfg, host)
       mt.__index = env
     end
   end
-  for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'os', 'io', 'debug', 'utf8', 'bit32', 'bit' }) do
+  for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'os', 'io', 'debug', 'utf8', 'bit32', 'bit', 'jit' }) do
     loaded[name] = env[name]
   end
   loaded._G, loaded.package = env, pkg

@@ -119,6 +119,7 @@ const snippets: [string, string, (lua: string) => boolean][] = [
     'local function def()\n  module("my.mod", package.seeall)\n  function hello() return "hi from " .. _NAME .. " " .. _PACKAGE end\n  x = 5\nend\ndef()\nprint(my.mod.hello(), my.mod.x, package.loaded["my.mod"] == my.mod, my.mod._M == my.mod, x)\nprint(pcall(module, "viapcall"))\nbad = 1\nprint(pcall(function() module("bad.x") end))',
     at('lua5.1', 'lua5.2', 'luajit'),
   ],
+  ['LuaJIT\'s jit library', 'print(type(jit), jit.version, jit.os, jit.arch, package.loaded.jit == jit, require("jit") == jit)\njit.off() jit.flush()', at('luajit')],
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
