@@ -1,11 +1,13 @@
 // The Electron entry under plain Node with a stubbed `electron`: it builds the real services,
-// registers a handler per contract method, opens one secure window, sets the menu, and on quit
-// stops every Lua process before exiting.
-import { mkdtempSync, rmSync } from 'node:fs';
+// registers a handler per contract method, opens one secure window, sets the menu, serves the contract
+// to local tools on a token-protected 127.0.0.1 socket, and on quit stops every Lua process before exiting.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../src-preload/contract/index';
+import { connectContractClient } from './host/contract-client';
+import { ENDPOINT_FILE, readEndpoint } from './host/workbench-endpoint';
 import { alive, waitFor } from './testing/test-helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bioxen-electron-main-'));
@@ -98,11 +100,27 @@ describe('electron-main', () => {
     expect(created.ok).toBe(true);
     expect(alive(created.value.pid)).toBe(true);
 
+    // The same services over a token-protected socket on 127.0.0.1 for local tools, recorded privately.
+    const endpointPath = join(dataDir, ENDPOINT_FILE);
+    expect(statSync(endpointPath).mode & 0o777).toBe(0o600);
+    const endpoint = readEndpoint(dataDir);
+    expect(endpoint).toMatchObject({ host: '127.0.0.1', kind: 'electron', pid: process.pid });
+    const origin = `http://127.0.0.1:${endpoint.port}`;
+    const client = await connectContractClient(origin, endpoint.token);
+    const listed = await client.invoke('sessions:list', {});
+    expect(listed.ok && listed.value.sessions.map((s) => s.info.id)).toEqual(['electron-1']);
+    client.close();
+    await expect(connectContractClient(origin, 'not-the-token')).rejects.toThrow(/HTTP 401/);
+    // A browser page may not use it, even with the token: no renderer is served there.
+    await expect(connectContractClient(origin, endpoint.token, { Origin: origin })).rejects.toThrow(/HTTP 403/);
+    expect((await fetch(`${origin}/index.html`)).status).toBe(404);
+
     const quit = { preventDefault: vi.fn() };
     stub.appEvents.emit('before-quit', quit);
     expect(quit.preventDefault).toHaveBeenCalled();
     await waitFor('the exit after disposal', () => stub.exitCode === 0);
     await waitFor('the Lua process to end', () => !alive(created.value.pid), 10_000);
     expect(stub.handlers.size).toBe(0);
+    expect(existsSync(endpointPath)).toBe(false);
   });
 });

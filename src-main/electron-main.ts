@@ -10,6 +10,8 @@ import { registerIpcHandlers } from './electron/ipc-bridge';
 import { guardAllWebContents } from './electron/secure-window';
 import { claimSingleInstance } from './electron/single-instance';
 import { WorkbenchWindows } from './electron/workbench-windows';
+import { BrowserHost } from './host/browser-host';
+import { publishHost } from './host/workbench-endpoint';
 import { createServices, type Services } from './services';
 
 const devServer = process.env.ELECTRON_RENDERER_URL;
@@ -39,6 +41,10 @@ async function start(): Promise<void> {
   const services = await createServices({ dataDir, appRoot: app.getAppPath(), chooseLuaExecutable });
   const api = createApi(services);
   const unregister = registerIpcHandlers(ipcMain, api, windows);
+  // Local tools (bioxen dap attaching to a session) reach the same services over a token-protected
+  // WebSocket on 127.0.0.1; its port and token are in the data dir's private endpoint record.
+  const socket = await BrowserHost.start({ api });
+  const unpublish = publishHost(dataDir, socket, 'electron');
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       appMenuTemplate({
@@ -53,7 +59,9 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  quitAfterDisposing(services, () => {
+  quitAfterDisposing(services, async () => {
+    unpublish();
+    await socket.close();
     unregister();
     api.dispose();
   });
@@ -68,13 +76,14 @@ async function chooseLuaExecutable(): Promise<string | undefined> {
 }
 
 /** Holds the quit until every Lua VM, Redis and visualizer process is stopped. */
-function quitAfterDisposing(services: Services, detach: () => void): void {
+function quitAfterDisposing(services: Services, detach: () => Promise<void>): void {
   let stopping = false;
   app.on('before-quit', (event) => {
     if (stopping) return;
     stopping = true;
     event.preventDefault();
-    detach();
-    void services.dispose().finally(() => app.exit(0));
+    void detach()
+      .finally(() => services.dispose())
+      .finally(() => app.exit(0));
   });
 }

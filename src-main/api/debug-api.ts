@@ -4,7 +4,17 @@ import { defineApi } from './define-api';
 export const debugApi = defineApi(
   'debug',
   ({ debug }) => ({
-    'debug:setBreakpoints': async ({ script, breakpoints }) => ({ breakpoints: await debug.setBreakpoints(script, breakpoints) }),
+    'debug:setBreakpoints': async ({ script, breakpoints, attachment }) => ({ breakpoints: await debug.setBreakpoints(script, breakpoints, attachment) }),
+    'debug:attach': ({ id }, ctx) => {
+      const attachment = debug.attach(id);
+      // A client that goes away without detaching (killed, connection lost) must not leave breakpoints behind.
+      ctx.onClose?.(() => void debug.detach(attachment).catch(() => undefined));
+      return { attachment };
+    },
+    'debug:detach': async ({ attachment }) => {
+      await debug.detach(attachment);
+      return {};
+    },
     'debug:breakpoints': () => debug.listBreakpoints(),
     'debug:setExceptions': async ({ mode }) => {
       await debug.setExceptions(mode);

@@ -6,6 +6,12 @@ import type { Services } from '../services';
 /** Which transport a call came through (app:info reports it). */
 export interface ApiContext {
   readonly transport: 'electron' | 'websocket';
+  /**
+   * Runs `cleanup` when the caller's connection closes (at once when it already has): state a client holds
+   * in a service, such as a debugger's attachment, goes with it. Only transports with a per-client
+   * connection (the WebSocket) offer it.
+   */
+  readonly onClose?: (cleanup: () => void) => void;
 }
 
 export type Handler<N extends MethodName> = (input: MethodArgs<N>, ctx: ApiContext) => Promise<MethodOutput<N>> | MethodOutput<N>;

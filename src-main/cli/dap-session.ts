@@ -1,12 +1,18 @@
 // `bioxen dap`: the Debug Adapter Protocol on stdio, over the debug service. A launch runs one Lua file
 // in a new sandboxed session (its Lua, capabilities and limits from the launch configuration) under the
-// runner's debugger; the adapter only translates DAP requests to DebugService calls and its events back.
-// Types and framing are the published ones (@vscode/debugprotocol, @vscode/debugadapter).
+// runner's debugger, with a DebugService of its own; an attach drives a running workbench's debug
+// service for one of its sessions (dap-attach.ts). The adapter only translates DAP requests to debug
+// service calls and its events back. Types and framing are the published ones (@vscode/debugprotocol,
+// @vscode/debugadapter).
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import * as dap from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Breakpoint, BreakpointSpec, DebugStop, StackFrame, VariablesPage } from '../../src-preload/contract/debug';
+import type { MethodOutput } from '../../src-preload/contract/index';
+import type { ValuePreview } from '../../src-preload/contract/value-preview';
 import { DebugService } from '../debug/debug-service';
+import { AttachedSession, type BioxenAttachArguments } from './dap-attach';
 import { luaSourceFromFile } from '../vm/byte-text';
 import { limitsSchema } from '../../src-preload/contract/sessions';
 import { DEFAULT_CAPABILITIES } from '../vm/limits';
@@ -28,10 +34,40 @@ export interface BioxenLaunchArguments extends DebugProtocol.LaunchRequestArgume
   stopOnEntry?: boolean;
 }
 
+/** What the adapter drives: a launch's own DebugService, or an attached workbench session. */
+export interface DebugTarget {
+  /** The chunk name the debug service knows a file by, and back (undefined: no file). */
+  scriptOf(path: string): string;
+  pathOf(script: string): string | undefined;
+  setBreakpoints(script: string, specs: BreakpointSpec[]): Promise<Breakpoint[]>;
+  stack(): Promise<StackFrame[]>;
+  scopes(frame: number): Promise<MethodOutput<'debug:scopes'>['scopes']>;
+  variables(ref: number, start: number, count: number): Promise<VariablesPage>;
+  evaluate(frame: number, expression: string, context: 'watch' | 'repl' | 'hover'): Promise<ValuePreview>;
+  setVariable(ref: number, name: string, value: string): Promise<ValuePreview>;
+  resume(how: 'continue' | 'next' | 'stepIn' | 'stepOut'): Promise<void>;
+  pause(): Promise<void>;
+}
+
+/** A launch's session in this process: files are `@/abs/path` chunks. */
+function launchTarget(debug: DebugService): DebugTarget {
+  return {
+    scriptOf: (path) => `@${resolve(path)}`,
+    pathOf: (script) => (script.startsWith('@') ? script.slice(1) : undefined),
+    setBreakpoints: (script, specs) => debug.setBreakpoints(script, specs),
+    stack: () => debug.stack(SESSION_ID),
+    scopes: (frame) => debug.scopes(SESSION_ID, frame),
+    variables: (ref, start, count) => debug.variables(SESSION_ID, ref, start, count),
+    evaluate: (frame, expression, context) => debug.evaluate(SESSION_ID, frame, expression, context),
+    setVariable: (ref, name, value) => debug.setVariable(SESSION_ID, ref, name, value),
+    resume: (how) => debug.resume(SESSION_ID, how),
+    pause: async () => debug.pause(SESSION_ID),
+  };
+}
+
 // Runner refs are negative for a frame's scopes and positive for values; DAP's must be positive.
 const toDapRef = (ref: number) => (ref > 0 ? ref * 2 : -ref * 2 + 1);
 const fromDapRef = (ref: number) => (ref % 2 === 0 ? ref / 2 : -(ref - 1) / 2);
-const scriptOf = (path: string) => `@${resolve(path)}`;
 
 const OUTPUT_CATEGORY: Partial<Record<OutputChunk['stream'], string>> = {
   stdout: 'stdout',
@@ -44,27 +80,38 @@ const OUTPUT_CATEGORY: Partial<Record<OutputChunk['stream'], string>> = {
 export class BioxenDebugSession extends dap.DebugSession {
   private readonly manager = new VMManager();
   private readonly debug = new DebugService(this.manager);
+  private readonly launched = launchTarget(this.debug);
+  /** Set (at once, before it connects) by an attach request: every later request waits for it. */
+  private attached?: Promise<AttachedSession>;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((r) => (this.configured = r));
   private running = false;
+  private gone = false;
 
   constructor() {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    this.debug.on('stopped', (_id, stop) => {
-      const reason = stop.reason === 'exception' ? 'exception' : stop.reason;
-      const event = new dap.StoppedEvent(reason, THREAD_ID, stop.text) as DebugProtocol.StoppedEvent;
-      if (stop.hits) event.body.hitBreakpointIds = stop.hits;
-      this.sendEvent(event);
-    });
+    this.debug.on('stopped', (_id, stop) => this.onStopped(stop));
     this.debug.on('continued', () => this.sendEvent(new dap.ContinuedEvent(THREAD_ID)));
-    this.manager.on('output', (_id, chunks) => {
-      for (const chunk of chunks) {
-        const category = OUTPUT_CATEGORY[chunk.stream];
-        if (category) this.sendEvent(new dap.OutputEvent(chunk.text, category));
-      }
-    });
+    this.manager.on('output', (_id, chunks) => this.onOutput(chunks));
+  }
+
+  private onStopped(stop: DebugStop): void {
+    const event = new dap.StoppedEvent(stop.reason, THREAD_ID, stop.text) as DebugProtocol.StoppedEvent;
+    if (stop.hits) event.body.hitBreakpointIds = stop.hits;
+    this.sendEvent(event);
+  }
+
+  private onOutput(chunks: readonly OutputChunk[]): void {
+    for (const chunk of chunks) {
+      const category = OUTPUT_CATEGORY[chunk.stream];
+      if (category) this.sendEvent(new dap.OutputEvent(chunk.text, category));
+    }
+  }
+
+  private target(): Promise<DebugTarget> | DebugTarget {
+    return this.attached ?? this.launched;
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -94,7 +141,8 @@ export class BioxenDebugSession extends dap.DebugSession {
     await this.answer(response, async () => {
       if (!args.source.path) throw new Error('breakpoints need a source with a path');
       const specs = (args.breakpoints ?? []).map((b) => ({ line: b.line, condition: b.condition || undefined, hitCondition: b.hitCondition || undefined, logMessage: b.logMessage || undefined }));
-      const set = await this.debug.setBreakpoints(scriptOf(args.source.path), specs);
+      const target = await this.target();
+      const set = await target.setBreakpoints(target.scriptOf(args.source.path), specs);
       response.body = { breakpoints: set.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message })) };
     });
   }
@@ -102,11 +150,17 @@ export class BioxenDebugSession extends dap.DebugSession {
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
     // 'all' covers 'uncaught' too: the widest filter the client checked decides.
     const mode = args.filters.includes('all') ? 'all' : args.filters.includes('uncaught') ? 'uncaught' : 'none';
-    await this.answer(response, () => this.debug.setExceptions(mode));
+    await this.answer(response, async () => {
+      // The exception mode is the workbench's (its Debug panel's "Stop on"): a client's filters would change
+      // it under the user's feet, so an attached client leaves it as it is.
+      if (!this.attached) return this.debug.setExceptions(mode);
+      if (mode !== 'none') this.sendEvent(new dap.OutputEvent('Stops at errors follow the workbench\'s "Stop on" choice in its Debug panel; the exception filters here are not applied.\n', 'console'));
+    });
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: BioxenLaunchArguments): Promise<void> {
     await this.answer(response, async () => {
+      if (this.attached) throw new Error('this debug session is attached to a workbench; a launch needs a debug session of its own');
       if (typeof args.program !== 'string' || !args.program) throw new Error('the launch configuration needs "program": the Lua file to run');
       const program = resolve(args.program);
       let code: string;
@@ -121,10 +175,37 @@ export class BioxenDebugSession extends dap.DebugSession {
     });
   }
 
+  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: BioxenAttachArguments): Promise<void> {
+    await this.answer(response, async () => {
+      if (this.attached || this.running) throw new Error('this debug session already has a target; attach in a debug session of its own');
+      // A client may send no arguments at all: every field has a default.
+      this.attached = AttachedSession.connect(args ?? {}, {
+        stopped: (stop) => this.onStopped(stop),
+        continued: () => this.sendEvent(new dap.ContinuedEvent(THREAD_ID)),
+        ended: (success) => this.sendEvent(new dap.OutputEvent(`The debugged run ${success ? 'ended' : 'failed'}; the next one (Debug in the workbench) stops at your breakpoints too.\n`, 'console')),
+        output: (chunks) => this.onOutput(chunks),
+        gone: (message) => this.end(message),
+      });
+      const session = await this.attached;
+      this.sendEvent(new dap.OutputEvent(`Attached to session "${session.sessionId}" of the workbench: start its script with Debug (F5) there; it stops at the breakpoints set here.\n`, 'console'));
+      // A run already stopped when the client attached is shown once the client has sent its configuration.
+      const stop = session.stoppedAtAttach;
+      if (stop) void this.configurationDone.then(() => this.onStopped(stop));
+    });
+  }
+
+  /** The attached session or its workbench went away: the debug session ends. */
+  private end(message: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.sendEvent(new dap.OutputEvent(`${message}\n`, 'console'));
+    this.sendEvent(new dap.TerminatedEvent());
+  }
+
   private async runProgram(code: string, program: string, stopOnEntry: boolean): Promise<void> {
     let exitCode = 1;
     try {
-      const result = await this.debug.run(SESSION_ID, code, scriptOf(program), { stopOnEntry });
+      const result = await this.debug.run(SESSION_ID, code, this.launched.scriptOf(program), { stopOnEntry });
       exitCode = result.exitStatus ?? (result.success ? 0 : 1);
     } catch (err) {
       this.sendEvent(new dap.OutputEvent(`${(err as Error).message}\n`, 'stderr'));
@@ -143,11 +224,12 @@ export class BioxenDebugSession extends dap.DebugSession {
 
   protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse): Promise<void> {
     await this.answer(response, async () => {
-      const frames = await this.debug.stack(SESSION_ID);
+      const target = await this.target();
+      const frames = await target.stack();
       response.body = {
         stackFrames: frames.map((f): DebugProtocol.StackFrame => {
           if (f.boundary || !f.script) return { id: f.id, name: f.name, line: 0, column: 0, presentationHint: 'label' };
-          const path = f.script.startsWith('@') ? f.script.slice(1) : undefined;
+          const path = target.pathOf(f.script);
           return { id: f.id, name: f.name, line: f.line ?? 0, column: 1, source: path ? new dap.Source(basename(path), path) : { name: f.script } };
         }),
         totalFrames: frames.length,
@@ -157,14 +239,14 @@ export class BioxenDebugSession extends dap.DebugSession {
 
   protected override async scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): Promise<void> {
     await this.answer(response, async () => {
-      const scopes = await this.debug.scopes(SESSION_ID, args.frameId);
+      const scopes = await (await this.target()).scopes(args.frameId);
       response.body = { scopes: scopes.map((s) => ({ name: s.name, variablesReference: toDapRef(s.ref), namedVariables: s.count, expensive: false, presentationHint: s.name === 'Locals' ? 'locals' : undefined })) };
     });
   }
 
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     await this.answer(response, async () => {
-      const page = await this.debug.variables(SESSION_ID, fromDapRef(args.variablesReference), (args.start ?? 0) + 1, args.count || 1000);
+      const page = await (await this.target()).variables(fromDapRef(args.variablesReference), (args.start ?? 0) + 1, args.count || 1000);
       response.body = {
         variables: page.items.map((v) => ({
           name: v.name,
@@ -179,56 +261,68 @@ export class BioxenDebugSession extends dap.DebugSession {
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
     await this.answer(response, async () => {
       const context = args.context === 'repl' || args.context === 'hover' ? args.context : 'watch';
-      const value = await this.debug.evaluate(SESSION_ID, args.frameId ?? 1, args.expression, context);
+      const value = await (await this.target()).evaluate(args.frameId ?? 1, args.expression, context);
       response.body = { result: value.text, type: value.type, variablesReference: value.ref !== undefined && value.type !== 'string' ? toDapRef(value.ref) : 0 };
     });
   }
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
     await this.answer(response, async () => {
-      const value = await this.debug.setVariable(SESSION_ID, fromDapRef(args.variablesReference), args.name, args.value);
+      const value = await (await this.target()).setVariable(fromDapRef(args.variablesReference), args.name, args.value);
       response.body = { value: value.text, type: value.type };
     });
   }
 
   protected override async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
     await this.answer(response, async () => {
-      await this.debug.resume(SESSION_ID, 'continue');
+      await (await this.target()).resume('continue');
       response.body = { allThreadsContinued: true };
     });
   }
 
   protected override async nextRequest(response: DebugProtocol.NextResponse): Promise<void> {
-    await this.answer(response, () => this.debug.resume(SESSION_ID, 'next'));
+    await this.answer(response, async () => (await this.target()).resume('next'));
   }
 
   protected override async stepInRequest(response: DebugProtocol.StepInResponse): Promise<void> {
-    await this.answer(response, () => this.debug.resume(SESSION_ID, 'stepIn'));
+    await this.answer(response, async () => (await this.target()).resume('stepIn'));
   }
 
   protected override async stepOutRequest(response: DebugProtocol.StepOutResponse): Promise<void> {
-    await this.answer(response, () => this.debug.resume(SESSION_ID, 'stepOut'));
+    await this.answer(response, async () => (await this.target()).resume('stepOut'));
   }
 
   protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
-    await this.answer(response, async () => this.debug.pause(SESSION_ID));
+    await this.answer(response, async () => (await this.target()).pause());
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
     await this.answer(response, async () => {
-      if (this.running) this.manager.getVM(SESSION_ID).interrupt();
+      if (this.attached) await (await this.attached).interrupt();
+      else if (this.running) this.manager.getVM(SESSION_ID).interrupt();
     });
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): Promise<void> {
-    await this.manager.dispose();
+    // Detaching leaves the workbench's session running; only terminateDebuggee ends its current run.
+    const detached = this.detach(args?.terminateDebuggee === true);
+    const [error] = await Promise.all([detached.then(() => undefined, (err: Error) => err), this.manager.dispose()]);
+    if (error) return this.sendErrorResponse(response, 1, `detaching from the workbench failed: ${error.message}`);
     // Answers, then exits the adapter process.
     super.disconnectRequest(response, args);
   }
 
-  /** Stops the session's runner (when the client went away without a disconnect). */
-  stopRunners(): Promise<void> {
-    return this.manager.dispose();
+  private async detach(interrupt: boolean): Promise<void> {
+    const attached = await this.attached?.catch(() => undefined);
+    if (!attached || this.gone) return;
+    this.gone = true;
+    if (interrupt) await attached.interrupt().catch(() => undefined);
+    await attached.detach();
+  }
+
+  /** Stops the session's runner, or detaches from the workbench (when the client went away without a disconnect). */
+  async stopRunners(): Promise<void> {
+    await Promise.all([this.detach(false).catch(() => undefined), this.manager.dispose()]);
   }
 
   /** Runs a request's work; a failure becomes the response's error message (never a crash of the adapter). */

@@ -2,6 +2,7 @@
 // stopped run answers. The runner's debugger (lua/runtime/debugger.lua) does the work; this keeps
 // the state the UI hydrates from (breakpoints, which runs are stopped where) and turns the runner's
 // replies into the contract's shapes. LuaProcess pauses a run's wall-clock timeout while it is stopped.
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   debugStopSchema,
@@ -42,6 +43,12 @@ interface DebugRun {
   dirty: Set<string>;
 }
 
+interface Attachment {
+  session: string;
+  /** The client's breakpoints per script (its session's runs only). */
+  breakpoints: Map<string, Breakpoint[]>;
+}
+
 const RESUMES = { continue: 'continue', next: 'next', stepIn: 'stepIn', stepOut: 'stepOut' } as const;
 type Resume = keyof typeof RESUMES;
 
@@ -49,6 +56,8 @@ export class DebugService extends EventEmitter<DebugServiceEvents> {
   private readonly breakpoints = new Map<string, Breakpoint[]>();
   private exceptions: ExceptionMode = 'none';
   private readonly runs = new Map<string, DebugRun>();
+  /** Debugger clients attached to sessions, by attachment key. */
+  private readonly attachments = new Map<string, Attachment>();
   private nextBreakpointId = 1;
 
   constructor(private readonly vm: VMManager) {
@@ -57,16 +66,24 @@ export class DebugService extends EventEmitter<DebugServiceEvents> {
 
   // Breakpoints ---------------------------------------------------------------------------------
 
-  async setBreakpoints(script: string, specs: BreakpointSpec[]): Promise<Breakpoint[]> {
-    const list = specs.map((spec) => ({ ...spec, id: this.nextBreakpointId++, verified: true }));
-    if (list.length) this.breakpoints.set(script, list);
-    else this.breakpoints.delete(script);
-    this.emit('breakpoints', script, list);
-    for (const run of this.runs.values()) {
-      run.dirty.add(script);
-      if (run.stop) await this.syncBreakpoints(run);
-      else if (this.vm.getVM(run.id).pauseRun()) run.quietPause = true;
-    }
+  /**
+   * Replaces a script's breakpoints: the workbench's own, or (with an attachment) a debugger client's,
+   * which apply to its session's runs only. A line holds one breakpoint in the runner: where the
+   * workbench has one, a client's on the same line is reported unverified and the workbench's applies.
+   */
+  async setBreakpoints(script: string, specs: BreakpointSpec[], attachment?: string): Promise<Breakpoint[]> {
+    const client = attachment === undefined ? undefined : this.requireAttachment(attachment);
+    const own = client ? new Set((this.breakpoints.get(script) ?? []).map((b) => b.line)) : new Set<number>();
+    const list: Breakpoint[] = specs.map((spec) =>
+      own.has(spec.line)
+        ? { ...spec, id: this.nextBreakpointId++, verified: false, message: 'the workbench has a breakpoint on this line; it applies instead' }
+        : { ...spec, id: this.nextBreakpointId++, verified: true },
+    );
+    const kept = client ? client.breakpoints : this.breakpoints;
+    if (list.length) kept.set(script, list);
+    else kept.delete(script);
+    if (!client) this.emit('breakpoints', script, list);
+    for (const run of this.runs.values()) if (!client || run.id === client.session) await this.deliver(run, [script]);
     return list;
   }
 
@@ -79,14 +96,64 @@ export class DebugService extends EventEmitter<DebugServiceEvents> {
     for (const run of this.runs.values()) if (run.stop) await this.command(run.id, 'setExceptions', { mode });
   }
 
-  private runnerBreakpoints(script: string): RunnerDebugConfig['breakpoints'][string] {
-    return (this.breakpoints.get(script) ?? []).map(({ id, line, condition, hitCondition, logMessage }) => ({ id, line, condition, hitCondition, logMessage }));
+  /** A debugger client (bioxen dap) attaches to a session; the key names its breakpoints. */
+  attach(id: string): string {
+    this.vm.getSession(id);
+    const key = randomUUID();
+    this.attachments.set(key, { session: id, breakpoints: new Map() });
+    return key;
+  }
+
+  /** The client's breakpoints go; a stopped run of its session goes on (as a debugger's detach leaves the program running). */
+  async detach(key: string): Promise<void> {
+    const client = this.attachments.get(key);
+    if (!client) return;
+    this.attachments.delete(key);
+    const run = this.runs.get(client.session);
+    if (!run) return;
+    await this.deliver(run, [...client.breakpoints.keys()]);
+    if (run.stop) await this.resume(run.id, 'continue');
+  }
+
+  private requireAttachment(key: string): Attachment {
+    const client = this.attachments.get(key);
+    if (!client) throw new LuaVMError(`No debugger is attached as "${key}" — attach again (debug:attach)`, 'not_found');
+    return client;
+  }
+
+  /** What the runner of a session's run holds for a script: the workbench's breakpoints, then its clients' on free lines. */
+  private runnerBreakpoints(script: string, session: string): RunnerDebugConfig['breakpoints'][string] {
+    const list = [...(this.breakpoints.get(script) ?? [])];
+    const taken = new Set(list.map((b) => b.line));
+    for (const client of this.attachments.values()) {
+      if (client.session !== session) continue;
+      for (const b of client.breakpoints.get(script) ?? []) {
+        if (taken.has(b.line)) continue;
+        taken.add(b.line);
+        list.push(b);
+      }
+    }
+    return list.map(({ id, line, condition, hitCondition, logMessage }) => ({ id, line, condition, hitCondition, logMessage }));
+  }
+
+  /** Every script with breakpoints for a session's runs. */
+  private scriptsFor(session: string): Set<string> {
+    const scripts = new Set(this.breakpoints.keys());
+    for (const client of this.attachments.values()) if (client.session === session) for (const script of client.breakpoints.keys()) scripts.add(script);
+    return scripts;
+  }
+
+  /** Hands a run the scripts' changed breakpoints: at once when stopped, else at a quiet pause. */
+  private async deliver(run: DebugRun, scripts: Iterable<string>): Promise<void> {
+    for (const script of scripts) run.dirty.add(script);
+    if (run.stop) await this.syncBreakpoints(run);
+    else if (this.vm.getVM(run.id).pauseRun()) run.quietPause = true;
   }
 
   private async syncBreakpoints(run: DebugRun): Promise<void> {
     for (const script of [...run.dirty]) {
       run.dirty.delete(script);
-      await this.command(run.id, 'setBreakpoints', { source: script, breakpoints: this.runnerBreakpoints(script) });
+      await this.command(run.id, 'setBreakpoints', { source: script, breakpoints: this.runnerBreakpoints(script, run.id) });
     }
   }
 
@@ -98,7 +165,7 @@ export class DebugService extends EventEmitter<DebugServiceEvents> {
     if (this.runs.has(id)) throw new LuaVMError(`Session "${id}" already has a debugged run — continue or interrupt it first`, 'conflict');
     const run: DebugRun = { id, script, quietPause: false, userPause: false, dirty: new Set() };
     const breakpoints: RunnerDebugConfig['breakpoints'] = {};
-    for (const name of this.breakpoints.keys()) breakpoints[name] = this.runnerBreakpoints(name);
+    for (const name of this.scriptsFor(id)) breakpoints[name] = this.runnerBreakpoints(name, id);
     this.runs.set(id, run);
     let success = false;
     try {

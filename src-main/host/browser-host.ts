@@ -3,6 +3,8 @@
 // token reaches the page in the URL fragment (never sent to a server) and comes back only when the
 // page opens the contract WebSocket, as a subprotocol; that upgrade also needs a same-origin Origin
 // header when a browser sends one. Nothing is ever stored in a cookie.
+// Without a renderer dir it serves the contract only (the Electron app's socket for local tools such as
+// `bioxen dap`): every page request is 404 and no browser page may open the socket.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -19,8 +21,8 @@ import { securityHeaders, sendText, serveStatic } from './static-files';
 
 export interface BrowserHostOptions {
   api: Api;
-  /** The built renderer: out/renderer. */
-  rendererDir: string;
+  /** The built renderer: out/renderer. Absent: the contract WebSocket only, for local tools. */
+  rendererDir?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -50,12 +52,13 @@ export class BrowserHost {
     readonly host: string,
     readonly port: number,
     readonly token: string,
+    private readonly servesPages: boolean,
   ) {}
 
   static async start(options: BrowserHostOptions): Promise<BrowserHost> {
     const host = options.host ?? '127.0.0.1';
     checkBindAddress(host, options.hostExplicit ?? false);
-    assertRendererBuilt(options.rendererDir);
+    if (options.rendererDir !== undefined) assertRendererBuilt(options.rendererDir);
     const token = options.token ?? createAccessToken();
     assertTokenShape(token);
     const sockets = new ContractSocketServer(options.api, options.socketLimits ?? DEFAULT_SOCKET_LIMITS);
@@ -78,7 +81,7 @@ export class BrowserHost {
       await sockets.close();
       throw err.code === 'EADDRINUSE' ? new Error(`port ${options.port} on ${host} is already in use — pass another --port, or --port 0 for a free one`) : err;
     });
-    const self = new BrowserHost(server, sockets, guard, host, (server.address() as AddressInfo).port, token);
+    const self = new BrowserHost(server, sockets, guard, host, (server.address() as AddressInfo).port, token, options.rendererDir !== undefined);
     server.on('request', (req, res) => void self.onRequest(req, res, options.rendererDir));
     server.on('upgrade', (req, socket, head) => self.onUpgrade(req, socket, head));
     return self;
@@ -112,12 +115,13 @@ export class BrowserHost {
     });
   }
 
-  private async onRequest(req: IncomingMessage, res: ServerResponse, rendererDir: string): Promise<void> {
+  private async onRequest(req: IncomingMessage, res: ServerResponse, rendererDir: string | undefined): Promise<void> {
     const url = parseUrl(req.url);
     const pageHost = this.pageHost(req.headers.host);
     if (!url || !pageHost) return sendText(res, 400, 'bad request', securityHeaders(browserHostCsp(`${formatHost(this.host)}:${this.port}`)));
     const headers = securityHeaders(browserHostCsp(pageHost));
     if (url.pathname === WS_PATH) return sendText(res, 426, 'this path is the contract WebSocket', headers);
+    if (rendererDir === undefined) return sendText(res, 404, 'not found: this workbench serves its contract to local tools only', headers);
     try {
       await serveStatic(rendererDir, req, res, url.pathname, headers);
     } catch {
@@ -131,9 +135,10 @@ export class BrowserHost {
     if (!url || url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!this.pageHost(req.headers.host)) return refuse(socket, 400, 'Bad Request');
     if (!tokenMatches(this.token, tokenFromProtocols(req.headers['sec-websocket-protocol']))) return refuse(socket, 401, 'Unauthorized');
-    // Browsers always send Origin on a WebSocket; a page from another site must not drive the workbench.
+    // Browsers always send Origin on a WebSocket; a page from another site must not drive the workbench,
+    // and with no renderer served no page at all may.
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse(socket, 403, 'Forbidden');
+    if (origin !== undefined && (!this.servesPages || origin !== `http://${req.headers.host}`)) return refuse(socket, 403, 'Forbidden');
     this.guard.release(socket as Socket);
     this.sockets.accept(req, socket, head);
   }

@@ -8,6 +8,16 @@ import { webSocketProtocols, WS_PATH, type WsEvent, type WsReply } from '../../s
 export interface ContractClient extends BioxenBridge {
   /** Fails every pending call with `unavailable` and closes the socket. */
   close(): void;
+  /** Hears once, with a message saying why, when the connection closes from either side. */
+  onClose(listener: (message: string) => void): () => void;
+}
+
+/** The host answered the upgrade with an HTTP status instead of a WebSocket (401: the token is wrong). */
+export class HostRefusedError extends Error {
+  override readonly name = 'HostRefusedError';
+  constructor(readonly status: number) {
+    super(`the host refused the connection: HTTP ${status}`);
+  }
 }
 
 /** Connects to a browser host at `http://host:port` with its token. */
@@ -17,7 +27,7 @@ export async function connectContractClient(origin: string, token: string, heade
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`the host refused the connection: HTTP ${res.statusCode}`)));
+    socket.once('unexpected-response', (_req, res) => reject(new HostRefusedError(res.statusCode ?? 0)));
   });
   return contractClient(socket);
 }
@@ -26,6 +36,7 @@ function contractClient(socket: WebSocket): ContractClient {
   let nextId = 1;
   const pending = new Map<number, (reply: WsReply) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const closeListeners = new Set<(message: string) => void>();
 
   const failAll = (error: ContractError) => {
     for (const [id, resolve] of pending) resolve({ id, ok: false, error });
@@ -48,7 +59,10 @@ function contractClient(socket: WebSocket): ContractClient {
     }
   });
   socket.on('close', (code, reason) => {
-    failAll({ code: 'unavailable', message: `the connection to the workbench closed (${code}${reason.length ? `: ${reason}` : ''}) — if the host stopped, start it again with bioxen serve` });
+    const message = `the connection to the workbench closed (${code}${reason.length ? `: ${reason}` : ''}) — if the host stopped, start it again with bioxen serve`;
+    failAll({ code: 'unavailable', message });
+    for (const listener of closeListeners) listener(message);
+    closeListeners.clear();
   });
 
   return {
@@ -67,6 +81,10 @@ function contractClient(socket: WebSocket): ContractClient {
       listeners.set(name, set);
       set.add(listener as (payload: unknown) => void);
       return () => set.delete(listener as (payload: unknown) => void);
+    },
+    onClose(listener) {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
     },
     close() {
       failAll({ code: 'unavailable', message: 'the connection was closed by the client' });

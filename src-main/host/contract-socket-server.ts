@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ContractError } from '../../src-preload/contract/define';
 import { WS_MAX_FRAME_BYTES, WS_PROTOCOL, wsRequestSchema, type WsReply } from '../../src-preload/contract/wire';
-import type { Api } from '../api/index';
+import type { Api, ApiContext } from '../api/index';
 import { describeZodIssues } from '../api/contract-errors';
 
 export interface SocketLimits {
@@ -68,11 +68,15 @@ export class ContractSocketServer {
 
   private attach(ws: WebSocket): void {
     this.inFlight.set(ws, 0);
-    ws.on('message', (data, isBinary) => void this.onFrame(ws, data, isBinary));
+    const ctx: ApiContext = {
+      transport: 'websocket',
+      onClose: (cleanup) => (ws.readyState === ws.CLOSED ? cleanup() : void ws.once('close', cleanup)),
+    };
+    ws.on('message', (data, isBinary) => void this.onFrame(ws, ctx, data, isBinary));
     ws.on('error', () => ws.terminate());
   }
 
-  private async onFrame(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  private async onFrame(ws: WebSocket, ctx: ApiContext, data: RawData, isBinary: boolean): Promise<void> {
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (isBinary) return this.reply(ws, { id: null, ok: false, error: invalid('binary frames are not accepted — send JSON text frames') });
     if (bytes.length > WS_MAX_FRAME_BYTES) {
@@ -96,7 +100,7 @@ export class ContractSocketServer {
     }
     this.inFlight.set(ws, busy + 1);
     try {
-      this.reply(ws, { id, ...(await this.api.invoke(method, input, { transport: 'websocket' })) });
+      this.reply(ws, { id, ...(await this.api.invoke(method, input, ctx)) });
     } finally {
       this.inFlight.set(ws, (this.inFlight.get(ws) ?? 1) - 1);
     }

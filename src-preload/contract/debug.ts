@@ -7,6 +7,11 @@
 // the session's usual `sessions:output`. While a run is stopped the stack, scope and variable calls
 // answer; `ref`s and frame ids are valid until it continues.
 //
+// A debugger client outside the workbench (`bioxen dap` attached to a session) takes an `attachment`
+// with debug:attach. Its breakpoints are its own: they apply to that session's debugged runs only, beside
+// the workbench's (where both hold a line the workbench's applies), are not listed by debug:breakpoints,
+// and go when it detaches or its connection closes. Stops, steps and values are shared: both see them.
+//
 // A `script` is the chunk name the run was given: the workbench's script name (sessions:run's
 // chunkName), `@/abs/path.lua` for `bioxen dap`. Lines are the script's, 1-based.
 import { z } from 'zod';
@@ -91,15 +96,27 @@ export const debugRunStateSchema = z.object({
 export type DebugRunState = z.output<typeof debugRunStateSchema>;
 
 const byId = z.object({ id: sessionIdSchema });
+const attachment = z.string().min(1).max(64);
 const page = { start: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1), count: z.number().int().min(1).max(1000).default(100) };
 const done = z.object({});
 
 export const debugMethods = {
   'debug:setBreakpoints': method(
     "Replace a script's breakpoints (kept until changed, for every debugged run of that script; a run going on gets them at once).",
-    z.object({ script, breakpoints: z.array(breakpointSpecSchema).max(10_000) }),
+    z.object({
+      script,
+      breakpoints: z.array(breakpointSpecSchema).max(10_000),
+      /** A debugger client's attachment (debug:attach): the breakpoints are that client's, for its session only. */
+      attachment: attachment.optional(),
+    }),
     z.object({ breakpoints: z.array(breakpointSchema) }),
   ),
+  'debug:attach': method(
+    "Attach a debugger client (bioxen dap) to a session: breakpoints set with the attachment apply to that session's debugged runs only, and go when it detaches or its connection closes.",
+    byId,
+    z.object({ attachment }),
+  ),
+  'debug:detach': method("Detach a debugger client: its breakpoints go, and the session's run, when stopped, goes on.", z.object({ attachment }), done),
   'debug:breakpoints': method(
     'Every script with breakpoints, and the exception mode (hydration).',
     z.object({}).default({}),

@@ -11,7 +11,7 @@ export const METHOD_NAMES = [
   'metrics:status', 'metrics:connect', 'metrics:disconnect', 'metrics:snapshot',
   'olfi:library', 'olfi:status', 'olfi:window', 'olfi:history', 'olfi:publish', 'olfi:checksum', 'olfi:visualizerStatus', 'olfi:visualizerLaunch', 'olfi:visualizerStop',
   'values:children', 'values:string', 'values:globals',
-  'debug:setBreakpoints', 'debug:breakpoints', 'debug:setExceptions', 'debug:run', 'debug:runs', 'debug:pause', 'debug:continue', 'debug:next', 'debug:stepIn', 'debug:stepOut', 'debug:runTo', 'debug:stack', 'debug:scopes', 'debug:variables', 'debug:string', 'debug:evaluate', 'debug:setVariable',
+  'debug:setBreakpoints', 'debug:breakpoints', 'debug:attach', 'debug:detach', 'debug:setExceptions', 'debug:run', 'debug:runs', 'debug:pause', 'debug:continue', 'debug:next', 'debug:stepIn', 'debug:stepOut', 'debug:runTo', 'debug:stack', 'debug:scopes', 'debug:variables', 'debug:string', 'debug:evaluate', 'debug:setVariable',
   'layout:get', 'layout:save',
 ] as const;
 

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../../config/data-dir';
 import { assertRendererBuilt, BrowserHost } from '../../host/browser-host';
 import { checkBindAddress } from '../../host/bind-address';
 import { openInBrowser, type LaunchFile } from '../../host/browser-launch';
+import { publishHost } from '../../host/workbench-endpoint';
 import { createServices } from '../../services';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 
@@ -46,12 +47,14 @@ async function serve(args: readonly string[]): Promise<number> {
     await services.dispose();
     throw err;
   }
+  const unpublish = publishHost(dataDir, server, 'browser');
   process.stdout.write(`BioXen Workbench is serving at ${server.url}\nData dir: ${dataDir}\nPress Ctrl+C to stop.\n`);
   const launchFile: LaunchFile | undefined = flags.open ? await openInBrowser(server.url) : undefined;
 
   const signal = await stopSignal();
   process.stdout.write(`${signal}: stopping the workbench…\n`);
   await launchFile?.remove();
+  unpublish();
   await server.close();
   api.dispose();
   await services.dispose();
