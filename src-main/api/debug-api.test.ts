@@ -115,4 +115,28 @@ describe('debug API', () => {
     const none = await api.invoke('debug:continue', { id: 'dbg' }, ctx);
     expect(none).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('no debugged run') } });
   });
+
+  it("keeps a debugger client's breakpoints to its session, out of the workbench's list, until it detaches", async () => {
+    await call('sessions:create', { id: 'other', luaVersion: 'lua5.4' });
+    const { attachment } = await call('debug:attach', { id: 'dbg' });
+    const set = await call('debug:setBreakpoints', { script: 'sum.lua', breakpoints: [{ line: 4 }], attachment });
+    expect(set.breakpoints).toMatchObject([{ line: 4, verified: true }]);
+    expect((await call('debug:breakpoints', {})).scripts.find((s) => s.script === 'sum.lua')).toBeUndefined();
+
+    // Another session's run does not stop at it.
+    const before = stops().length;
+    expect(await call('debug:run', { id: 'other', code: SCRIPT, script: 'sum.lua' })).toMatchObject({ success: true, values: ['60'] });
+    expect(stops()).toHaveLength(before);
+
+    // Its session's run does; detaching while stopped lets the run go on to its end.
+    const result = call('debug:run', { id: 'dbg', code: SCRIPT, script: 'sum.lua' });
+    expect((await nextStop(before + 1)).stop).toMatchObject({ reason: 'breakpoint', line: 4, hits: [set.breakpoints[0].id] });
+    await call('debug:detach', { attachment });
+    expect(await result).toMatchObject({ success: true, values: ['60'] });
+    expect(await call('debug:run', { id: 'dbg', code: SCRIPT, script: 'sum.lua' })).toMatchObject({ success: true });
+    expect(stops()).toHaveLength(before + 1);
+    const gone = await api.invoke('debug:setBreakpoints', { script: 'sum.lua', breakpoints: [], attachment }, ctx);
+    expect(gone).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('attach again') } });
+    expect(await api.invoke('debug:attach', { id: 'nope' }, ctx)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
 });

@@ -5,7 +5,7 @@ const dapCommand: CliCommand = {
   path: ['dap'],
   usage: 'dap',
   summary:
-    'Speak the Debug Adapter Protocol on stdin/stdout: a "launch" runs a Lua file in a new sandboxed session (program, lua, capabilities, limits, stopOnEntry) under the debugger — breakpoints (conditions, hit counts, logpoints), steps, stack, variables, evaluation. For VS Code see the README ("Debugging from VS Code").',
+    'Speak the Debug Adapter Protocol on stdin/stdout: a "launch" runs a Lua file in a new sandboxed session (program, lua, capabilities, limits, stopOnEntry) under the debugger; an "attach" debugs a session of the running workbench (session, dataDir, or port and token) — breakpoints (conditions, hit counts, logpoints), steps, stack, variables, evaluation. For VS Code see the README ("Debugging from VS Code").',
   async run(args) {
     const { positional } = parseArgs(args, { string: [], boolean: [] });
     if (positional.length) throw new UsageError(`unexpected arguments: ${positional.join(' ')}`);
