@@ -181,6 +181,18 @@ describe('bioxen dap attach', () => {
     }
   });
 
+  it('ends the debug session when the workbench closes the attached session', { timeout: 120_000 }, async () => {
+    await call('sessions:create', { id: 'brief', luaVersion: 'lua5.4' });
+    await initialize(dc);
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+    await dc.attachRequest({ session: 'brief' } as DebugProtocol.AttachRequestArguments);
+    const terminated = dc.waitForEvent('terminated');
+    await call('sessions:terminate', { id: 'brief' });
+    await terminated;
+    expect(output.join('')).toContain('session "brief" was closed in the workbench');
+  });
+
   it('says which sessions there are when the one named is not', { timeout: 120_000 }, async () => {
     await initialize(dc);
     await expect(dc.attachRequest({ session: 'nope' } as DebugProtocol.AttachRequestArguments)).rejects.toThrow('the workbench has no session "nope" — its sessions: lab');
