@@ -34,6 +34,44 @@ export function matches(entry: OlFiEntryView, f: OlFiFilters): boolean {
   return true;
 }
 
+function isUnfiltered(f: OlFiFilters): boolean {
+  return !f.compound && !f.type && !f.address && f.validity === 'all' && !f.text;
+}
+
+/**
+ * The table's rows, newest first. A full buffer holds 100k entries and the table redraws 20 times a second:
+ * unfiltered rows are the buffer's array read from its end, never a copy. That array only grows at its end
+ * until the buffer replaces it (trim, sort, paging), so the first `length` entries stay as they were.
+ */
+export class OlFiRows {
+  constructor(
+    private readonly entries: readonly OlFiEntryView[],
+    readonly length: number,
+    /** entries are oldest first (the buffer's own array) rather than newest first. */
+    private readonly oldestFirst: boolean,
+  ) {}
+
+  /** Row i (newest first); negative i counts from the oldest, as Array.at does. */
+  at(i: number): OlFiEntryView | undefined {
+    const index = i < 0 ? this.length + i : i;
+    if (index < 0 || index >= this.length) return undefined;
+    return this.entries[this.oldestFirst ? this.length - 1 - index : index];
+  }
+
+  slice(start: number, end = this.length): OlFiEntryView[] {
+    const out: OlFiEntryView[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  find(test: (entry: OlFiEntryView) => boolean): OlFiEntryView | undefined {
+    for (let i = 0; i < this.length; i++) if (test(this.at(i)!)) return this.at(i);
+    return undefined;
+  }
+}
+
+export const NO_ROWS = new OlFiRows([], 0, false);
+
 export class OlFiEntryBuffer {
   /** Oldest first. */
   private entries: OlFiEntryView[] = [];
@@ -76,7 +114,8 @@ export class OlFiEntryBuffer {
       this.entries.push(entry);
       this.ids.add(entry.id);
     }
-    if (outOfOrder) this.entries.sort((a, b) => compareIds(a.id, b.id));
+    // Sorted into a new array: rows handed out earlier read the old one (see OlFiRows).
+    if (outOfOrder) this.entries = [...this.entries].sort((a, b) => compareIds(a.id, b.id));
     this.trim();
   }
 
@@ -102,20 +141,15 @@ export class OlFiEntryBuffer {
     return fresh.length;
   }
 
-  /** Newest first, filtered. */
-  rows(filters: OlFiFilters): OlFiEntryView[] {
+  /** Newest first, filtered. Unfiltered, the rows read the buffer as it is now without copying it. */
+  rows(filters: OlFiFilters): OlFiRows {
+    if (isUnfiltered(filters)) return new OlFiRows(this.entries, this.entries.length, true);
     const out: OlFiEntryView[] = [];
-    const all = filters === NO_FILTERS;
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i]!;
-      if (all || matches(entry, filters)) out.push(entry);
+      if (matches(entry, filters)) out.push(entry);
     }
-    return out;
-  }
-
-  find(id: string): OlFiEntryView | undefined {
-    if (!this.ids.has(id)) return undefined;
-    return this.entries.find((e) => e.id === id);
+    return new OlFiRows(out, out.length, false);
   }
 
   /** Trims back to capacity once 10% over it, so a full buffer is not copied on every batch. */

@@ -40,29 +40,29 @@ describe('Ol-Fi store over the browser host', () => {
     await waitFor('the hydrated window', () => store.getState().rows.length === 1000 || store.getState().lastError !== null);
     expect(store.getState().lastError).toBeNull();
     expect(store.getState().colours.ACETOIN).toBe('#f2c14e');
-    expect(store.getState().rows[0]!.frame!.payload).toBe('old 1499');
+    expect(store.getState().rows.at(0)!.frame!.payload).toBe('old 1499');
 
     await store.getState().loadOlder();
-    expect(store.getState().rows).toHaveLength(1500);
+    expect(store.getState().rows.length).toBe(1500);
     expect(store.getState().rows.at(-1)!.frame!.payload).toBe('old 0');
     await store.getState().loadOlder();
     expect(store.getState().historyExhausted).toBe(true);
 
     expect(await store.getState().publish({ mvoc: 'DIMETHYL_SULFIDE', type: 'EMERGENCY', priority: 'emergency', payload: 'live one' })).toBe(true);
     expect(store.getState().lastPublish).toMatch(/^sent DIMETHYL_SULFIDE as \d+-\d+$/);
-    await waitFor('the live frame in the rows', () => store.getState().rows[0]?.frame?.payload === 'live one');
+    await waitFor('the live frame in the rows', () => store.getState().rows.at(0)?.frame?.payload === 'live one');
 
     store.getState().setFilters({ compound: 'DIMETHYL_SULFIDE' });
-    expect(store.getState().rows.map((e) => e.frame!.payload)).toEqual(['live one']);
+    expect(store.getState().rows.slice(0).map((e) => e.frame!.payload)).toEqual(['live one']);
     store.getState().setFilters({ compound: '' });
 
     store.getState().setPaused(true);
     await redis.call('XADD', 'olfi_stream', '*', 'mvoc', 'ACETOIN', 'frame', '{broken');
     await waitFor('the broken frame buffered', () => buffer.length === 1502);
     await new Promise((done) => setTimeout(done, 300));
-    expect(store.getState().rows[0]!.frame!.payload).toBe('live one');
+    expect(store.getState().rows.at(0)!.frame!.payload).toBe('live one');
     store.getState().setPaused(false);
-    expect(store.getState().rows[0]).toMatchObject({ status: 'malformed-json', raw: '{broken' });
+    expect(store.getState().rows.at(0)).toMatchObject({ status: 'malformed-json', raw: '{broken' });
 
     expect(await store.getState().publish({ mvoc: 'ACETOIN', frame: '{}' })).toBe(false);
     expect(store.getState().lastError).toMatch(/frame.preamble is missing/);

@@ -7,7 +7,7 @@ import type { MethodInput, MethodOutput } from '../../../src-preload/contract';
 import type { MvocCompoundView, OlFiEntryView, OlFiStatsView, OlFiStatusView } from '../../../src-preload/contract/olfi';
 import type { BridgeClient } from '../../bridge';
 import { failureText, reported } from '../store-errors';
-import { NO_FILTERS, OlFiEntryBuffer, type OlFiFilters } from './olfi-entries';
+import { NO_FILTERS, NO_ROWS, OlFiEntryBuffer, type OlFiFilters, type OlFiRows } from './olfi-entries';
 
 const REDRAW_MS = 50;
 const STATS_MS = 1000;
@@ -26,7 +26,7 @@ export interface OlFiState {
   filters: OlFiFilters;
   paused: boolean;
   /** Filtered entries, newest first, as the table shows them. */
-  rows: OlFiEntryView[];
+  rows: OlFiRows;
   buffered: number;
   /**
    * Entries the main side's mirror skipped on the way here (they arrived faster than updates are sent):
@@ -101,7 +101,7 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
       priorities: [],
       filters: NO_FILTERS,
       paused: false,
-      rows: [],
+      rows: NO_ROWS,
       buffered: 0,
       skipped: 0,
       selectedId: null,
