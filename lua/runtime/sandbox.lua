@@ -370,12 +370,13 @@ local function relay(ok, ...)
   real_error(msg, 0)
 end
 
--- relay for a C function that 5.1 and LuaJIT name '?' in a "bad argument" error when pcall calls
--- it: the name the script called the wrapper by goes in its place.
+-- relay for a C function whose "bad argument" error should name it as the script's call did:
+-- called by pcall it has no call-site name (5.1 and LuaJIT say '?', later versions its global
+-- name), so the name the script called the wrapper by goes in its place.
 local function relay_as(name, ok, ...)
   if ok or not name then return relay(ok, ...) end
   local msg = ...
-  if real_type(msg) == 'string' then msg = gsub(msg, "^(bad argument #%d+ to )'%?'", "%1'" .. name .. "'") end
+  if real_type(msg) == 'string' then msg = gsub(msg, "^(bad argument #%d+ to )'[^']*'", "%1'" .. name .. "'") end
   return relay(false, msg)
 end
 
@@ -441,6 +442,9 @@ end
 local caught_hook = nil
 local XPCALL_TAKES_ARGS = not IS_51 or jit ~= nil
 local table_unpack = table.unpack or unpack
+-- A wrapper returns what its C function returned through these, not by a tail call, which would
+-- drop the wrapper's frame: a traceback then could not show the C function it stands for.
+local function pack_values(...) return { n = real_select('#', ...), ... } end
 -- Lua 5.1's xpcall passes no arguments, so a trampoline does; an error raised at its level
 -- (pcall(error, 'x')) is then positioned there, where plain Lua's caller is pcall: no position.
 local TRAMPOLINE_POS = SELF_SRC .. ':' .. (real_debug.getinfo(1, 'l').currentline + 2) .. ': '
@@ -987,7 +991,8 @@ local std_streams = setmetatable({}, { __mode = 'k' })
 if rawlen then
   BASE.rawlen = function(...)
     if std_streams[(...)] then arg_error(1, 'rawlen', 'table or string expected') end
-    return relay(real_pcall(rawlen, ...))
+    local n = relay(real_pcall(rawlen, ...))
+    return n
   end
 end
 -- The collector's work is not counted by the hook, so each call is charged by heap size (100
@@ -1001,7 +1006,9 @@ BASE.collectgarbage = function(...)
   if opt == nil or opt == 'count' then
     if opt == nil then opt = 'collect' else return real_collectgarbage('count') end
   end
-  if not GC_ALLOWED[opt] then return relay(real_pcall(real_collectgarbage, ...)) end
+  local info = real_debug.getinfo(1, 'n')
+  local name = info and info.name
+  if not GC_ALLOWED[opt] then relay_as(name, real_pcall(real_collectgarbage, ...)) end
   run.gc_touched = run.gc_touched or (opt ~= 'collect' and opt ~= 'step' and opt ~= 'isrunning')
   local kb = real_collectgarbage('count')
   if opt == 'collect' or opt == 'step' then
@@ -1009,7 +1016,8 @@ BASE.collectgarbage = function(...)
     if not timed() then run.count = run.count + math.max(HOOK_EVERY, math.floor(kb * 100)) end
     if run.running then on_tick() end
   end
-  return relay(real_pcall(real_collectgarbage, ...))
+  local r = pack_values(relay_as(name, real_pcall(real_collectgarbage, ...)))
+  return table_unpack(r, 1, r.n)
 end
 -- A finalizer runs whenever the collector decides, possibly outside any run and its limits.
 BASE.setmetatable = function(...)
@@ -1020,7 +1028,8 @@ BASE.setmetatable = function(...)
   if real_type(t) ~= 'table' then
     arg_error(1, 'setmetatable', fmt('table expected, %s', got(t, real_select('#', ...) >= 1)))
   end
-  return relay(real_pcall(setmetatable, t, mt))
+  local result = relay(real_pcall(setmetatable, t, mt))
+  return result
 end
 if IS_51 then BASE.setfenv, BASE.getfenv = blocked('setfenv'), blocked('getfenv') end
 BASE.dofile = blocked('dofile', NEEDS_FS)
@@ -1278,7 +1287,8 @@ function sandbox.new_env(cfg, host)
   io_lib.type = function(...)
     local f = ...
     if f == stdout or f == io_lib.stderr or f == stdin then return 'file' end
-    return relay(real_pcall(io.type, ...))
+    local kind = relay(real_pcall(io.type, ...))
+    return kind
   end
   -- Through relay: io.close's errors name the script's line. With no file it closes the default
   -- output, the script's stdout, which a standard stream refuses.
@@ -1286,7 +1296,8 @@ function sandbox.new_env(cfg, host)
     local f = ...
     if real_select('#', ...) == 0 then f = stdout end
     if std_streams[f] then return f:close() end
-    return relay(real_pcall(io.close, ...))
+    local r = pack_values(relay(real_pcall(io.close, ...)))
+    return table_unpack(r, 1, r.n)
   end
   env.io = io_lib
 
@@ -1344,7 +1355,8 @@ function sandbox.grant_fs(env, cfg)
   -- Through relay: io.lines' "No such file" and io.close's errors name the script's line.
   env.io.lines = function(path, ...)
     local info = IS_51 and real_debug.getinfo(1, 'n')
-    return relay_as(info and info.name, real_pcall(io.lines, confine(cfg, path), ...))
+    local r = pack_values(relay_as(info and info.name, real_pcall(io.lines, confine(cfg, path), ...)))
+    return table_unpack(r, 1, r.n)
   end
   -- An anonymous file, removed when closed: nothing outside the work dir is named or kept.
   env.io.tmpfile = io.tmpfile

@@ -120,6 +120,8 @@ const snippets: [string, string, (lua: string) => boolean][] = [
     at('lua5.1', 'lua5.2', 'luajit'),
   ],
   ['LuaJIT\'s jit library', 'print(type(jit), jit.version, jit.os, jit.arch, package.loaded.jit == jit, require("jit") == jit)\njit.off() jit.flush()', at('luajit')],
+  ['an uncaught error relayed from a C function (a protected metatable)', 'local t = setmetatable({}, {__metatable = "locked"})\nlocal function f() setmetatable(t, {}) end\nf()', all],
+  ['collectgarbage options a version lacks', 'print(pcall(collectgarbage, "bogus"))\nlocal gc = collectgarbage\ngc("isrunning") gc("incremental")', (lua) => lua !== 'lua5.2'],
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
