@@ -166,6 +166,37 @@ describe('bioxen dap attach', () => {
     expect(noStops).toEqual([]);
   });
 
+  it('pauses the run going on; a client attaching to a stopped run is shown the stop', { timeout: 180_000 }, async () => {
+    await initialize(dc);
+    await dc.attachRequest({ session: 'lab' } as DebugProtocol.AttachRequestArguments);
+    await dc.configurationDoneRequest();
+    const loop = ['local n = 0', 'while true do', '  n = n + 1', 'end'].join('\n');
+    const run = call('debug:run', { id: 'lab', code: loop, script: 'loop.lua' });
+    await waitFor('the run to start', async () => (await call('debug:runs', {})).runs.some((r) => r.id === 'lab'));
+    const paused = dc.waitForEvent('stopped');
+    await dc.pauseRequest({ threadId: 1 });
+    expect((await paused).body).toMatchObject({ reason: 'pause' });
+    expect(Number((await dc.evaluateRequest({ expression: 'n', frameId: 1, context: 'watch' })).body.result)).toBeGreaterThan(0);
+
+    const late = adapter();
+    await late.start();
+    try {
+      await initialize(late);
+      await late.attachRequest({ session: 'lab' } as DebugProtocol.AttachRequestArguments);
+      const shown = late.waitForEvent('stopped');
+      await late.configurationDoneRequest();
+      expect((await shown).body).toMatchObject({ reason: 'pause' });
+      // Its detach lets the run go on; the first client hears it continue.
+      const continued = dc.waitForEvent('continued');
+      await late.disconnectRequest({});
+      await continued;
+    } finally {
+      await late.stop();
+    }
+    await call('sessions:interrupt', { id: 'lab' });
+    expect(await run).toMatchObject({ success: false, error: { message: 'interrupted!' } });
+  });
+
   it('a workbench breakpoint on the same line applies; the client\'s is reported unverified', { timeout: 120_000 }, async () => {
     await initialize(dc);
     await dc.attachRequest({ session: 'lab' } as DebugProtocol.AttachRequestArguments);
