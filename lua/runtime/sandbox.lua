@@ -487,7 +487,11 @@ safe_xpcall = function(f, handler, ...)
   elseif handler == nil then
     arg_error(2, 'xpcall', 'value expected')
   end
-  local h = function(m) return handler(reblame(m, xpcall_caller)) end
+  -- os.exit unwinds past every handler, as plain Lua's exits without calling one.
+  local h = function(m)
+    if run.exit_status then return m end
+    return handler(reblame(m, xpcall_caller))
+  end
   if caught_hook then return guard(protected(function(m) return h(on_caught(m)) end, f, ...)) end
   if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, h, ...)) end
   return guard(real_xpcall(f, h))

@@ -125,6 +125,10 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
+  ['os.exit past message handlers, metamethods and C callbacks', 'print(xpcall(function() os.exit(2) end, function(m) print("handler", m) return m end))', all],
+  ['os.exit in a metamethod under pcall', 'local t = setmetatable({}, {__index = function() os.exit(6) end})\nprint(pcall(function() return t.x end))', all],
+  ['os.exit in a gsub callback', 'local ok = pcall(string.gsub, "abc", "%w", function(c) os.exit(8) end)\nprint(ok)', all],
+  ['os.exit with close closes to-be-closed variables', 'do local x <close> = setmetatable({}, {__close = function() print("closing") end})\nos.exit(1, true) end', at('lua5.4')],
   ['os.exit with no status succeeds', 'print("x") os.exit() error("not reached")', all],
   ['os.exit with booleans', 'print("t") os.exit(false)', (lua) => lua !== 'lua5.1'],
   ['os.exit argument errors', 'print(pcall(function() os.exit("abc") end))\nprint(pcall(function() os.exit({}) end))', all],
