@@ -21,13 +21,16 @@ import { Script, constants as vmConstants } from 'node:vm';
 /** Caches not rewritten for this long are removed when new ones are written (other builds', other Nodes'). */
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
 
-/** Where the caches go: BIOXEN_CODE_CACHE_DIR, else the platform's per-user cache folder. */
-export function codeCacheDir(env = process.env, platform = process.platform) {
-  if (env.BIOXEN_CODE_CACHE_DIR) return resolve(env.BIOXEN_CODE_CACHE_DIR);
+/**
+ * The CLI's cache folder (code caches, Lua probe results): BIOXEN_CACHE_DIR, else the platform's per-user cache
+ * folder. Everything in it can be deleted at any time.
+ */
+export function cacheDir(env = process.env, platform = process.platform) {
+  if (env.BIOXEN_CACHE_DIR) return resolve(env.BIOXEN_CACHE_DIR);
   const home = homedir();
-  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'BioXen Workbench', 'cli-code-cache');
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'BioXen Workbench', 'cli-code-cache');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'bioxen-workbench', 'cli-code-cache');
+  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'BioXen Workbench', 'cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'BioXen Workbench');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'bioxen-workbench');
 }
 
 /** `make()` with V8 checking (or writing) the checksum of the code cache it reads (or makes). */
@@ -74,10 +77,10 @@ function writeCaches(dir, pending) {
 
 /**
  * Runs `outDir/entry` and, through its `require`, the chunks it loads from `outDir`, each compiled with its code
- * cache from `cacheDir` when `outputs` (the build's record: file → { sha256, bytes, mtimeMs }) vouches for it.
+ * cache from `codeCacheDir` when `outputs` (the build's record: file → { sha256, bytes, mtimeMs }) vouches for it.
  * Modules are evaluated once each, in the order Node would, cycles included.
  */
-export function runWithCodeCache(outDir, entry, outputs, cacheDir = codeCacheDir()) {
+export function runWithCodeCache(outDir, entry, outputs, codeCacheDir = join(cacheDir(), 'cli-code')) {
   const modules = new Map();
   const pending = [];
   const load = (file) => {
@@ -87,7 +90,7 @@ export function runWithCodeCache(outDir, entry, outputs, cacheDir = codeCacheDir
     modules.set(file, module);
     const built = outputs[relative(outDir, file)];
     const stat = statSync(file);
-    const cacheFile = built && stat.size === built.bytes && stat.mtimeMs === built.mtimeMs ? join(cacheDir, `${built.sha256}-${process.version}-${process.arch}.v8`) : undefined;
+    const cacheFile = built && stat.size === built.bytes && stat.mtimeMs === built.mtimeMs ? join(codeCacheDir, `${built.sha256}-${process.version}-${process.arch}.v8`) : undefined;
     const cachedData = cacheFile && readCache(cacheFile);
     const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
     const options = { filename: file, cachedData, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER };
@@ -99,6 +102,6 @@ export function runWithCodeCache(outDir, entry, outputs, cacheDir = codeCacheDir
     module.loaded = true;
     return module.exports;
   };
-  process.once('exit', () => writeCaches(cacheDir, pending));
+  process.once('exit', () => writeCaches(codeCacheDir, pending));
   return load(join(outDir, entry));
 }

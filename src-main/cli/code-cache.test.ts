@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
@@ -15,7 +15,7 @@ function bioxen(cacheDir: string, args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'bioxen.mjs'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, BIOXEN_CODE_CACHE_DIR: cacheDir, BIOXEN_DATA_DIR: join(temp, 'data') },
+    env: { ...process.env, BIOXEN_CACHE_DIR: cacheDir, BIOXEN_DATA_DIR: join(temp, 'data') },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -39,29 +39,29 @@ describe('bioxen code cache', () => {
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
   it('is written by a first start, keyed on the build and Node, and used as is by the next', () => {
-    const dir = join(temp, 'fresh');
-    expect(bioxen(dir, EXEC)).toEqual(EXPECTED);
+    const dir = join(temp, 'fresh', 'cli-code');
+    expect(bioxen(dirname(dir), EXEC)).toEqual(EXPECTED);
     const build = JSON.parse(readFileSync(join(ROOT, 'out', 'cli', 'inputs.json'), 'utf8')) as { outputs: Record<string, { sha256: string }> };
     const written = caches(dir);
     expect(written.size).toBeGreaterThan(3);
     const keys = new Set(Object.values(build.outputs).map((o) => `${o.sha256}-${process.version}-${process.arch}.v8`));
     for (const name of written.keys()) expect(keys).toContain(name);
-    expect(bioxen(dir, EXEC)).toEqual(EXPECTED);
+    expect(bioxen(dirname(dir), EXEC)).toEqual(EXPECTED);
     // V8 took every cache: a rejected one would have been rewritten at exit.
     expect(caches(dir)).toEqual(written);
   });
 
   it('ignores and replaces corrupt or truncated caches; the result is the same as without any', () => {
-    const dir = join(temp, 'corrupt');
-    expect(bioxen(dir, EXEC)).toEqual(EXPECTED);
+    const dir = join(temp, 'corrupt', 'cli-code');
+    expect(bioxen(dirname(dir), EXEC)).toEqual(EXPECTED);
     const names = [...caches(dir).keys()];
     names.forEach((name, i) => (i % 2 ? corrupt(join(dir, name)) : writeFileSync(join(dir, name), readFileSync(join(dir, name)).subarray(0, 100))));
     const before = new Map(names.map((name) => [name, readFileSync(join(dir, name))]));
-    expect(bioxen(dir, EXEC)).toEqual(EXPECTED);
+    expect(bioxen(dirname(dir), EXEC)).toEqual(EXPECTED);
     for (const name of names) expect(readFileSync(join(dir, name)).equals(before.get(name)!)).toBe(false);
     // The replacements are good caches: used as they are.
     const written = caches(dir);
-    bioxen(dir, EXEC);
+    bioxen(dirname(dir), EXEC);
     expect(caches(dir)).toEqual(written);
   });
 

@@ -7,8 +7,8 @@
 // the contract names them only by id.
 import { execFile } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { withParentDeathSignal } from '../process/child-process';
 import { LuaChoiceError, LuaNotFoundError } from './errors';
@@ -73,11 +73,78 @@ function runProbe(path: string): Promise<{ text: string; evaluated: boolean; ver
   });
 }
 
+/**
+ * Where probe results outlive the process (keepProbeResultsIn): each `bioxen` command is a process of its own, and
+ * its probe, a process start ahead of the runner's, was a tenth of `bioxen exec`'s start. The workbench keeps its
+ * results in memory only.
+ */
+let probeResultsFile: string | undefined;
+
+/** Keeps probe results in `file` (a JSON object by path), used while the path still names the very file probed. */
+export function keepProbeResultsIn(file: string | undefined): void {
+  probeResultsFile = file;
+}
+
+// z.lazy: built at first use, and only when a results file is kept.
+const probeResultsSchema = z.lazy(() => z.record(z.string(), z.object({ file: z.string(), stat: z.string(), banner: z.string() })));
+
+interface FileIdentity {
+  file: string;
+  /** Changes when the file is replaced or written: device, inode, size, modification and change times. */
+  stat: string;
+}
+
+function fileIdentity(path: string): FileIdentity | undefined {
+  try {
+    const file = realpathSync(path);
+    const s = statSync(file, { bigint: true });
+    return { file, stat: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` };
+  } catch {
+    return undefined;
+  }
+}
+
+function probeResults(file: string): Record<string, FileIdentity & { banner: string }> {
+  try {
+    const parsed = probeResultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The kept result for `path` while it names the file probed then; version and kind come from its banner. */
+function keptProbe(file: string, path: string, identity: FileIdentity): Omit<LuaExecutable, 'id'> | undefined {
+  const kept = probeResults(file)[path];
+  const parsed = kept && kept.file === identity.file && kept.stat === identity.stat ? parseBanner(kept.banner) : undefined;
+  return parsed && { path, ...parsed };
+}
+
+/** Best effort: where the file cannot be written, the next process probes again. */
+function keepProbe(file: string, path: string, identity: FileIdentity, banner: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(temp, JSON.stringify({ ...probeResults(file), [path]: { ...identity, banner } }), { mode: 0o600 });
+    renameSync(temp, file);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The folder itself is unusable: there is no temp file.
+    }
+  }
+}
+
 /** Asks one executable for its version (cached per path); it must really evaluate Lua. */
 function probeExecutable(path: string): Promise<Omit<LuaExecutable, 'id'>> {
   let probe = probes.get(path);
   if (!probe) {
-    probe = runProbe(path).then(
+    // Taken before the probe runs: a file changed while it runs no longer matches what is kept.
+    const resultsFile = probeResultsFile;
+    const identity = resultsFile ? fileIdentity(path) : undefined;
+    const kept = resultsFile && identity ? keptProbe(resultsFile, path, identity) : undefined;
+    probe = kept ? Promise.resolve(kept) : runProbe(path).then(
       ({ text, evaluated, versionLine }) => {
         const parsed = parseBanner(text);
         const shown = text.trim().slice(0, 120);
@@ -85,6 +152,7 @@ function probeExecutable(path: string): Promise<Omit<LuaExecutable, 'id'>> {
         if (!evaluated || versionLine !== `Lua ${parsed.version}`) {
           throw new LuaNotFoundError(`"${path}" printed a Lua banner but did not evaluate Lua (a probe expression gave "${shown}") — it is not a Lua interpreter`);
         }
+        if (resultsFile && identity) keepProbe(resultsFile, path, identity, parsed.banner);
         return { path, ...parsed };
       },
       (err: Error) => {

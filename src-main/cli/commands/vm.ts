@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
-import { LuaInterpreters } from '../../vm/lua-discovery';
+import { keepProbeResultsIn, LuaInterpreters } from '../../vm/lua-discovery';
 import { PersistentStore, savedVMOptions, savedVMsFile } from '../../vm/persistent-store';
 import { probeSandboxGuard } from '../../vm/sandbox-guard';
 import { describePlot, plotOfChunk, writePlots, type SavedPlot } from '../../vm/plot-output';
@@ -15,6 +15,7 @@ import { TEXT_TREE } from '../../vm/value-text';
 import { DEFAULT_CAPABILITIES } from '../../vm/limits';
 import type { ExecResult, VMCapabilities, VMOptions } from '../../vm/types';
 import { parseArgs, stringFlag, UsageError, type CliCommand, type Flags } from '../command';
+import { cacheDir } from '../../../bin/code-cache.mjs';
 
 const HISTORY_LINES = 1000;
 
@@ -38,6 +39,8 @@ function capabilitiesFlag(value: string): VMCapabilities {
  * manager gets the environment's LuaRocks paths (loaded only then: a plain exec stays light).
  */
 async function vmSetup(flags: Flags, savedId: string | undefined): Promise<{ dataDir: string; options: VMOptions; manager: VMManagerOptions }> {
+  // A one-shot exec would otherwise spend a process start probing the same lua5.4 again each time.
+  keepProbeResultsIn(join(cacheDir(), 'lua-probes.json'));
   const dataDir = resolveDataDir(stringFlag(flags, 'data-dir'));
   const options: VMOptions = {};
   const saved = savedId === undefined ? undefined : new PersistentStore(savedVMsFile(dataDir)).load().find((d) => d.id === savedId);
