@@ -1035,7 +1035,6 @@ BASE.setmetatable = function(...)
   local result = relay(real_pcall(setmetatable, t, mt))
   return result
 end
-if IS_51 then BASE.setfenv, BASE.getfenv = blocked('setfenv'), blocked('getfenv') end
 BASE.dofile = blocked('dofile', NEEDS_FS)
 BASE.loadfile = blocked('loadfile', NEEDS_FS)
 
@@ -1172,6 +1171,7 @@ local PER_ENV = { '_G', 'getmetatable', 'print', 'io', 'load', 'package', 'requi
 if warn then PER_ENV[#PER_ENV + 1] = 'warn' end
 if IS_51 then PER_ENV[#PER_ENV + 1] = 'loadstring' end
 if module then PER_ENV[#PER_ENV + 1] = 'module' end
+if setfenv then PER_ENV[#PER_ENV + 1] = 'getfenv'; PER_ENV[#PER_ENV + 1] = 'setfenv' end
 for _, name in ipairs(PER_ENV) do BASE[name] = false end
 for name in pairs(LIBS) do BASE[name] = false end
 local copy_base = make_copier(BASE)
@@ -1222,6 +1222,96 @@ local function old_module(env)
   end
 end
 local RUNNER_STRING_MT = real_getmetatable('')
+
+-- 5.1's getfenv and setfenv, on the stack as the script sees it: each run of runtime frames its
+-- code called (a wrapper and what that calls) is one level, the C function the wrapper stands for.
+-- Only the script's own Lua functions show or change their environment; every other function
+-- (C, or the runtime's) has the script's globals, as plain Lua's C functions have _G, and refuses
+-- a change. `level` counts from the wrapper's caller; `from` is the wrapper's own level.
+local function hidden_frame(info, below)
+  return is_runtime(info) or (info.what == 'C' and (below == nil or is_runtime(below)))
+end
+local function visible_frame(level, from)
+  local lv, count = from + 2, 0
+  local info = real_debug.getinfo(lv, 'Sf')
+  while info do
+    local above = real_debug.getinfo(lv + 1, 'S')
+    if hidden_frame(info, above) then
+      while info and hidden_frame(info, real_debug.getinfo(lv + 1, 'S')) do
+        lv = lv + 1
+        info = real_debug.getinfo(lv, 'Sf')
+      end
+      -- What is under the script's main chunk (the runner, down to lua.c's C entry) is plain Lua's
+      -- one C level under it; under a coroutine's body plain Lua has nothing.
+      if not info then
+        local co = coroutine.running()
+        if co ~= nil and co ~= main_thread then return nil end
+        info = false
+      end
+      count = count + 1
+      if count == level then return { what = 'C' } end
+    else
+      count = count + 1
+      if count == level then return info end
+      lv = lv + 1
+      info = real_debug.getinfo(lv, 'Sf')
+    end
+  end
+  return nil
+end
+local function own_env_function(f)
+  local info = real_type(f) == 'function' and real_debug.getinfo(f, 'S')
+  return info and info.what ~= 'C' and not is_runtime(info)
+end
+local NEGATIVE_LEVEL = jit and 'invalid level' or 'level must be non-negative'
+
+local function fenv_functions(env)
+  local function getfenv_(...)
+    local f = ...
+    if real_type(f) == 'function' then
+      if own_env_function(f) then return getfenv(f) end
+      return env
+    end
+    local level = 1
+    if f ~= nil then
+      local why
+      level, why = to_int(f)
+      if level == nil then arg_error(1, 'getfenv', why .. got(f, true)) end
+      level = math.floor(level)
+    end
+    if level < 0 then arg_error(1, 'getfenv', NEGATIVE_LEVEL) end
+    if level == 0 then return env end
+    local info = visible_frame(level, 1)
+    if not info then arg_error(1, 'getfenv', 'invalid level') end
+    if info.what == 'tail' then user_error(fmt('no function environment for tail call at level %d', level), 2) end
+    if info.func and own_env_function(info.func) then return getfenv(info.func) end
+    return env
+  end
+  local function setfenv_(...)
+    local n, f, t = real_select('#', ...), ...
+    if real_type(t) ~= 'table' then arg_error(2, 'setfenv', fmt('table expected, %s', got(t, n >= 2))) end
+    local target = f
+    if real_type(f) ~= 'function' then
+      local level, why = to_int(f)
+      if level == nil then arg_error(1, 'setfenv', why .. got(f, n >= 1)) end
+      level = math.floor(level)
+      if level < 0 then arg_error(1, 'setfenv', NEGATIVE_LEVEL) end
+      if level == 0 then
+        user_error("setfenv(0, t) is blocked in the sandbox (the thread's globals are the runner's)", 2)
+      end
+      local info = visible_frame(level, 1)
+      if not info then arg_error(1, 'setfenv', 'invalid level') end
+      if info.what == 'tail' then user_error(fmt('no function environment for tail call at level %d', level), 2) end
+      target = info.func
+    end
+    if not own_env_function(target) then
+      user_error("'setfenv' cannot change environment of given object", 2)
+    end
+    setfenv(target, t)
+    return target
+  end
+  return getfenv_, setfenv_
+end
 
 -- cfg: caps {networked, remoteNetwork, fs, olfi, metrics, native}, work_dir, lua_path, native_cpath.
 -- host: out(s), err(s), emit(kind, data), call(kind, data).
@@ -1344,6 +1434,7 @@ function sandbox.new_env(cfg, host)
   end
   env.arg = {}
   if module then env.module = old_module(env) end
+  if setfenv then env.getfenv, env.setfenv = fenv_functions(env) end
 
   if cfg.caps.fs then sandbox.grant_fs(env, cfg) end
   sandbox.install_require(env, cfg, host)

@@ -163,11 +163,28 @@ describe.each(versions)('runner on %s', (lua) => {
 
   // setfenv/getfenv exist only in the 5.1 dialect (PUC 5.1 and LuaJIT).
   if (lua === 'lua5.1' || lua === 'luajit') {
-    it('blocks setfenv/getfenv escapes on 5.1', async () => {
-      const r = await exec('return getfenv(0)');
-      expect(r.error?.message).toContain('getfenv is blocked');
-      const s = await exec('setfenv(1, {})');
-      expect(s.error?.message).toContain('setfenv is blocked');
+    it('keeps getfenv and setfenv to the script: no runtime environment shows, none changes', async () => {
+      // Every function and level that is not the script's shows the script's own globals.
+      const shown = await exec(
+        'local seen = {} for i = 0, 6 do local ok, e = pcall(getfenv, i) if ok then seen[#seen + 1] = e == _G end end\n' +
+          'local function probe(...) for i = 1, 8 do local ok, e = pcall(getfenv, i) if ok and e ~= _G then return "leak at " .. i end end return "ok" end\n' +
+          'return table.concat({ tostring(getfenv(0) == _G), tostring(getfenv(pcall) == _G), tostring(getfenv(print) == _G),\n' +
+          '  tostring(getfenv(coroutine.wrap) == _G), tostring(getfenv(require) == _G), probe(), (select(2, pcall(string.gsub, "a", "a", function() return probe() end))) }, " ")',
+      );
+      expect(shown.values).toEqual(['true true true true true ok ok']);
+      // The runtime's functions and the runner's globals refuse a new environment.
+      for (const target of ['pcall', 'print', 'require', 'coroutine.wrap', 'string.rep', 'tostring']) {
+        const r = await exec(`return pcall(setfenv, ${target}, {})`);
+        expect(r.values).toEqual(['false', "'setfenv' cannot change environment of given object"]);
+      }
+      expect((await exec('setfenv(0, {})')).error?.message).toContain('setfenv(0, t) is blocked in the sandbox');
+      // pcall's level (2, seen from setfenv) is a wrapper standing for C pcall: refused too.
+      expect((await exec('return pcall(setfenv, 1, {})')).values[0]).toBe('false');
+      // The script's own functions change as in plain Lua, and limits still hold after.
+      const own = await exec('local function f() return x end setfenv(f, { x = 7 }) return f()');
+      expect(own.values).toEqual(['7']);
+      const loop = await manager.executeVMSync('vm', 'setfenv(1, { pcall = pcall }) pcall(function() while true do end end)', { limits: { instructionQuota: 1_000_000 } });
+      expect(loop.error?.limit).toBe('instructionQuota');
     });
   }
 

@@ -122,6 +122,11 @@ const snippets: [string, string, (lua: string) => boolean][] = [
   ['LuaJIT\'s jit library', 'print(type(jit), jit.version, jit.os, jit.arch, package.loaded.jit == jit, require("jit") == jit)\njit.off() jit.flush()', at('luajit')],
   ['an uncaught error relayed from a C function (a protected metatable)', 'local t = setmetatable({}, {__metatable = "locked"})\nlocal function f() setmetatable(t, {}) end\nf()', all],
   ['collectgarbage options a version lacks', 'print(pcall(collectgarbage, "bogus"))\nlocal gc = collectgarbage\ngc("isrunning") gc("incremental")', (lua) => lua !== 'lua5.2'],
+  [
+    'getfenv and setfenv',
+    'print(getfenv() == _G, getfenv(0) == _G, getfenv(1) == _G, getfenv(print) == _G)\nlocal function f() return x end\nlocal env = { x = 42 }\nprint(setfenv(f, env) == f, f(), getfenv(f) == env)\nlocal function g() setfenv(1, { print = print, y = "in g" }) print(y) end\ng()\nprint(pcall(setfenv, print, {}))\nprint(pcall(setfenv, 1))\nprint(pcall(setfenv, f, 1))\nprint(pcall(getfenv, -1))\nprint(pcall(getfenv, 50))\nprint(pcall(getfenv, {}))\nprint(pcall(setfenv, 50, {}))\nlocal t = {} for i = 1, 5 do t[i] = tostring(pcall(getfenv, i)) end print(table.concat(t, " "))\nlocal co = coroutine.wrap(function() return getfenv(1) == _G, pcall(getfenv, 2) end)\nprint(co())',
+    at('lua5.1', 'luajit'),
+  ],
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
