@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { Script, constants as vmConstants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** Caches not rewritten for this long are removed when new ones are written (other builds', other Nodes'). */
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
@@ -93,7 +93,9 @@ export function runWithCodeCache(outDir, entry, outputs, codeCacheDir = join(cac
     const cacheFile = built && stat.size === built.bytes && stat.mtimeMs === built.mtimeMs ? join(codeCacheDir, `${built.sha256}-${process.version}-${process.arch}.v8`) : undefined;
     const cachedData = cacheFile && readCache(cacheFile);
     const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
-    const options = { filename: file, cachedData, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER };
+    // No importModuleDynamically: Node 20 runs an import() in a vm.Script only under --experimental-vm-modules, so
+    // the build turns every import() into a require (scripts/build-cli.mjs).
+    const options = { filename: file, cachedData };
     const script = cachedData ? checked(() => new Script(source, options)) : new Script(source, options);
     if (cacheFile && (!cachedData || script.cachedDataRejected)) pending.push({ script, file: cacheFile });
     const packages = createRequire(file);

@@ -37,7 +37,8 @@ const output = await build({
     sourcemap: true,
     rolldownOptions: {
       external: (id) => !/^[./\0]/.test(id) && !BUNDLED.test(id),
-      output: { format: 'cjs', entryFileNames: 'bioxen.cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      // dynamicImportInCjs false: a package's or built-in's import() becomes a require, as bin/code-cache.mjs needs.
+      output: { format: 'cjs', dynamicImportInCjs: false, entryFileNames: 'bioxen.cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
     },
   },
   ssr: { noExternal: ['zod'] },

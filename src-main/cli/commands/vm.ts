@@ -2,7 +2,6 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { resolveDataDir } from '../../config/data-dir';
 import { textToBytes } from '../../vm/byte-text';
 import { keepProbeResultsIn, LuaInterpreters } from '../../vm/lua-discovery';
@@ -167,6 +166,8 @@ const repl: CliCommand = {
     const reader = 'cli';
     session.attach(reader);
     const historyFile = join(dataDir, 'repl_history');
+    // Imported here: exec, the one-shot command, does not load readline's modules.
+    const { createInterface } = await import('node:readline');
     const rl = createInterface({ input: process.stdin, output: process.stdout, history: loadHistory(historyFile), historySize: HISTORY_LINES });
     const prompt = () => rl.setPrompt(session.awaitingMore ? '>> ' : `lua[${vmId}]> `);
     const drain = () => {
