@@ -9,7 +9,9 @@ import type { BridgeClient } from '../../bridge';
 import { failureText, reported } from '../store-errors';
 import { NO_FILTERS, NO_ROWS, OlFiEntryBuffer, type OlFiFilters, type OlFiRows } from './olfi-entries';
 
-const REDRAW_MS = 50;
+// Two of the mirror's 33 ms batches per redraw: each redraw lays out and paints every row on screen, and 15 a
+// second instead of 20 is a quarter less of that work, for at most 16 ms more XADD → row latency.
+const REDRAW_MS = 66;
 const STATS_MS = 1000;
 const HISTORY_PAGE = 500;
 
@@ -27,6 +29,7 @@ export interface OlFiState {
   paused: boolean;
   /** Filtered entries, newest first, as the table shows them. */
   rows: OlFiRows;
+  /** Entries held, as of the last load or stats refresh (every STATS_MS). */
   buffered: number;
   /**
    * Entries the main side's mirror skipped on the way here (they arrived faster than updates are sent):
@@ -71,6 +74,9 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
 
   return createStore<OlFiStore>()((set, get) => {
     const rebuild = () => set({ rows: buffer.rows(get().filters), buffered: buffer.length });
+    // Live redraws leave the count to the stats (every second): it is read, not watched, and a changed count
+    // redraws the connection bar outside the table's containment 20 times a second.
+    const redrawRows = () => set({ rows: buffer.rows(get().filters) });
 
     let lastRedraw = -REDRAW_MS;
     const scheduleRedraw = () => {
@@ -78,7 +84,7 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
       redrawTimer = setTimeout(() => {
         redrawTimer = undefined;
         lastRedraw = performance.now();
-        if (!get().paused) rebuild();
+        if (!get().paused) redrawRows();
       }, Math.max(0, lastRedraw + REDRAW_MS - performance.now()));
     };
 
@@ -89,7 +95,7 @@ export function createOlFiStore(client: BridgeClient, buffer = new OlFiEntryBuff
     const refreshStats = () =>
       attempt('reading Ol-Fi status', async () => {
         const { status, stats } = await client.invoke('olfi:status', {});
-        set({ status, stats });
+        set({ status, stats, buffered: buffer.length });
       });
 
     return {
