@@ -481,10 +481,15 @@ local function xpcall_caller()
   end
 end
 
-safe_xpcall = function(f, handler, ...)
-  if tointeger and real_type(handler) ~= 'function' then
-    arg_error(2, 'xpcall', fmt('function expected, %s', got(handler, real_select('#', ...) > 0 or handler ~= nil)))
-  elseif handler == nil then
+-- The handler check of each version: 5.3+ and LuaJIT want a function (LuaJIT first any value
+-- at all), 5.1 and 5.2 any value, an explicit nil too.
+safe_xpcall = function(...)
+  local n, f, handler = real_select('#', ...), ...
+  if jit and n == 0 then
+    arg_error(1, 'xpcall', 'value expected')
+  elseif (tointeger or jit) and real_type(handler) ~= 'function' then
+    arg_error(2, 'xpcall', fmt('function expected, %s', got(handler, n >= 2)))
+  elseif n < 2 then
     arg_error(2, 'xpcall', 'value expected')
   end
   -- os.exit unwinds past every handler, as plain Lua's exits without calling one.
@@ -492,8 +497,8 @@ safe_xpcall = function(f, handler, ...)
     if run.exit_status then return m end
     return handler(reblame(m, xpcall_caller))
   end
-  if caught_hook then return guard(protected(function(m) return h(on_caught(m)) end, f, ...)) end
-  if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, h, ...)) end
+  if caught_hook then return guard(protected(function(m) return h(on_caught(m)) end, f, real_select(3, ...))) end
+  if XPCALL_TAKES_ARGS then return guard(real_xpcall(f, h, real_select(3, ...))) end
   return guard(real_xpcall(f, h))
 end
 
@@ -537,7 +542,9 @@ local function make_coroutine_lib()
     return co
   end
   -- resume and close catch what the coroutine raises, a limit too: it stays hit.
-  local coroutine_expected = IS_54 and function(co, present) return fmt('coroutine expected, %s', got(co, present)) end
+  -- (5.3 and 5.4 name a thread a thread here; 5.1, 5.2 and LuaJIT a coroutine.)
+  local coroutine_expected = IS_54 and function(co, present) return fmt('thread expected, %s', got(co, present)) end
+    or _VERSION == 'Lua 5.3' and function() return 'thread expected' end
     or function() return 'coroutine expected' end
   local co_resume, co_close = coroutine.resume, coroutine.close
   lib.resume = function(...)
@@ -1035,6 +1042,8 @@ BASE.setmetatable = function(...)
   local result = relay(real_pcall(setmetatable, t, mt))
   return result
 end
+-- 5.1's newproxy makes userdata whose metatable is for __gc finalizers (see setmetatable below).
+if newproxy then BASE.newproxy = blocked('newproxy', ' (its userdata carry __gc finalizers, which would run outside the VM limits)') end
 BASE.dofile = blocked('dofile', NEEDS_FS)
 BASE.loadfile = blocked('loadfile', NEEDS_FS)
 
@@ -1133,25 +1142,61 @@ local HAS_P = pcall(format, '%p', {})
 -- 5.1's and LuaJIT's write return true; 5.2+ return the file.
 local WRITE_RETURNS_TRUE = IS_51
 local function file_tostring(f) return HAS_P and format('file (%p)', f) or 'file (0x0)' end
+-- A method's self, as C Lua checks it: a standard stream (a real file goes to the C method).
+-- The method raises the error itself, so that it is named as the script called it.
+local function stream_problem(n, self)
+  if std_streams[self] == nil then return fmt('FILE* expected, %s', got(self, n >= 1)) end
+  return nil
+end
+-- What is wrong with a value given to io.input or io.output, if anything: it must name a file or
+-- be one (LuaJIT says a name).
+local function switch_problem(v)
+  local t = real_type(v)
+  if t == 'string' or t == 'number' or std_streams[v] or io.type(v) then return nil end
+  return fmt(jit and 'string expected, got %s' or 'FILE* expected, got %s', t)
+end
+
 local function stream_proxy(write)
   local proxy = {}
-  proxy.write = function(self, ...)
-    local bad = write_values(write, 1, ...)
-    if bad then arg_error(bad + 1, 'write', fmt('string expected, got %s', real_type((real_select(bad, ...))))) end
+  -- Writes go to the stream the method is called on: io.stdout.write(io.stderr, s) writes to stderr.
+  proxy.write = function(...)
+    local self = ...
+    local problem = stream_problem(real_select('#', ...), self)
+    if problem then arg_error(1, '?', problem) end
+    local bad = write_values(std_streams[self], 2, ...)
+    if bad then arg_error(bad, 'write', fmt('string expected, got %s', real_type((real_select(bad, ...))))) end
     if WRITE_RETURNS_TRUE then return true end
     return self
   end
   -- fflush succeeded: true, as every version's file:flush returns.
-  proxy.flush = function() return true end
-  proxy.setvbuf = function() return true end
+  proxy.flush = function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    return true
+  end
+  proxy.setvbuf = function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    return true
+  end
   proxy.close = function(...)
-    if real_select('#', ...) == 0 then arg_error(1, 'close', 'FILE* expected, got no value') end
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
     return nil, 'cannot close standard file'
   end
-  proxy.lines = blocked('reading from a standard stream', ' (scripts have no stdin)')
+  local no_stdin = blocked('reading from a standard stream', ' (scripts have no stdin)')
+  proxy.lines = function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    no_stdin()
+  end
   proxy.read = proxy.lines
-  proxy.seek = function() return nil, 'Illegal seek', 29 end
-  std_streams[proxy] = true
+  proxy.seek = function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    return nil, 'Illegal seek', 29
+  end
+  std_streams[proxy] = write
   return setmetatable(proxy, { __name = 'FILE*', __tostring = file_tostring })
 end
 
@@ -1360,23 +1405,44 @@ function sandbox.new_env(cfg, host)
   local stdout = stream_proxy(host.out)
   io_lib.stdout, io_lib.stderr = stdout, stream_proxy(host.err)
   local stdin = stream_proxy(function() end)
-  stdin.read = read_nothing
-  stdin.lines = function() return read_nothing end
+  -- Scripts have no stdin: it reads as an empty file.
+  stdin.read = function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    return nil
+  end
+  stdin.lines = function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    return read_nothing
+  end
   io_lib.stdin = stdin
-  -- The default files stay the standard streams: switching them needs a file from io.open.
+  -- The default files are standard streams (io.output(io.stderr) works): switching to a file from
+  -- io.open, or one named, is blocked. Anything else is refused as plain Lua refuses it.
+  local output = stdout
   io_lib.input = function(...)
-    if real_select('#', ...) == 0 or (...) == stdin then return stdin end
+    local f = ...
+    if f == nil or f == stdin then return stdin end
+    local problem = switch_problem(f)
+    if problem then arg_error(1, 'io.input', problem) end
     user_error('io.input with a file is blocked in the sandbox (read the file with io.open instead)', 2)
   end
   io_lib.output = function(...)
-    if real_select('#', ...) == 0 or (...) == stdout then return stdout end
+    local f = ...
+    if f == nil then return output end
+    if f == stdout or f == io_lib.stderr then
+      output = f
+      return f
+    end
+    local problem = switch_problem(f)
+    if problem then arg_error(1, 'io.output', problem) end
     user_error('io.output with a file is blocked in the sandbox (write the file with io.open instead)', 2)
   end
   io_lib.write = function(...)
-    local bad = write_values(host.out, 1, ...)
+    local bad = write_values(std_streams[output], 1, ...)
     if bad then arg_error(bad, 'io.write', fmt('string expected, got %s', real_type((real_select(bad, ...))))) end
     if WRITE_RETURNS_TRUE then return true end
-    return stdout
+    return output
   end
   io_lib.type = function(...)
     local f = ...
@@ -1388,7 +1454,7 @@ function sandbox.new_env(cfg, host)
   -- output, the script's stdout, which a standard stream refuses.
   io_lib.close = function(...)
     local f = ...
-    if real_select('#', ...) == 0 then f = stdout end
+    if real_select('#', ...) == 0 then f = output end
     if std_streams[f] then return f:close() end
     local r = pack_values(relay(real_pcall(io.close, ...)))
     return table_unpack(r, 1, r.n)

@@ -127,6 +127,12 @@ const snippets: [string, string, (lua: string) => boolean][] = [
     'print(getfenv() == _G, getfenv(0) == _G, getfenv(1) == _G, getfenv(print) == _G)\nlocal function f() return x end\nlocal env = { x = 42 }\nprint(setfenv(f, env) == f, f(), getfenv(f) == env)\nlocal function g() setfenv(1, { print = print, y = "in g" }) print(y) end\ng()\nprint(pcall(setfenv, print, {}))\nprint(pcall(setfenv, 1))\nprint(pcall(setfenv, f, 1))\nprint(pcall(getfenv, -1))\nprint(pcall(getfenv, 50))\nprint(pcall(getfenv, {}))\nprint(pcall(setfenv, 50, {}))\nlocal t = {} for i = 1, 5 do t[i] = tostring(pcall(getfenv, i)) end print(table.concat(t, " "))\nlocal co = coroutine.wrap(function() return getfenv(1) == _G, pcall(getfenv, 2) end)\nprint(co())',
     at('lua5.1', 'luajit'),
   ],
+  // Standard streams: methods check their self, io.output switches among them, io.input/io.output check their argument.
+  ['standard stream methods without a stream', 'print(pcall(io.stdin.read))\nprint(pcall(io.stdout.write))\nprint(pcall(io.stdout.flush, 1))\nio.stdout.write(io.stderr, "to stderr\\n")', all],
+  ['io.output switches among the standard streams', 'io.output(io.stderr)\nio.write("to stderr\\n")\nprint(io.output() == io.stderr, io.close())\nio.output(io.stdout)\nio.write("back\\n")\nprint(io.input(nil) == io.stdin, io.output(nil) == io.stdout)', all],
+  ['io.input and io.output of a value that is no file', 'print(pcall(io.input, {}))\nprint(pcall(io.output, true))', all],
+  ['coroutine functions given no coroutine', 'print(pcall(coroutine.resume, 1))\nprint(pcall(coroutine.resume))', all],
+  ['xpcall argument checks', 'print(pcall(xpcall))\nprint(pcall(xpcall, print, 1))\nprint(pcall(xpcall, nil, print))\nprint(pcall(xpcall, print, nil))\nprint(xpcall(print, print, 5))', (lua) => lua !== 'lua5.2'],
   // os.exit ends the run with its status; nothing after it runs, no pcall catches it.
   ['os.exit with a status', 'io.write("partial")\nprint(pcall(os.exit, 3))\nprint("not reached")', all],
   ['os.exit inside functions and coroutines', 'local co = coroutine.wrap(function() pcall(function() os.exit(7) end) end)\nprint("before")\nco()\nprint("after")', all],
