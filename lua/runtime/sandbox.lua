@@ -961,8 +961,8 @@ local function read_file(path)
 end
 
 -- Paths a script with the fs capability may touch: relative ones, under the work dir, no "..".
+-- path must be a string (the wrapper checked it with path_problem and turned a number into one).
 local function confine(cfg, path)
-  if real_type(path) ~= 'string' or path == '' then real_error('a file path must be a non-empty string', 3) end
   if find('/' .. path .. '/', '/%.%./') then
     real_error(fmt("path '%s' leaves the VM work dir ('..' is not allowed)", path), 3)
   end
@@ -975,6 +975,23 @@ local function confine(cfg, path)
   -- The runner runs in the work dir (its cwd), so a relative path stays as the script wrote it
   -- and messages name it as plain Lua would.
   return path
+end
+
+-- What is wrong with a file name argument, if anything: as luaL_checkstring, a string or a number.
+local function path_problem(v, present)
+  local t = real_type(v)
+  if t == 'string' or t == 'number' then return nil end
+  return fmt('string expected, %s', got(v, present))
+end
+
+-- The modes io.open takes: 5.2+ check them as l_checkmode does; 5.1 and LuaJIT hand them to
+-- fopen, which reads the first letter and a '+' among the next few and ignores the rest (the
+-- rest is dropped here, so that no other fopen flag gets through).
+local function open_mode(mode)
+  if not IS_51 then return find(mode, _VERSION == 'Lua 5.2' and '^[rwa]%+?b?$' or '^[rwa]%+?b*$') and mode or nil end
+  local first = sub(mode, 1, 1)
+  if first ~= 'r' and first ~= 'w' and first ~= 'a' then return nil end
+  return first .. (find(sub(mode, 2, 6), '+', 1, true) and '+' or '') .. 'b'
 end
 
 -- Environment ---------------------------------------------------------------------------------
@@ -1121,7 +1138,12 @@ LIBS.table.concat = checked_concat
 -- Scripts have no stdin: it reads as an empty file (nil, as plain Lua at end of input).
 local function read_nothing() return nil end
 local IO_BASE = { read = read_nothing, popen = blocked('io.popen'),
-  open = blocked('io.open', NEEDS_FS), lines = blocked('io.lines', NEEDS_FS), type = io.type,
+  open = blocked('io.open', NEEDS_FS), type = io.type,
+  -- io.lines() reads the default input, the script's empty stdin; a file needs 'fs'.
+  lines = function(...)
+    if (...) == nil then return read_nothing end
+    user_error('io.lines is blocked in the sandbox' .. NEEDS_FS, 2)
+  end,
   tmpfile = blocked('io.tmpfile', NEEDS_FS), flush = function() return true end }
 
 -- io.write's text for each value, as C Lua's g_write formats it: numbers with LUA_NUMBER_FMT
@@ -1508,31 +1530,82 @@ function sandbox.new_env(cfg, host)
 end
 
 function sandbox.grant_fs(env, cfg)
-  env.io.open = function(path, mode)
-    mode = mode or 'r'
-    if not find(mode, '^[rwa]%+?b?$') then real_error(fmt("invalid io.open mode '%s'", real_tostring(mode)), 2) end
-    return real_io_open(confine(cfg, path), mode)
+  env.io.open = function(...)
+    local n, path, mode = real_select('#', ...), ...
+    local problem = path_problem(path, n >= 1)
+    if problem then arg_error(1, 'io.open', problem) end
+    if mode ~= nil and real_type(mode) ~= 'string' and real_type(mode) ~= 'number' then
+      arg_error(2, 'io.open', fmt('string expected, got %s', real_type(mode)))
+    end
+    path = real_tostring(path)
+    local fopen_mode = open_mode(mode == nil and 'r' or real_tostring(mode))
+    if not fopen_mode then
+      if IS_51 then return nil, path .. ': Invalid argument', 22 end
+      arg_error(2, 'io.open', 'invalid mode')
+    end
+    local f, err, code = real_io_open(confine(cfg, path), fopen_mode)
+    if f then return f end
+    return f, err, code
   end
-  -- Through relay: io.lines' "No such file" and io.close's errors name the script's line.
-  env.io.lines = function(path, ...)
+  -- Through relay: io.lines' "No such file" and io.close's errors name the script's line. With no
+  -- file it reads the script's stdin, which is empty.
+  local stdin_lines = env.io.lines
+  env.io.lines = function(...)
+    local n, path = real_select('#', ...), ...
+    if path == nil then return stdin_lines() end
+    local problem = path_problem(path, n >= 1)
+    if problem then arg_error(1, 'io.lines', problem) end
     local info = IS_51 and real_debug.getinfo(1, 'n')
-    local r = pack_values(relay_as(info and info.name, real_pcall(io.lines, confine(cfg, path), ...)))
+    local r = pack_values(relay_as(info and info.name, real_pcall(io.lines, confine(cfg, real_tostring(path)), real_select(2, ...))))
     return table_unpack(r, 1, r.n)
   end
   -- An anonymous file, removed when closed: nothing outside the work dir is named or kept.
   env.io.tmpfile = io.tmpfile
-  env.os.remove = function(path) return os.remove(confine(cfg, path)) end
-  env.os.rename = function(a, b) return os.rename(confine(cfg, a), confine(cfg, b)) end
-  local function loadfile_confined(path)
-    local text, err = read_file(confine(cfg, path))
-    if not text then return nil, err end
-    return load_text(text, '@' .. path, env)
+  env.os.remove = function(...)
+    local n, path = real_select('#', ...), ...
+    local problem = path_problem(path, n >= 1)
+    if problem then arg_error(1, 'os.remove', problem) end
+    local ok, err, code = os.remove(confine(cfg, real_tostring(path)))
+    if ok then return ok end
+    return ok, err, code
   end
-  env.loadfile = loadfile_confined
-  env.dofile = function(path)
-    local f, err = loadfile_confined(path)
-    if not f then real_error(err, 2) end
-    return f()
+  env.os.rename = function(...)
+    local n, a, b = real_select('#', ...), ...
+    local problem = path_problem(a, n >= 1)
+    if problem then arg_error(1, 'os.rename', problem) end
+    problem = path_problem(b, n >= 2)
+    if problem then arg_error(2, 'os.rename', problem) end
+    local ok, err, code = os.rename(confine(cfg, real_tostring(a)), confine(cfg, real_tostring(b)))
+    if ok then return ok end
+    return ok, err, code
+  end
+  -- loadfile(path [, mode [, env]]): with no path it reads the script's stdin, which is empty.
+  local function load_confined(path, chunk_env)
+    if path == nil then return load_text('', '=stdin', chunk_env) end
+    path = real_tostring(path)
+    local text, err = read_file(confine(cfg, path))
+    if not text then return nil, 'cannot open ' .. err end
+    return load_text(text, '@' .. path, chunk_env)
+  end
+  env.loadfile = function(...)
+    local n, path, _, chunk_env = real_select('#', ...), ...
+    local problem = path ~= nil and path_problem(path, true)
+    if problem then arg_error(1, 'loadfile', problem) end
+    local use_env = env
+    if n >= 3 and LOAD_TAKES_ENV then use_env = chunk_env end
+    local f, err = load_confined(path, use_env)
+    if f then return f end
+    return f, err
+  end
+  env.dofile = function(...)
+    local path = ...
+    local problem = path ~= nil and path_problem(path, true)
+    if problem then arg_error(1, 'dofile', problem) end
+    local f, err = load_confined(path, env)
+    if not f then real_error(err, 0) end
+    -- Called, not tail-called: a traceback from inside shows dofile under the file's chunk.
+    local r = pack_values(f())
+    return table_unpack(r, 1, r.n)
   end
 end
 

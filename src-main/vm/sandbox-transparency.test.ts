@@ -149,6 +149,14 @@ const snippets: [string, string, (lua: string) => boolean][] = [
 
 // Run in a session with the 'fs' capability, whose files are in its work dir.
 const fsSnippets: [string, string][] = [
+  [
+    'file functions refuse what plain Lua refuses, with its messages',
+    'print(loadfile("nope"))\nprint(pcall(dofile, "nope"))\nprint(pcall(io.open, {}))\nprint(pcall(io.lines, {}))\nprint(pcall(os.remove, {}))\nprint(pcall(dofile, {}))\nprint(pcall(io.open, "f", "rw"))\nprint(io.open(""))\nprint(pcall(os.rename, "a", {}))\nprint(pcall(function() local f = loadfile({}) end))\nprint(io.open(12))\nprint(pcall(io.open, "t.txt", "rbb"))',
+  ],
+  [
+    'loadfile with an env, dofile, os.remove',
+    'local f = io.open("t.txt", "w") f:write("return ...") f:close()\nprint(loadfile("t.txt", "t", nil) ~= nil, pcall(loadfile("t.txt", "t", nil)))\nprint(dofile("t.txt"))\nprint(io.open("t.txt", "r+b") ~= nil)\nprint(os.remove("t.txt"), os.remove("t.txt"))',
+  ],
   ['io.tmpfile', 'local f = io.tmpfile() print(io.type(f)) f:write("x") f:seek("set") print(f:read("*a")) f:close() print(io.type(f))'],
   [
     'io.lines and io.close errors name the script line and the file as written',
