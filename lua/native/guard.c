@@ -304,6 +304,307 @@ static int install_handlers (void) {
   return 0;
 }
 
+/* ---- Size-checked string.rep and table.concat (sandbox.lua's size_checked) ----
+ *
+ * A memory bomb made in one C call (string.rep("x", 1e10), a concat of a huge range) never reaches
+ * a hook, so the sandbox checks the size of these two functions' results before they are built.
+ * Done by a Lua wrapper, that check cost a Lua call in front of every call (~0.25 us, 2.6x on a
+ * rep-heavy loop); these C closures cost a few type tests. Each computes what the interpreter's
+ * own function (upvalue 1) will build, has the sandbox judge a large result (upvalue 2, a Lua
+ * function that raises the memoryMb limit, and returns the room left or nil when memory is not
+ * limited), then runs that function on its own stack frame: the C function itself, called
+ * directly, so that it reads its arguments, names its errors (by this frame, which the script
+ * called as it would have called the original) and positions them (at this frame's caller) exactly
+ * as when the script calls it. LuaJIT's are fast functions, which C cannot call directly: they are
+ * called through lua_pcall, and what that changes in their errors is put back (call_original).
+ */
+#include <limits.h>
+#include <stdint.h>
+#include "lualib.h"
+
+/* Below this many bytes a result is not worth a check: the tick's own heap check catches a loop
+ * of small ones. */
+#define SMALL_RESULT 4096
+/* table.concat joins at most this many items between two heap checks (see checked_concat). */
+#define CONCAT_FIRST_BATCH 16
+#define CONCAT_MAX_BATCH 4096
+#if LUA_VERSION_NUM == 501
+#define string_length(L, i) lua_objlen(L, i)
+#else
+#define string_length(L, i) lua_rawlen(L, i)
+#endif
+
+/* A bad argument of a function called without a name (pcall(string.rep)), where 5.2+ name the
+ * original by its place in package.loaded (`string.rep`), which this closure does not have: it
+ * would say '?'. So the arguments are read first by `read`, the same lauxlib calls as the
+ * original's, called through lua_pcall (by C, so named '?' too), and its message is renamed and
+ * positioned at this closure's caller as luaL_error does. 5.1 and LuaJIT say '?' themselves; a
+ * named call needs nothing: `read` runs in this frame. Leaves read's results on top. */
+static void read_args (lua_State *L, lua_CFunction read, const char *qualified) {
+#if LUA_VERSION_NUM >= 502
+  lua_Debug ar;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name == NULL) {
+    int top = lua_gettop(L), i;
+    lua_pushcfunction(L, read);
+    for (i = 1; i <= top; i++) lua_pushvalue(L, i);
+    if (lua_pcall(L, top, LUA_MULTRET, 0) != 0) {
+      const char *msg = lua_tostring(L, -1);
+      const char *unnamed = msg != NULL ? strstr(msg, " to '?' (") : NULL;
+      if (unnamed != NULL && strncmp(msg, "bad argument #", 14) == 0) {
+        luaL_where(L, 1);
+        lua_pushlstring(L, msg, (size_t)(unnamed - msg));
+        lua_pushfstring(L, " to '%s' (%s", qualified, unnamed + 9);
+        lua_concat(L, 3);
+      }
+      lua_error(L);
+    }
+    return;
+  }
+#endif
+  (void)qualified;
+  read(L);
+}
+
+/* Calls upvalue 2 (the sandbox's check) with a result's size: it raises the memoryMb limit when
+ * the result does not fit, else leaves the room left (nil: memory is not limited) on the stack. */
+static void push_room (lua_State *L, lua_Number bytes) {
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_pushnumber(L, bytes);
+  lua_call(L, 1, 1);
+}
+
+/* The original function (upvalue 1) on this frame's stack as it is, its one result pushed. */
+static void call_original (lua_State *L) {
+#if defined(LUA_JITLIBNAME)
+  /* (lua_tocfunction answers for a fast function too, with an entry point C cannot call) */
+  lua_CFunction original = NULL;
+#else
+  lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
+#endif
+  int top = lua_gettop(L), i;
+  if (original != NULL) {
+    if (original(L) != 1) luaL_error(L, "guard: %s returned no result", "a size-checked function");
+    return;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  for (i = 1; i <= top; i++) lua_pushvalue(L, i);
+  if (lua_pcall(L, top, 1, 0) != 0) {
+    /* concat's "invalid value (…) at index …", positioned at its caller, this C closure (no line):
+     * positioned again at this closure's caller, as when the script calls it. */
+    const char *msg = lua_tostring(L, -1);
+    if (msg != NULL && strncmp(msg, "invalid value (", 15) == 0) {
+      luaL_where(L, 1);
+      lua_insert(L, -2);
+      lua_concat(L, 2);
+    }
+    lua_error(L);
+  }
+}
+
+/* string.rep's arguments as this interpreter's str_rep reads them: pushes the size of the result
+ * (a number: it may not fit a size_t) and whether str_rep refuses it as too large. */
+static int rep_read (lua_State *L) {
+  size_t l, lsep = 0;
+  lua_Number n;
+  luaL_checklstring(L, 1, &l);
+#if defined(LUA_JITLIBNAME)
+  /* lj_lib_checkint: any number, truncated to 32 bits as lj_num2int does. */
+  n = (lua_Number)(int32_t)luaL_checknumber(L, 2);
+  luaL_optlstring(L, 3, "", &lsep);
+#elif LUA_VERSION_NUM == 501
+  n = (lua_Number)luaL_checkint(L, 2);  /* 5.1 has no separator */
+#elif LUA_VERSION_NUM == 502
+  n = (lua_Number)luaL_checkint(L, 2);
+  luaL_optlstring(L, 3, "", &lsep);
+#else
+  {
+    lua_Integer count = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    n = (lua_Number)count;
+    /* str_rep's own limit (MAXSIZE is INT_MAX): it raises that without allocating. */
+    if (count > 0 && (l + lsep < l || l + lsep > (size_t)INT_MAX / (size_t)count)) {
+      lua_pushnumber(L, 0);
+      lua_pushboolean(L, 1);
+      return 2;
+    }
+  }
+#endif
+  lua_pushnumber(L, n > 0 ? n * (lua_Number)(l + lsep) - (lua_Number)lsep : 0);
+  lua_pushboolean(L, 0);
+  return 2;
+}
+
+/* The count of the common call, as str_rep will read it. */
+#if defined(LUA_JITLIBNAME)
+#define FAST_COUNT(L) (lua_type(L, 2) == LUA_TNUMBER ? (lua_Number)(int32_t)lua_tonumber(L, 2) : -1)
+#elif LUA_VERSION_NUM >= 503
+#define FAST_COUNT(L) (lua_isinteger(L, 2) ? (lua_Number)lua_tointeger(L, 2) : -1)
+#else
+#define FAST_COUNT(L) (lua_type(L, 2) == LUA_TNUMBER ? (lua_Number)(int)lua_tointeger(L, 2) : -1)
+#endif
+
+static int checked_rep (lua_State *L) {
+  int top = lua_gettop(L);
+  /* The common call (a string, a count, maybe a string separator) building a small result. */
+  if (lua_type(L, 1) == LUA_TSTRING && (top == 2 || (top == 3 && lua_type(L, 3) == LUA_TSTRING))) {
+    lua_Number n = FAST_COUNT(L);
+    if (n >= 0 && n * (lua_Number)(string_length(L, 1) + (top == 3 ? string_length(L, 3) : 0)) <= SMALL_RESULT) {
+      call_original(L);
+      return 1;
+    }
+  }
+  read_args(L, rep_read, "string.rep");
+  /* (What str_rep refuses as too large it refuses itself, allocating nothing.) */
+  if (!lua_toboolean(L, -1) && lua_tonumber(L, -2) > SMALL_RESULT) push_room(L, lua_tonumber(L, -2));
+  lua_settop(L, top);
+  call_original(L);
+  return 1;
+}
+
+/* A position in table.concat's range: 5.3+ read lua_Integers (any of them: 1 << 63 - 1 is one),
+ * the others 32-bit ints, which a lua_Number holds exactly. Distances are taken unsigned. */
+#if LUA_VERSION_NUM >= 503
+typedef lua_Integer position;
+typedef lua_Unsigned distance;
+#define push_position lua_pushinteger
+#define to_position lua_tointeger
+#else
+typedef lua_Number position;
+typedef lua_Number distance;
+#define push_position lua_pushnumber
+#define to_position lua_tonumber
+#endif
+
+/* table.concat's arguments as this interpreter's tconcat reads them, in its order; pushes the
+ * range (first, last) it will join. */
+static int concat_read (lua_State *L) {
+  position first, last;
+#if LUA_VERSION_NUM >= 503
+  if (lua_type(L, 1) != LUA_TTABLE) {
+    /* checktab: anything whose metatable has __index and __len reads as a table. */
+    int ok = lua_getmetatable(L, 1);
+    if (ok) {
+      lua_pushstring(L, "__index");
+      ok = lua_rawget(L, -2) != LUA_TNIL;
+      lua_pop(L, 1);
+    }
+    if (ok) {
+      lua_pushstring(L, "__len");
+      ok = lua_rawget(L, -2) != LUA_TNIL;
+      lua_pop(L, 1);
+    }
+    if (ok) lua_pop(L, 1);
+    else luaL_checktype(L, 1, LUA_TTABLE);
+  }
+  last = luaL_len(L, 1);
+  luaL_optlstring(L, 2, "", NULL);
+  first = luaL_optinteger(L, 3, 1);
+  last = luaL_optinteger(L, 4, last);
+#elif defined(LUA_JITLIBNAME)
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_optlstring(L, 2, "", NULL);
+  /* lj_lib_optint / lj_lib_checkint: 32 bits, as lj_num2int truncates */
+  first = lua_isnoneornil(L, 3) ? 1 : (lua_Number)(int32_t)luaL_checknumber(L, 3);
+  last = lua_isnoneornil(L, 4) ? (lua_Number)(int32_t)lua_objlen(L, 1) : (lua_Number)(int32_t)luaL_checknumber(L, 4);
+#else
+  luaL_optlstring(L, 2, "", NULL);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  first = luaL_optint(L, 3, 1);
+#if LUA_VERSION_NUM == 502
+  last = luaL_opt(L, luaL_checkint, 4, luaL_len(L, 1));
+#else
+  last = luaL_opt(L, luaL_checkint, 4, luaL_getn(L, 1));
+#endif
+#endif
+  push_position(L, first);
+  push_position(L, last);
+  return 2;
+}
+
+/* Under a memory limit the items are joined a batch at a time, the heap checked after each: a
+ * batch starts at 16 items and grows (to 4,096) only while the next one, at the sizes seen so
+ * far, fits a quarter of the room left, so a concat that outgrows memoryMb stops within about a
+ * batch of the limit. A batch whose items suddenly grow huge can overshoot further: the host's
+ * address-space cap bounds it, and the allocation failure is reported as the memoryMb limit.
+ * The original always gets the range explicitly, so a __len metamethod runs once, as in plain Lua. */
+static int checked_concat (lua_State *L) {
+  position first, last, a;
+  distance size = CONCAT_FIRST_BATCH;
+  lua_Number total = 0;
+  int top = lua_gettop(L), n = 0;
+  /* The common call (a table, maybe a string separator, no range) cannot raise a bad argument. */
+  if (top <= 2 && lua_type(L, 1) == LUA_TTABLE && (lua_isnoneornil(L, 2) || lua_type(L, 2) == LUA_TSTRING))
+    concat_read(L);
+  else
+    read_args(L, concat_read, "table.concat");
+  first = to_position(L, -2);
+  last = to_position(L, -1);
+  /* t, sep (nil when absent), first, last */
+  lua_settop(L, top);
+  lua_settop(L, 2);
+  push_position(L, first);
+  push_position(L, last);
+  if (last < first || (distance)last - (distance)first < CONCAT_FIRST_BATCH) {
+    call_original(L);
+    if (string_length(L, -1) > SMALL_RESULT) push_room(L, 0), lua_pop(L, 1);
+    return 1;
+  }
+  push_room(L, 0);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    call_original(L);
+    return 1;
+  }
+  lua_pop(L, 1);
+  /* The parts at 5, above the four arguments the original reads. */
+  lua_newtable(L);
+  for (a = first;;) {
+    position b = ((distance)last - (distance)a < size) ? last : (position)(a + (position)size - 1);
+    lua_Number room, per_item, fit;
+    size_t len;
+    push_position(L, a);
+    lua_replace(L, 3);
+    push_position(L, b);
+    lua_replace(L, 4);
+    call_original(L);
+    len = string_length(L, -1);
+    total += (lua_Number)len;
+    lua_rawseti(L, 5, ++n);
+    /* Joining the parts needs `total` bytes more, unless this one part is the whole result. */
+    push_room(L, (n == 1 && b == last) ? 0 : total);
+    room = lua_isnil(L, -1) ? (lua_Number)SIZE_MAX : lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (b == last) break;
+    per_item = (lua_Number)len / (lua_Number)size + 1;
+    fit = room / 4 / per_item;
+    size = size * 2 > CONCAT_MAX_BATCH ? CONCAT_MAX_BATCH : size * 2;
+    if ((lua_Number)size > fit) size = fit < 1 ? 1 : (distance)fit;
+    a = b + 1;
+  }
+  /* The parts joined by the original: (parts, sep, 1, n). */
+  lua_replace(L, 1);
+  push_position(L, 1);
+  lua_replace(L, 3);
+  push_position(L, n);
+  lua_replace(L, 4);
+  call_original(L);
+  return 1;
+}
+
+/* guard.size_checked(original_rep, original_concat, room): the two checked functions. */
+static int g_size_checked (lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 3);
+  lua_pushcclosure(L, checked_rep, 2);
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, 3);
+  lua_pushcclosure(L, checked_concat, 2);
+  return 2;
+}
+
 static const luaL_Reg functions[] = {
   {"start", g_start},
   {"stop", g_stop},
@@ -332,5 +633,7 @@ int luaopen_bioxen_guard (lua_State *L) {
   lua_pushboolean(L, 1);
 #endif
   lua_setfield(L, -2, "per_thread");
+  lua_pushcfunction(L, g_size_checked);
+  lua_setfield(L, -2, "size_checked");
   return 1;
 }

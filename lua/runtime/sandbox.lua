@@ -687,6 +687,20 @@ local function checked_concat(...)
   if run.running and run.mem_kb > 0 then return relay(real_pcall(batched_concat, t, sep, first, last)) end
   return relay(real_pcall(raw_concat, t, sep, first, last))
 end
+
+-- How much memory is left once `bytes` more are allocated (nil: memory is not limited); raises the
+-- memoryMb limit when they do not fit. The native guard's string.rep and table.concat call it.
+local function room_after(bytes)
+  if not (run.running and run.mem_kb > 0) then return nil end
+  check_alloc(bytes)
+  return run.mem_kb * 1024 - real_collectgarbage('count') * 1024 - bytes
+end
+
+-- With the native guard built, string.rep and table.concat are its C closures (guard.c,
+-- size_checked): the same checks as the Lua wrappers above, without a Lua call in front of each
+-- call. The wrappers stay for the count-hook fallback.
+local size_checked_rep, size_checked_concat = checked_rep, checked_concat
+if native then size_checked_rep, size_checked_concat = native.size_checked(raw_rep, raw_concat, room_after) end
 string.dump = nil -- luacheck: ignore 122
 
 
@@ -1124,7 +1138,7 @@ local LIBS = {
     return tb
   end },
 }
-LIBS.string.rep = checked_rep
+LIBS.string.rep = size_checked_rep
 -- The rest of debug reaches the runtime's frames, locals and hook (the limits), and string.dump
 -- makes binary chunks, which cannot be loaded here: each says so when called.
 for name in pairs(real_debug) do
@@ -1134,7 +1148,7 @@ for name in pairs(real_debug) do
   end
 end
 LIBS.string.dump = blocked('string.dump', ' (binary chunks cannot be loaded in the sandbox)')
-LIBS.table.concat = checked_concat
+LIBS.table.concat = size_checked_concat
 -- Scripts have no stdin: it reads as an empty file (nil, as plain Lua at end of input).
 local function read_nothing() return nil end
 local IO_BASE = { read = read_nothing, popen = blocked('io.popen'),
