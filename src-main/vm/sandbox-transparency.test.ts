@@ -151,7 +151,7 @@ const snippets: [string, string, (lua: string) => boolean][] = [
 const fsSnippets: [string, string][] = [
   [
     'file functions refuse what plain Lua refuses, with its messages',
-    'print(loadfile("nope"))\nprint(pcall(dofile, "nope"))\nprint(pcall(io.open, {}))\nprint(pcall(io.lines, {}))\nprint(pcall(os.remove, {}))\nprint(pcall(dofile, {}))\nprint(pcall(io.open, "f", "rw"))\nprint(io.open(""))\nprint(pcall(os.rename, "a", {}))\nprint(pcall(function() local f = loadfile({}) end))\nprint(io.open(12))\nprint(pcall(io.open, "t.txt", "rbb"))',
+    'print(loadfile("nope"))\nprint(pcall(dofile, "nope"))\nprint(pcall(io.open, {}))\nprint(pcall(io.lines, {}))\nprint(pcall(os.remove, {}))\nprint(pcall(function() local r = dofile({}) end))\nprint(pcall(io.open, "f", "rw"))\nprint(io.open(""))\nprint(pcall(os.rename, "a", {}))\nprint(pcall(function() local f = loadfile({}) end))\nprint(io.open(12))\nprint(pcall(io.open, "t.txt", "rbb"))',
   ],
   [
     'loadfile with an env, dofile, os.remove',
