@@ -53,6 +53,8 @@ local HOOK_EVERY = 10007
 -- charged and must be limited as the count hook does it.
 -- BIOXEN_SANDBOX_GUARD=count-hook forces the fallback (tests of it, or to compare).
 local GUARD_TICK_US = 1000
+-- What the sandbox calls in the native module (per_thread is a flag).
+local NATIVE_API = { 'start', 'stop', 'sigint', 'switch', 'wrapper', 'bind', 'size_checked' }
 local native, quota_rate
 sandbox.guard = { kind = 'count-hook', reason = nil }
 do
@@ -69,7 +71,16 @@ do
     local ok, module = false, nil
     if rate and rate > 0 then ok, module = real_pcall(open) end
     local rebuild = ' — build it with `node scripts/build-native.mjs`'
+    -- A guard.so built from an older guard.c lacks what this sandbox calls: it is not used.
+    local missing
     if ok then
+      for _, name in ipairs(NATIVE_API) do
+        if real_type(module[name]) ~= 'function' then missing = name break end
+      end
+    end
+    if ok and missing then
+      sandbox.guard.reason = fmt('%sguard.so is out of date (it has no %s)%s', dir, missing, rebuild)
+    elseif ok then
       native, quota_rate = module, rate
       sandbox.guard = { kind = 'timer', rate = rate }
     elseif not open then
