@@ -373,14 +373,14 @@ static void push_room (lua_State *L, lua_Number bytes) {
   lua_call(L, 1, 1);
 }
 
-/* The original function (upvalue 1) on this frame's stack as it is, its one result pushed. */
-static void call_original (lua_State *L) {
-#if defined(LUA_JITLIBNAME)
-  /* (lua_tocfunction answers for a fast function too, with an entry point C cannot call) */
-  lua_CFunction original = NULL;
-#else
-  lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
-#endif
+/* The interpreters' own C functions behind string.rep and table.concat (g_size_checked): known
+ * once, not looked up at every call. NULL on LuaJIT, whose are fast functions (lua_tocfunction
+ * answers for those too, with an entry point C cannot call). */
+static lua_CFunction rep_function = NULL, concat_function = NULL;
+
+/* The original function (upvalue 1, whose C function is `original`) on this frame's stack as it
+ * is, its one result pushed. */
+static void call_original (lua_State *L, lua_CFunction original) {
   int top = lua_gettop(L), i;
   if (original != NULL) {
     if (original(L) != 1) luaL_error(L, "guard: %s returned no result", "a size-checked function");
@@ -434,22 +434,38 @@ static int rep_read (lua_State *L) {
   return 2;
 }
 
-/* The count of the common call, as str_rep will read it. */
+/* The count of a call as str_rep will read it (0 for any count below 1), or -1 when it is not
+ * one (str_rep's check accepts exactly what lua_tointegerx converts). */
+static lua_Number fast_count (lua_State *L) {
+#if defined(LUA_JITLIBNAME) || LUA_VERSION_NUM == 501
+  lua_Number n;
+  if (lua_type(L, 2) != LUA_TNUMBER) return -1;
 #if defined(LUA_JITLIBNAME)
-#define FAST_COUNT(L) (lua_type(L, 2) == LUA_TNUMBER ? (lua_Number)(int32_t)lua_tonumber(L, 2) : -1)
-#elif LUA_VERSION_NUM >= 503
-#define FAST_COUNT(L) (lua_isinteger(L, 2) ? (lua_Number)lua_tointeger(L, 2) : -1)
+  n = (lua_Number)(int32_t)lua_tonumber(L, 2);
 #else
-#define FAST_COUNT(L) (lua_type(L, 2) == LUA_TNUMBER ? (lua_Number)(int)lua_tointeger(L, 2) : -1)
+  n = (lua_Number)(int)lua_tointeger(L, 2);
 #endif
+  return n > 0 ? n : 0;
+#else
+  int isnum;
+  lua_Integer n = lua_tointegerx(L, 2, &isnum);
+#if LUA_VERSION_NUM == 502
+  n = (int)n;
+#endif
+  if (!isnum) return -1;
+  return n > 0 ? (lua_Number)n : 0;
+#endif
+}
 
 static int checked_rep (lua_State *L) {
   int top = lua_gettop(L);
-  /* The common call (a string, a count, maybe a string separator) building a small result. */
-  if (lua_type(L, 1) == LUA_TSTRING && (top == 2 || (top == 3 && lua_type(L, 3) == LUA_TSTRING))) {
-    lua_Number n = FAST_COUNT(L);
-    if (n >= 0 && n * (lua_Number)(string_length(L, 1) + (top == 3 ? string_length(L, 3) : 0)) <= SMALL_RESULT) {
-      call_original(L);
+  size_t l, lsep = 0;
+  /* The common call (a string, a count, maybe a string separator) building a small result: what
+   * str_rep accepts (lua_tolstring converts a number in place, as its check does). */
+  if ((top == 2 || (top == 3 && lua_tolstring(L, 3, &lsep) != NULL)) && lua_tolstring(L, 1, &l) != NULL) {
+    lua_Number n = fast_count(L);
+    if (n >= 0 && n * (lua_Number)(l + lsep) <= SMALL_RESULT) {
+      call_original(L, rep_function);
       return 1;
     }
   }
@@ -457,7 +473,7 @@ static int checked_rep (lua_State *L) {
   /* (What str_rep refuses as too large it refuses itself, allocating nothing.) */
   if (!lua_toboolean(L, -1) && lua_tonumber(L, -2) > SMALL_RESULT) push_room(L, lua_tonumber(L, -2));
   lua_settop(L, top);
-  call_original(L);
+  call_original(L, rep_function);
   return 1;
 }
 
@@ -545,14 +561,14 @@ static int checked_concat (lua_State *L) {
   push_position(L, first);
   push_position(L, last);
   if (last < first || (distance)last - (distance)first < CONCAT_FIRST_BATCH) {
-    call_original(L);
+    call_original(L, concat_function);
     if (string_length(L, -1) > SMALL_RESULT) push_room(L, 0), lua_pop(L, 1);
     return 1;
   }
   push_room(L, 0);
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
-    call_original(L);
+    call_original(L, concat_function);
     return 1;
   }
   lua_pop(L, 1);
@@ -566,7 +582,7 @@ static int checked_concat (lua_State *L) {
     lua_replace(L, 3);
     push_position(L, b);
     lua_replace(L, 4);
-    call_original(L);
+    call_original(L, concat_function);
     len = string_length(L, -1);
     total += (lua_Number)len;
     lua_rawseti(L, 5, ++n);
@@ -587,7 +603,7 @@ static int checked_concat (lua_State *L) {
   lua_replace(L, 3);
   push_position(L, n);
   lua_replace(L, 4);
-  call_original(L);
+  call_original(L, concat_function);
   return 1;
 }
 
@@ -596,6 +612,11 @@ static int g_size_checked (lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   luaL_checktype(L, 3, LUA_TFUNCTION);
+#if !defined(LUA_JITLIBNAME)
+  rep_function = lua_tocfunction(L, 1);
+  concat_function = lua_tocfunction(L, 2);
+  if (rep_function == NULL || concat_function == NULL) return luaL_error(L, "guard: string.rep and table.concat must be C functions");
+#endif
   lua_pushvalue(L, 1);
   lua_pushvalue(L, 3);
   lua_pushcclosure(L, checked_rep, 2);
