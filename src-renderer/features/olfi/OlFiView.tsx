@@ -1,7 +1,6 @@
 // Sidebar view: the Ol-Fi stream live — connection bar, filters, per-compound rate sparklines, the
 // virtualized frame table with pause and older-history paging, the inspector, a send form, the visualizer.
 import { useEffect } from 'react';
-import { visibleText } from '../../../src-preload/contract/outside-values';
 import { olfiStore, useOlFi } from '../../stores/olfi';
 import { FrameInspector } from './FrameInspector';
 import { FrameTable } from './FrameTable';
