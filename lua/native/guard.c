@@ -15,14 +15,18 @@
  * put it back however the coroutine ends. LuaJIT's hooks are global (built with
  * GUARD_GLOBAL_HOOKS): any thread will do, the main one is used.
  *
- * A run with a debugger attached is guarded by the count hook instead (sandbox.lua, run.counting):
- * forwarding a debugger's event here covers only a tick pending when the debugger attaches.
+ * A debugger's hook is this module's too (dbg_hook, guard.sethook): it filters call events in C, so
+ * breakpoints in functions that never run cost nothing, takes the tick itself on a thread that
+ * has line events (see arm), and then counts instructions too (guard.counted: the sandbox charges
+ * those instead of the CPU time, most of which is the debugger's). While the debugger holds the
+ * run stopped the timer is paused (guard.hold).
  *
  * Build: scripts/build-native.mjs (one guard.so per interpreter, against its own headers).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -45,9 +49,13 @@ static volatile sig_atomic_t sigint_seen = 0;
 static volatile sig_atomic_t ticks = 0;
 /* Ticks to let pass without arming (see on_timer). */
 static volatile sig_atomic_t skip = 0;
-/* The debug library's hook function: the only hook (besides none) a tick arms over. Any other
- * one is foreign (lua.c's Ctrl-C hook) and is left to fire. */
-static lua_Hook debug_hookf = NULL;
+/* A tick is due on a thread whose debugger hook takes line events (see arm). */
+static volatile sig_atomic_t tick_due = 0;
+/* The debugger holds the run stopped: the timer is paused (guard.hold). */
+static int held = 0;
+/* Under line events the hook counts instructions in periods of count_period (guard.sethook). */
+static int count_period = 0;
+static double counted = 0;
 static char TICK_KEY;
 static long interval_us = 0;
 #ifdef __linux__
@@ -56,18 +64,30 @@ static int have_timer = 0;
 #endif
 
 static void on_hook (lua_State *L, lua_Debug *ar);
+static void dbg_hook (lua_State *L, lua_Debug *ar);
 
-/* Called from the signal handler. A thread's hook is either none, the debugger's (never with a
- * count: the sandbox sets none in this mode), or ours: so what to restore is implied by the mask
- * alone (see on_hook), and an interrupted lua_sethook of the thread's own cannot leave a stale
- * saved state behind. */
+static void set_dbg_hook (lua_State *L, int mask);
+
+/* Called from the signal handler. A thread's hook is either none, the debugger's (dbg_hook) or
+ * ours: so what to restore is implied by the mask alone (see on_hook), and an interrupted
+ * lua_sethook of the thread's own cannot leave a stale saved state behind. Any other hook is
+ * foreign (lua.c's Ctrl-C hook) and is left to fire.
+ * A thread with the debugger's line events is not armed: dbg_hook takes the tick at its next
+ * event (a loop raises one every iteration). On 5.2 and 5.3 any lua_sethook on a running Lua
+ * function resets the thread's last traced position, and on every PUC version so does the return
+ * of a Lua function run from a count hook under a line mask: the debugger would get an extra
+ * line event for the line the tick lands in. */
 static void arm (lua_State *L) {
   lua_Hook h = lua_gethook(L);
   int mask = lua_gethookmask(L);
+  if (h == dbg_hook && (mask & LUA_MASKLINE)) {
+    tick_due = 1;
+    return;
+  }
 #ifndef GUARD_GLOBAL_HOOKS
   if (h == on_hook && (mask & LUA_MASKCOUNT)) return;
 #endif
-  if (h != NULL && h != on_hook && h != debug_hookf) return;
+  if (h != NULL && h != on_hook && h != dbg_hook) return;
 #ifdef GUARD_GLOBAL_HOOKS
   /* LuaJIT rewrites its dispatch table only when the hook mode changes, and records the new mode
    * before rewriting: a lua_sethook this handler interrupted can leave the table unhooked under a
@@ -115,20 +135,18 @@ static void on_sigint (int sig) {
 
 static void on_hook (lua_State *L, lua_Debug *ar) {
   int mask = lua_gethookmask(L) & ~LUA_MASKCOUNT;
-  lua_Hook before = mask ? debug_hookf : NULL;
   int status;
-  /* The check runs with no hook at all: under the debugger's line mask its instructions would
-   * move the thread's last traced position, and the debugger would see a line twice. */
   lua_sethook(L, NULL, 0, 0);
   lua_pushlightuserdata(L, &TICK_KEY);
   lua_rawget(L, LUA_REGISTRYINDEX);
   status = lua_pcall(L, 0, 0, 0);
-  if (before != NULL) lua_sethook(L, before, mask, 0);
+  /* Unless the check set the thread's hook itself (a pause turns the debugger's lines on). */
+  if (mask && lua_gethook(L) == NULL) set_dbg_hook(L, mask);
   if (status != 0) {
     lua_error(L);
     return;
   }
-  if (ar->event != LUA_HOOKCOUNT && before != NULL) before(L, ar);
+  if (ar->event != LUA_HOOKCOUNT && lua_gethook(L) == dbg_hook) dbg_hook(L, ar);
 }
 
 static int set_timer (long us) {
@@ -161,6 +179,9 @@ static int g_start (lua_State *L) {
   current = L;
   sigint_seen = 0;
   skip = 0;
+  tick_due = 0;
+  held = 0;
+  counted = 0;
   running = 1;
   if (set_timer(interval_us) != 0) {
     running = 0;
@@ -172,6 +193,7 @@ static int g_start (lua_State *L) {
 static int g_stop (lua_State *L) {
   (void)L;
   running = 0;
+  held = 0;
   set_timer(0);
   return 0;
 }
@@ -263,19 +285,188 @@ static int g_ticks (lua_State *L) {
   return 1;
 }
 
-/* ldblib's hook function, as debug.sethook installs it (a file-static function in ldblib.c). */
-static void find_debug_hookf (lua_State *L) {
-  lua_Hook before = lua_gethook(L);
-  int mask = lua_gethookmask(L), count = lua_gethookcount(L);
-  lua_getglobal(L, "debug");
-  if (!lua_istable(L, -1)) { lua_pop(L, 1); return; }
-  lua_getfield(L, -1, "sethook");
-  lua_pushcfunction(L, g_ticks);
-  lua_pushstring(L, "l");
+/* ---- The debugger's hook (sandbox.lua's set_debug_hook and set_call_filter) ----
+ *
+ * The debugger (debugger.lua) takes call events to learn when a function holding a breakpoint
+ * starts, and turns line events on then. Through the debug library every call of every function
+ * was a call into Lua (~30x on call-heavy code). Here a call event reaches Lua only for a function
+ * of a source with breakpoints whose lines span one of them (the debugger then looks at the
+ * function's own lines); other events reach it as the debug library passes them: fn(event, line).
+ */
+static char DISPATCH_KEY;
+
+struct bp_source {
+  char *source;
+  int *lines; /* ascending */
+  int n;
+};
+static struct bp_source *bp_sources = NULL;
+static int bp_source_count = -1; /* -1: no filter, every call event reaches Lua */
+
+#if LUA_VERSION_NUM >= 502
+static const char *const event_names[] = {"call", "return", "line", "count", "tail call"};
+#define IS_CALL_EVENT(e) ((e) == LUA_HOOKCALL || (e) == LUA_HOOKTAILCALL)
+#else
+static const char *const event_names[] = {"call", "return", "line", "count", "tail return"};
+#define IS_CALL_EVENT(e) ((e) == LUA_HOOKCALL)
+#endif
+
+/* Could the function a call event enters hold a breakpoint? */
+static int may_hold_breakpoint (lua_State *L, lua_Debug *ar) {
+  int i;
+  if (!lua_getinfo(L, "S", ar) || ar->what[0] == 'C') return 0;
+  for (i = 0; i < bp_source_count; i++) {
+    const struct bp_source *b = &bp_sources[i];
+    int lo = 0, hi = b->n;
+    if (strcmp(b->source, ar->source) != 0) continue;
+    if (ar->what[0] == 'm') return 1; /* a main chunk spans its whole source */
+    /* The first breakpoint line at or after the function's first: is it inside the function? */
+    while (lo < hi) {
+      int mid = lo + (hi - lo) / 2;
+      if (b->lines[mid] < ar->linedefined) lo = mid + 1; else hi = mid;
+    }
+    return lo < b->n && b->lines[lo] <= ar->lastlinedefined;
+  }
+  return 0;
+}
+
+static void dbg_hook (lua_State *L, lua_Debug *ar) {
+  /* No Lua code runs on a count event (see arm): it only counts. */
+  if (ar->event == LUA_HOOKCOUNT) {
+    counted += count_period;
+    return;
+  }
+  if (tick_due && running) {
+    /* The tick arm() left to this hook. Errors propagate as a hook's do. Its instructions may move
+     * the thread's last traced position, but call, return and line events set that themselves
+     * once their hook returns (or enter a function, whose first line always raises one). */
+    tick_due = 0;
+    lua_pushlightuserdata(L, &TICK_KEY);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_call(L, 0, 0);
+  }
+  if (IS_CALL_EVENT(ar->event) && bp_source_count >= 0 && !may_hold_breakpoint(L, ar)) return;
+  lua_pushlightuserdata(L, &DISPATCH_KEY);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  if (!lua_isfunction(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushstring(L, event_names[ar->event]);
+  if (ar->currentline >= 0) lua_pushinteger(L, ar->currentline); else lua_pushnil(L);
   lua_call(L, 2, 0);
-  debug_hookf = lua_gethook(L);
-  lua_pop(L, 1);
-  lua_sethook(L, before, mask, count);
+}
+
+/* The debugger's hook with a mask of events; with line events it counts too. */
+static void set_dbg_hook (lua_State *L, int mask) {
+  if (mask & LUA_MASKLINE) lua_sethook(L, dbg_hook, mask | LUA_MASKCOUNT, count_period);
+  else lua_sethook(L, dbg_hook, mask & ~LUA_MASKCOUNT, 0);
+}
+
+/* guard.sethook([thread,] fn, mask, count): the debugger's hook on thread (else the running one),
+ * fn(event, line) called for the events of mask ("c", "r", "l"), and with "l" the instructions
+ * counted every `count` of them (guard.counted); guard.sethook([thread]) removes it. fn is one
+ * for all threads (the sandbox's dispatcher). */
+static int g_sethook (lua_State *L) {
+  lua_State *co = L;
+  int arg = 1, mask = 0;
+  const char *smask;
+  if (lua_type(L, 1) == LUA_TTHREAD) {
+    co = lua_tothread(L, 1);
+    arg = 2;
+  }
+  if (lua_isnoneornil(L, arg)) {
+    lua_sethook(co, NULL, 0, 0);
+    return 0;
+  }
+  luaL_checktype(L, arg, LUA_TFUNCTION);
+  smask = luaL_checkstring(L, arg + 1);
+  if (strchr(smask, 'c') != NULL) mask |= LUA_MASKCALL;
+  if (strchr(smask, 'r') != NULL) mask |= LUA_MASKRET;
+  if (strchr(smask, 'l') != NULL) mask |= LUA_MASKLINE;
+  count_period = (int)luaL_checknumber(L, arg + 2);
+  if (count_period < 1) count_period = 1;
+  lua_pushlightuserdata(L, &DISPATCH_KEY);
+  lua_pushvalue(L, arg);
+  lua_rawset(L, LUA_REGISTRYINDEX);
+  if (mask) set_dbg_hook(co, mask); else lua_sethook(co, NULL, 0, 0);
+  return 0;
+}
+
+/* guard.counted(): instructions counted under line events since guard.start. */
+static int g_counted (lua_State *L) {
+  lua_pushnumber(L, (lua_Number)counted);
+  return 1;
+}
+
+static void free_filter (void) {
+  int i;
+  for (i = 0; i < bp_source_count; i++) {
+    free(bp_sources[i].source);
+    free(bp_sources[i].lines);
+  }
+  free(bp_sources);
+  bp_sources = NULL;
+  bp_source_count = -1;
+}
+
+static int ascending (const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+/* guard.filter(breakpoints): call events reach the debugger only for functions whose lines may
+ * hold one of these breakpoints (source -> { [line] = anything }); guard.filter(nil): all do. */
+static int g_filter (lua_State *L) {
+  int sources = 0;
+  free_filter();
+  if (lua_isnoneornil(L, 1)) return 0;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1)) sources++;
+    lua_pop(L, 1);
+  }
+  bp_sources = (struct bp_source *)calloc((size_t)sources + 1, sizeof *bp_sources);
+  if (bp_sources == NULL) return luaL_error(L, "guard: out of memory");
+  bp_source_count = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) && bp_source_count < sources) {
+      struct bp_source *b = &bp_sources[bp_source_count];
+      size_t len, lines = 0;
+      const char *source = lua_tolstring(L, -2, &len);
+      lua_pushnil(L);
+      while (lua_next(L, -2) != 0) {
+        if (lua_type(L, -2) == LUA_TNUMBER) lines++;
+        lua_pop(L, 1);
+      }
+      b->source = (char *)malloc(len + 1);
+      b->lines = (int *)malloc((lines + 1) * sizeof(int));
+      /* Counted before it is filled: freed with the rest if it is not. */
+      bp_source_count++;
+      if (b->source == NULL || b->lines == NULL) return luaL_error(L, "guard: out of memory");
+      memcpy(b->source, source, len + 1);
+      lua_pushnil(L);
+      while (lua_next(L, -2) != 0) {
+        if (lua_type(L, -2) == LUA_TNUMBER && (size_t)b->n < lines) b->lines[b->n++] = (int)lua_tonumber(L, -2);
+        lua_pop(L, 1);
+      }
+      qsort(b->lines, (size_t)b->n, sizeof(int), ascending);
+    }
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* guard.hold(on): the debugger holds the run stopped (true) or lets it go on (false). The timer is
+ * paused meanwhile: the script runs no instruction, and an evaluation lets go for its time. */
+static int g_hold (lua_State *L) {
+  int on = lua_toboolean(L, 1);
+  if (!running || on == held) return 0;
+  held = on;
+  set_timer(on ? 0 : interval_us);
+  return 0;
 }
 
 static int install_handlers (void) {
@@ -635,13 +826,15 @@ static const luaL_Reg functions[] = {
   {"armed", g_armed},
   {"sigint", g_sigint},
   {"ticks", g_ticks},
+  {"sethook", g_sethook},
+  {"filter", g_filter},
+  {"hold", g_hold},
+  {"counted", g_counted},
   {NULL, NULL}
 };
 
 int luaopen_bioxen_guard (lua_State *L) {
   const luaL_Reg *f;
-  find_debug_hookf(L);
-  if (debug_hookf == NULL) return luaL_error(L, "guard: the debug library's hook could not be found");
   if (install_handlers() != 0) return luaL_error(L, "guard: cannot install the signal handlers (%s)", strerror(errno));
   lua_newtable(L);
   for (f = functions; f->name != NULL; f++) {

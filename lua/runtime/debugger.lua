@@ -4,7 +4,8 @@
 -- It is the runner's, never the script's: it hooks the script's threads only through the
 -- sandbox's seam (set_debug_hook), and the host drives it through the runner protocol. While it
 -- is stopped it blocks in its hook reading commands from the host, so the script executes no
--- instruction (the quota is not charged) and the host pauses the run's wall-clock timeout.
+-- instruction: the sandbox does not charge that time to the quota (sandbox.hold; evaluations are
+-- charged) and the host pauses the run's wall-clock timeout.
 --
 -- Wire (see src-main/vm/runner-protocol.ts): the run's request carries `debug` (breakpoints,
 -- exceptions, stopOnEntry). Runner → host: {t="dbg", id, ev="stopped", reason, source, line,
@@ -14,14 +15,15 @@
 --
 -- Cost: with no breakpoints and no step or pause pending the debugger adds no hook at all; with
 -- breakpoints it takes only 'call' events and turns 'line' (and 'return') on while a running
--- function's own lines hold a breakpoint, or while stepping.
+-- function's own lines hold a breakpoint, or while stepping. With the native guard its call
+-- events are filtered in C (sandbox.set_call_filter): only functions whose lines span a
+-- breakpoint reach this file, so breakpoints in functions that never run cost nothing.
 local M = {}
 
 local real_debug = debug
 local getinfo, getlocal, setlocal = real_debug.getinfo, real_debug.getlocal, real_debug.setlocal
 local getupvalue, setupvalue = real_debug.getupvalue, real_debug.setupvalue
-local co_running, co_status, co_create, co_resume = coroutine.running, coroutine.status, coroutine.create,
-  coroutine.resume
+local co_running, co_status, co_create = coroutine.running, coroutine.status, coroutine.create
 local type, tostring, tonumber, pcall, next = type, tostring, tonumber, pcall, next
 local sub, match, gsub = string.sub, string.match, string.gsub
 local IS_51 = _VERSION == 'Lua 5.1'
@@ -46,7 +48,6 @@ function M.new(opts)
   local pause_requested = false
   local mask = nil -- the mask the debugger asked for; nil = no hook
   local busy = false -- our own code runs: its events are not the script's
-  local threads = setmetatable({}, { __mode = 'k' }) -- threads seen in events, to find a resumer
   local hook_fn
   local stopped = nil -- while stopped: { thread, frames, registry, scopes }
   local run_id = nil
@@ -54,6 +55,10 @@ function M.new(opts)
   local function is_runtime(source) return sub(source, 1, #runtime_prefix) == runtime_prefix end
 
   local main_thread = nil -- the main thread's object, where Lua names it (5.2+)
+  do
+    local co, is_main = co_running()
+    if is_main then main_thread = co end
+  end
   local function current_thread()
     local co, is_main = co_running()
     if co == nil then return MAIN end
@@ -70,10 +75,11 @@ function M.new(opts)
     sandbox.set_debug_hook(m and hook_fn or nil, m)
   end
 
-  -- The mask for the state outside any particular function: lines only while stepping or pausing.
+  -- The mask for the state outside any particular function: lines only while stepping or pausing,
+  -- calls while a breakpoint is set (errors reach the debugger through the sandbox).
   local function base_mask()
     if step or pause_requested then return 'crl' end
-    if bp_count > 0 or exceptions ~= 'none' then return 'c' end
+    if bp_count > 0 then return 'c' end
     return nil
   end
 
@@ -159,7 +165,7 @@ function M.new(opts)
   end
   local function resumer_of(co)
     if main_thread and resumed(main_thread, co) then return main_thread end
-    for th in pairs(threads) do
+    for th in sandbox.script_threads() do
       if resumed(th, co) then return th end
     end
     return nil
@@ -297,7 +303,7 @@ function M.new(opts)
     local result
     local co = co_create(function() result = f() end)
     sandbox.set_debug_hook(hook_fn, '', co)
-    local ok, e = co_resume(co)
+    local ok, e = sandbox.resume_evaluation(co)
     -- LuaJIT's hook is one for all threads: the coroutine's replaced the script's.
     if mask then sandbox.set_debug_hook(hook_fn, mask) else sandbox.set_debug_hook(nil) end
     if not ok then return false, tostring(e) end
@@ -319,6 +325,7 @@ function M.new(opts)
       end
     end
     for k in pairs(has_bp) do has_bp[k] = nil end
+    sandbox.set_call_filter(bps)
   end
 
   local function set_breakpoints(source, list)
@@ -368,6 +375,7 @@ function M.new(opts)
   -- Stops at the running frame (`first_rel` from the anchor) and serves the host's commands until
   -- one resumes; returns that command's mode ('continue', 'over', …, or 'interrupt').
   local function stop(reason, first_rel, info, extra)
+    sandbox.hold(true)
     local thread_key = current_thread()
     stopped = { thread_key = thread_key, registry = opts.inspect.registry() }
     stopped.frames = build_frames(thread_key, first_rel)
@@ -375,9 +383,12 @@ function M.new(opts)
     local msg = { ev = 'stopped', reason = reason, source = info.source, line = info.currentline }
     if extra then for k, v in pairs(extra) do msg[k] = v end end
     send(msg)
-    local mode = command_loop()
+    local ok, mode = pcall(command_loop)
     stopped.registry:release()
     stopped = nil
+    -- Let go whatever happened: a run left held would run on without its quota.
+    sandbox.hold(false)
+    if not ok then error(mode, 0) end
     return mode
   end
 
@@ -551,7 +562,6 @@ function M.new(opts)
     local info = getinfo(running_rel + 2, 'Sl')
     if not info or is_runtime(info.source) or (info.what ~= 'Lua' and info.what ~= 'main') then return nil end
     local thread_key = current_thread()
-    if thread_key ~= MAIN then threads[thread_key] = true end
     local lines = bps[info.source]
     local bp = lines and lines[line]
     if bp and breakpoint_fires(bp, thread_key) then
@@ -628,8 +638,6 @@ function M.new(opts)
       mode = on_line(line)
       if mode then settle_mask(running_rel + 2) end
     elseif event == 'call' or event == 'tail call' then
-      local th = current_thread()
-      if th ~= MAIN then threads[th] = true end
       if mask ~= 'crl' then
         -- The hot path of call-heavy code: one getinfo for the function, its answer cached.
         local f = getinfo(running_rel + 1, 'f').func
@@ -695,6 +703,7 @@ function M.new(opts)
     if not run_id then return end
     mask = nil
     sandbox.set_debug_hook(nil)
+    sandbox.set_call_filter(nil)
     sandbox.set_error_hook(nil)
     run_id, stopped, step, pause_requested = nil, nil, nil, false
   end

@@ -48,9 +48,10 @@ local HOOK_EVERY = 10007
 -- between checks the script runs at plain-Lua speed. It counts no instructions: the quota is
 -- charged as CPU time, at the rate this interpreter executes a mix of plain VM code on this
 -- machine (measured by the build, calibration.lua).
--- A run with a debugger attached counts with the count hook all the same (run.counting): the
--- debugger's time while the script is stopped, and the coroutines it evaluates in, must not be
--- charged and must be limited as the count hook does it.
+-- A debugged run is guarded so too: the debugger's hook is the guard's (see set_debug_hook). The
+-- time the debugger holds the run stopped is not charged (sandbox.hold), nor the time its line
+-- events are on: the debugger's hook runs at every line then, and the guard's hook counts the
+-- script's instructions instead, every HOOK_EVERY of them, as the count hook does.
 -- BIOXEN_SANDBOX_GUARD=count-hook forces the fallback (tests of it, or to compare).
 local GUARD_TICK_US = 1000
 -- What the sandbox calls in the native module (per_thread is a flag).
@@ -98,16 +99,14 @@ local clock = os.clock
 -- HOOK_EVERY instructions and the wrapped pcall/xpcall/coroutine functions re-raise it, so no
 -- script can swallow it and carry on.
 local run = {
-  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0, cpu0 = 0, counting = true,
+  running = false, count = 0, ticks = 0, quota = 0, mem_kb = 0, cpu0 = 0, paused_at = nil,
+  held = false, lines = false, cpu_forced = false,
   limit = nil, limit_msg = nil, interrupted = false, script_done = true, base_depth = nil,
 }
 
 -- os.exit ends the run (not the runner) by raising this, re-raised like a limit so that no pcall
 -- catches it; sandbox.execute then reports the status (run.exit_status) instead of an error.
 local EXIT_MSG = 'os.exit'
-
--- Is this run guarded by the native timer (else by the count hook)?
-local function timed() return native ~= nil and not run.counting end
 
 local main_thread = (not IS_51) and coroutine.running() or nil
 local hook, combined, current_hook
@@ -156,7 +155,7 @@ local function over_memory()
 end
 
 local function quota_exceeded()
-  if timed() then
+  if native then
     return format('instruction quota exceeded (instructionQuota = %d instructions, charged as CPU time: %d '
       .. 'instructions per CPU ms, about %d ms); raise the limit or make the script do less work',
       run.quota, math.floor(quota_rate / 1000), math.floor(run.quota / quota_rate * 1000))
@@ -172,7 +171,11 @@ hook = function()
   if not run.running then return end
   if run.limit then raise_in_script(run.limit_msg) return end
   if run.interrupted then raise_in_script('interrupted!') return end
-  if timed() then run.count = (clock() - run.cpu0) * quota_rate else run.count = run.count + HOOK_EVERY end
+  if native then
+    run.count = ((run.paused_at or clock()) - run.cpu0) * quota_rate + native.counted()
+  else
+    run.count = run.count + HOOK_EVERY
+  end
   if run.quota > 0 and run.count > run.quota then raise_limit('instructionQuota', quota_exceeded()) end
   if run.mem_kb > 0 and over_memory() then
     raise_limit('memoryMb', format('memory limit exceeded (memoryMb = %d MiB); raise the limit or keep less data alive',
@@ -186,7 +189,7 @@ hook = function()
     interrupted()
   end
   run.ticks = run.ticks + 1
-  if timed() or run.ticks >= TICK_EVERY then
+  if native or run.ticks >= TICK_EVERY then
     run.ticks = 0
     on_tick()
   end
@@ -194,8 +197,11 @@ end
 
 -- Hooks are per thread and a thread has one. Everything that hooks the script's threads goes
 -- through here: the limits' count hook and, while a debugger is attached, its events ('c', 'r',
--- 'l') on the same hook, so the limits keep working while it steps. Threads the script creates
--- are remembered (weakly) so a change of the debugger's hook reaches suspended coroutines too.
+-- 'l') on the same hook, so the limits keep working while it steps. With the native guard the
+-- debugger's events come from the guard's own hook (guard.sethook): it takes the guard's ticks
+-- too, and passes on only the call events of functions that may hold a breakpoint
+-- (set_call_filter). Threads the script creates are remembered (weakly) so a change of the
+-- debugger's hook reaches suspended coroutines too.
 local debug_fn, debug_mask = nil, ''
 local thread_masks = setmetatable({}, { __mode = 'k' })
 local script_threads = setmetatable({}, { __mode = 'k' })
@@ -203,24 +209,47 @@ combined = function(event, line)
   if event == 'count' then return hook() end
   if debug_fn then return debug_fn(event, line) end
 end
--- The function a thread's hook should be now (what lua.c's SIGINT handler replaces). With the
--- native guard it is none but the debugger's: the guard's ticks set their own hook for a moment.
-current_hook = function()
-  if timed() then return debug_fn and combined or nil end
-  return debug_fn and combined or hook
-end
+-- The count hook's function a thread should have now (what lua.c's SIGINT handler replaces).
+current_hook = function() return debug_fn and combined or hook end
 local function install_hook(thread)
   local key = thread or coroutine.running() or 'main'
   local mask = debug_fn and (thread_masks[key] or debug_mask) or ''
-  local fn = current_hook()
-  if timed() and mask == '' then fn = nil end
-  if fn == nil then
-    if thread then sethook(thread) else sethook() end
+  if native then
+    if mask == '' then mask = nil end
+    if thread then native.sethook(thread, mask and combined, mask, HOOK_EVERY)
+    else native.sethook(mask and combined, mask, HOOK_EVERY) end
   elseif thread then
-    sethook(thread, fn, mask, timed() and 0 or HOOK_EVERY)
+    sethook(thread, current_hook(), mask, HOOK_EVERY)
   else
-    sethook(fn, mask, timed() and 0 or HOOK_EVERY)
+    sethook(current_hook(), mask, HOOK_EVERY)
   end
+end
+
+-- With the native guard the script's CPU time is charged to the quota, except while the debugger
+-- holds the run stopped or has line events on (then the guard counts instructions); work the
+-- count does not see is charged either way (cpu_charged). While the run is held the guard's timer
+-- is paused.
+local function settle_charging()
+  if not native or not run.running then return end
+  local charged = run.cpu_forced or not (run.held or run.lines)
+  if charged ~= (run.paused_at == nil) then
+    local now = clock()
+    if charged then run.cpu0, run.paused_at = run.cpu0 + now - run.paused_at, nil else run.paused_at = now end
+  end
+  native.hold(run.held and not run.cpu_forced)
+end
+
+-- pcall(f, ...) with its CPU time charged (and the timer running) whatever the debugger does.
+local function cpu_charged_end(outer, ...)
+  run.cpu_forced = outer
+  settle_charging()
+  return ...
+end
+local function cpu_charged(f, ...)
+  local outer = run.cpu_forced
+  run.cpu_forced = true
+  settle_charging()
+  return cpu_charged_end(outer, real_pcall(f, ...))
 end
 
 -- Attaches (fn, mask) or detaches (nil) the debugger's hook: fn(event, line) gets the events of
@@ -237,25 +266,49 @@ function sandbox.set_debug_hook(fn, mask, thread)
       for k in pairs(thread_masks) do thread_masks[k] = nil end
     end
   end
+  run.lines = debug_fn ~= nil and find(debug_mask, 'l', 1, true) ~= nil
   if not run.running then return end
-  -- A debugger attached mid-run: the rest of the run counts instructions (see run.counting), on
-  -- every thread of the script.
-  local switched = fn ~= nil and timed()
-  if switched then
-    native.stop()
-    run.count, run.counting = (clock() - run.cpu0) * quota_rate, true
-  end
-  if thread and not switched then
+  settle_charging()
+  if thread then
     if coroutine.running() == thread then install_hook() else install_hook(thread) end
     return
   end
-  if thread then install_hook(thread) end
   install_hook(main_thread)
   install_hook()
   for co in pairs(script_threads) do
     if coroutine.status(co) ~= 'dead' then install_hook(co) end
   end
 end
+
+-- The debugger's call events only for functions whose lines may hold one of these breakpoints
+-- (source -> line -> anything). Without the native guard the debugger filters them itself.
+function sandbox.set_call_filter(breakpoints)
+  if native then native.filter(breakpoints) end
+end
+
+-- The debugger holds the run stopped (on) or lets it go on. (With the count hook nothing is
+-- counted meanwhile anyway.)
+function sandbox.hold(on)
+  run.held = on
+  settle_charging()
+end
+
+-- Runs a coroutine the debugger evaluates in (its hook set to none by set_debug_hook) under the
+-- run's limits: the guard's ticks reach it through the thread switch, and its time is charged.
+local real_resume = coroutine.resume
+function sandbox.resume_evaluation(co)
+  local resumed, ok, result
+  if native and native.per_thread then
+    resumed, ok, result = cpu_charged(native.switch, co, real_resume, co)
+  else
+    resumed, ok, result = cpu_charged(real_resume, co)
+  end
+  if not resumed then return false, ok end
+  return ok, result
+end
+
+-- The threads the script made (weak keys), for a debugger that looks for a coroutine's resumer.
+function sandbox.script_threads() return next, script_threads, nil end
 
 -- Runs the limit checks now, as the count hook does (for a debugger that keeps the script paused
 -- in its hook: an interrupt then still gets through).
@@ -267,11 +320,11 @@ function sandbox.begin_run(limits)
   run.quota = limits.instructionQuota or 0
   run.mem_kb = (limits.memoryMb or 0) * 1024
   if run.mem_kb > 0 and real_collectgarbage('count') > run.mem_kb / 2 then real_collectgarbage('collect') end
-  run.counting = native == nil or debug_fn ~= nil
   install_hook()
-  if timed() then
-    run.cpu0 = clock()
+  if native then
+    run.cpu0, run.paused_at, run.held, run.cpu_forced = clock(), nil, false, false
     native.start(hook, GUARD_TICK_US)
+    settle_charging()
   end
 end
 
@@ -1062,15 +1115,20 @@ BASE.collectgarbage = function(...)
   if GC_ALLOWED[opt] then
     run.gc_touched = run.gc_touched or (opt ~= 'collect' and opt ~= 'step' and opt ~= 'isrunning')
     if opt == 'collect' or opt == 'step' then
-      -- (The native guard charges the collection's CPU time itself.)
-      if not timed() then run.count = run.count + math.max(HOOK_EVERY, math.floor(real_collectgarbage('count') * 100)) end
+      -- (The native guard charges the collection's CPU time itself, even while it counts.)
+      if not native then run.count = run.count + math.max(HOOK_EVERY, math.floor(real_collectgarbage('count') * 100)) end
       if run.running then on_tick() end
     end
   end
   -- Nothing is allocated on the way (no table, no getinfo) unless the call fails: a script that
   -- steps a stopped collector measures the heap as under plain Lua. Every option returns at
   -- most two values.
-  local ok, a, b = real_pcall(real_collectgarbage, ...)
+  local ok, a, b
+  if native and run.lines and (opt == 'collect' or opt == 'step') then
+    ok, a, b = cpu_charged(real_collectgarbage, ...)
+  else
+    ok, a, b = real_pcall(real_collectgarbage, ...)
+  end
   if not ok then
     local info = real_debug.getinfo(1, 'n')
     relay_as(info and info.name, false, a)
