@@ -134,19 +134,23 @@ static void on_sigint (int sig) {
 }
 
 static void on_hook (lua_State *L, lua_Debug *ar) {
-  int mask = lua_gethookmask(L) & ~LUA_MASKCOUNT;
-  int status;
+  int mask, status;
+  if (ar->event != LUA_HOOKCOUNT) {
+    /* The debugger's event. The check waits for the next instruction: this may be a C function's
+     * call or return (the runner's xpcall returning the script's error), where no limit may be
+     * raised. */
+    dbg_hook(L, ar);
+    return;
+  }
+  mask = lua_gethookmask(L) & ~LUA_MASKCOUNT;
   lua_sethook(L, NULL, 0, 0);
   lua_pushlightuserdata(L, &TICK_KEY);
   lua_rawget(L, LUA_REGISTRYINDEX);
   status = lua_pcall(L, 0, 0, 0);
-  /* Unless the check set the thread's hook itself (a pause turns the debugger's lines on). */
-  if (mask && lua_gethook(L) == NULL) set_dbg_hook(L, mask);
-  if (status != 0) {
-    lua_error(L);
-    return;
-  }
-  if (ar->event != LUA_HOOKCOUNT && lua_gethook(L) == dbg_hook) dbg_hook(L, ar);
+  /* Unless the check set the debugger's hook itself (a pause turns its lines on); a tick may have
+   * armed the thread again meanwhile. */
+  if (mask && lua_gethook(L) != dbg_hook) set_dbg_hook(L, mask);
+  if (status != 0) lua_error(L);
 }
 
 static int set_timer (long us) {
@@ -336,10 +340,10 @@ static void dbg_hook (lua_State *L, lua_Debug *ar) {
     counted += count_period;
     return;
   }
-  if (tick_due && running) {
-    /* The tick arm() left to this hook. Errors propagate as a hook's do. Its instructions may move
-     * the thread's last traced position, but call, return and line events set that themselves
-     * once their hook returns (or enter a function, whose first line always raises one). */
+  if (tick_due && running && ar->event == LUA_HOOKLINE) {
+    /* The tick arm() left to this hook, taken in Lua code (a call or return event may be a C
+     * function's, see on_hook). Errors propagate as a hook's do. Its instructions may move the
+     * thread's last traced position, but a line event sets that itself once its hook returns. */
     tick_due = 0;
     lua_pushlightuserdata(L, &TICK_KEY);
     lua_rawget(L, LUA_REGISTRYINDEX);

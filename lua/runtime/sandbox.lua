@@ -169,6 +169,9 @@ end
 hook = function()
   -- Between the end of the user's code and end_run() the hook may still fire: it must not raise there.
   if not run.running then return end
+  -- Held stopped, the debugger's own code runs (a check armed just before must not raise into it);
+  -- an evaluation is checked.
+  if run.held and not run.cpu_forced then return end
   if run.limit then raise_in_script(run.limit_msg) return end
   if run.interrupted then raise_in_script('interrupted!') return end
   if native then

@@ -311,6 +311,111 @@ describe.each(versions)('debugger on %s', (lua) => {
     expect(uncaught.output.join('')).toBe(plain);
   });
 
+  it('stops in nested and one-line functions whatever the call filter passes over', async () => {
+    const code = [
+      'local function outer(n)', // 1
+      '  local function inner(x)', // 2
+      '    return x * 2', // 3
+      '  end', // 4
+      '  return inner(n) + 1', // 5
+      'end', // 6
+      'local function one(a) local b = a * 10 return b end', // 7
+      // Another chunk, its function spanning line 3: breakpoints are per source.
+      'local elsewhere = (loadstring or load)("return function(v)\\n  local w = v\\n  return w\\nend", "=other")()', // 8
+      'local r = 0', // 9
+      'for i = 1, 2 do r = r + outer(i) + one(i) + elsewhere(i) end', // 10
+      'return r', // 11
+    ].join('\n');
+    const run = new DebuggedRun(vm, code, { breakpoints: { [SOURCE]: [{ id: 3, line: 3 }, { id: 7, line: 7 }] } });
+    // Line 7 also holds the main chunk's definition of `one`.
+    expect(await run.nextStop()).toMatchObject({ line: 7, hits: [7] });
+    expect((await run.cmd<{ frames: unknown[] }>('stack')).frames).toHaveLength(1);
+    for (const i of [1, 2]) {
+      await run.cmd('continue');
+      expect(await run.nextStop()).toMatchObject({ line: 3, hits: [3] });
+      expect(await run.locals()).toEqual({ x: String(i) });
+      await run.cmd('continue');
+      expect(await run.nextStop()).toMatchObject({ line: 7, hits: [7] });
+      expect(await run.locals()).toEqual({ a: String(i) });
+    }
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['41'] });
+  });
+
+  it("stops at a breakpoint first reached after long call-heavy work (the guard's ticks keep the debugger's hook)", async () => {
+    const code = [
+      'local function target(x)', // 1
+      '  return x + 1', // 2
+      'end', // 3
+      'local function f(a) return a + 1 end', // 4
+      'local x = 0', // 5
+      'for i = 1, 3e6 do x = f(x) end', // 6
+      'return target(x)', // 7
+    ].join('\n');
+    const run = new DebuggedRun(vm, code, { breakpoints: bp(2) }, { instructionQuota: 0 });
+    expect(await run.nextStop()).toMatchObject({ reason: 'breakpoint', line: 2 });
+    expect(await run.locals()).toEqual({ x: '3000000' });
+    await run.cmd('continue');
+    expect(await run.done).toMatchObject({ t: 'done', values: ['3000001'] });
+  });
+
+  // The native guard (lua/native/guard.c) keeps guarding a debugged run: its timer, and its own hook
+  // for the debugger, which passes on only the calls of functions whose lines span a breakpoint.
+  it('guards a debugged run with the timer: a loop meets its quota promptly, at undebugged speed, call-heavy code too', async () => {
+    const never = 'local function never()\n  return 1\nend\n';
+    const endless = new DebuggedRun(vm, `${never}while true do end`, { breakpoints: bp(2) }, { instructionQuota: 5_000_000, timeoutMs: 20_000 });
+    const started = performance.now();
+    const outcome = await endless.done;
+    expect(outcome).toMatchObject({ t: 'error', limit: 'instructionQuota' });
+    expect(outcome.t === 'error' && outcome.message).toMatch(/charged as CPU time/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+
+    // CPU seconds of a loop of nothing but calls, best of 5, without and with the debugger (breakpoint in `never`).
+    const body = 'local function f(a) return a + 1 end local x = 0 for i = 1, 2e6 do x = f(x) end';
+    const cpu = async (debugged: boolean) => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i += 1) {
+        const code = `${never}local t0 = os.clock() ${body} return os.clock() - t0`;
+        const r = debugged
+          ? await new DebuggedRun(vm, code, { breakpoints: bp(2) }, { instructionQuota: 0 }).done
+          : await vm.request({ op: 'exec', code, name: SOURCE, limits: { instructionQuota: 0 } }, {});
+        expect(r.t).toBe('done');
+        best = Math.min(best, Number(r.t === 'done' && r.values[0]));
+      }
+      return best;
+    };
+    const plain = await cpu(false);
+    const debugged = await cpu(true);
+    // Measured here: a call event into Lua for each call costs ~5x (LuaJIT, whose calls are the
+    // cheapest, ~10x); the C filter ~2.5x (LuaJIT ~4x), about half of it the hook's own.
+    expect(debugged).toBeLessThan(plain * (lua === 'luajit' ? 6.5 : 3.5) + 0.01);
+  });
+
+  it('charges the script, not the debugger: its line events cost no quota, nor the time held stopped', async () => {
+    // Line 3 holds a breakpoint, so the main chunk runs with the debugger's line events on: 100k of
+    // them, far more CPU than 1M instructions' worth (~10 ms), though the script runs ~400k.
+    const limits = { instructionQuota: 1_000_000, timeoutMs: 60_000 };
+    const lines = new DebuggedRun(vm, 'local n = 0\nfor i = 1, 100000 do n = n + i end\nreturn n', { breakpoints: bp(3) }, limits);
+    await lines.nextStop();
+    await lines.cmd('continue');
+    expect(await lines.done).toMatchObject({ t: 'done', values: [String((100000 * 100001) / 2)] });
+    // Counted, a loop under line events still meets the quota.
+    const endless = new DebuggedRun(vm, 'local n = 0\nwhile true do n = n + 1 end\nreturn n', { breakpoints: bp(3) }, limits);
+    expect(await endless.done).toMatchObject({ t: 'error', limit: 'instructionQuota' });
+
+    // Stopped at a caught error (no hook at all, so CPU time is charged until the stop), the
+    // debugger works for more CPU than the quota buys (~100 ms): long breakpoint lists to decode,
+    // set and sort, ~0.5 s each.
+    const work = 'local n = 0 for i = 1, 300000 do n = n + i % 7 end';
+    const held = new DebuggedRun(vm, `${work}\npcall(error, "x")\n${work}\nreturn n`, { exceptions: 'all' }, { instructionQuota: 10_000_000, timeoutMs: 60_000 });
+    expect(await held.nextStop()).toMatchObject({ reason: 'exception', line: 2 });
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ id: i, line: i + 10 }));
+    for (let i = 0; i < 3; i += 1) await held.cmd('setBreakpoints', { source: '@elsewhere.lua', breakpoints: many });
+    await held.cmd('setBreakpoints', { source: '@elsewhere.lua', breakpoints: [] });
+    await held.cmd('continue');
+    expect(await held.done).toMatchObject({ t: 'done' });
+  });
+
   it('keeps limits while stopped: the quota is not charged, the timeout waits, interrupt works', async () => {
     // ~600k instructions of work under a quota of 2M: many stops and evaluations must not use it up.
     const code = ['local n = 0', 'for i = 1, 30 do', '  n = n + i', '  for j = 1, 5000 do n = n + 0 end', 'end', 'return n'].join('\n');
