@@ -55,7 +55,8 @@ local HOOK_EVERY = 10007
 -- BIOXEN_SANDBOX_GUARD=count-hook forces the fallback (tests of it, or to compare).
 local GUARD_TICK_US = 1000
 -- What the sandbox calls in the native module (per_thread is a flag).
-local NATIVE_API = { 'start', 'stop', 'sigint', 'switch', 'wrapper', 'bind', 'size_checked' }
+local NATIVE_API = { 'start', 'stop', 'sigint', 'switch', 'wrapper', 'bind', 'size_checked', 'sethook', 'filter', 'hold',
+  'counted' }
 local native, quota_rate
 sandbox.guard = { kind = 'count-hook', reason = nil }
 do
