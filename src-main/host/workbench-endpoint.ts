@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rm
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BrowserHost } from './browser-host';
+import { pidExists } from '../process/pid';
 
 export const ENDPOINT_FILE = 'workbench-endpoint.json';
 
@@ -89,18 +90,9 @@ export function readEndpoint(dataDir: string): WorkbenchEndpoint {
     parsed = undefined;
   }
   if (!parsed?.success) throw new EndpointError(`${file} is not a workbench endpoint record — delete it and restart the workbench`);
-  if (!alive(parsed.data.pid)) {
+  if (!pidExists(parsed.data.pid)) {
     throw new EndpointError(`the workbench recorded in ${file} (pid ${parsed.data.pid}) is no longer running — start it again (npm start, or bioxen serve)`);
   }
   return parsed.data;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -4,17 +4,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackageError } from './package-error';
+import { pidExists } from '../process/pid';
 
 const POLL_MS = 100;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function ownerOf(lockDir: string): number | undefined {
   try {
@@ -42,7 +35,7 @@ export async function withEnvironmentLock<T>(lockDir: string, env: string, waitM
   while (!tryTake(lockDir)) {
     const owner = ownerOf(lockDir);
     // A lock without a pid file is being created right now; one whose owner died is stale.
-    if (owner !== undefined && !alive(owner)) {
+    if (owner !== undefined && !pidExists(owner)) {
       rmSync(lockDir, { recursive: true, force: true });
       continue;
     }
