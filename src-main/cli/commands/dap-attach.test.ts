@@ -13,6 +13,7 @@ import { connectContractClient, type ContractClient } from '../../host/contract-
 import { ENDPOINT_FILE, readEndpoint, type WorkbenchEndpoint } from '../../host/workbench-endpoint';
 import { alive, scratchDir, waitFor } from '../../testing/test-helpers';
 import { BIOXEN_BIN } from '../../testing/bioxen-cli';
+import { GROWTH_SCRIPT } from '../../testing/growth-script';
 
 const scratch = scratchDir('bioxen-dap-attach-');
 const dataDir = join(scratch.path, 'data');
@@ -20,17 +21,6 @@ const renderer = join(scratch.path, 'renderer');
 mkdirSync(renderer);
 writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>served</title>');
 
-const GROWTH = [
-  'local function grow(n, rate)', // 1
-  '  local next_n = n * rate', // 2
-  '  return next_n', // 3
-  'end', // 4
-  'local cells = { count = 10 }', // 5
-  'for step = 1, 3 do', // 6
-  '  cells.count = grow(cells.count, 2)', // 7
-  'end', // 8
-  'print("cells", cells.count)', // 9
-].join('\n');
 const script = 'growth.lua';
 const scriptPath = join(dataDir, 'scripts', script);
 
@@ -70,7 +60,7 @@ beforeAll(async () => {
   endpoint = readEndpoint(dataDir);
   ui = await connectContractClient(`http://127.0.0.1:${endpoint.port}`, endpoint.token);
   await call('sessions:create', { id: 'lab', luaVersion: 'lua5.4' });
-  await call('workspace:write', { name: script, content: GROWTH });
+  await call('workspace:write', { name: script, content: GROWTH_SCRIPT });
 }, 120_000);
 
 afterAll(async () => {
@@ -117,7 +107,7 @@ describe('bioxen dap attach', () => {
     const uiStops: unknown[] = [];
     const offStops = ui.on('debug:stopped', (e) => uiStops.push(e));
     const stopped = dc.waitForEvent('stopped');
-    const firstRun = call('debug:run', { id: 'lab', code: GROWTH, script });
+    const firstRun = call('debug:run', { id: 'lab', code: GROWTH_SCRIPT, script });
     expect((await stopped).body).toMatchObject({ reason: 'breakpoint', threadId: 1 });
     // Both look at the same stopped run.
     await waitFor('the UI to hear the stop', () => uiStops.length === 1);
@@ -160,7 +150,7 @@ describe('bioxen dap attach', () => {
     // The client's breakpoint went with it: the next debugged run does not stop.
     const noStops: unknown[] = [];
     const offAgain = ui.on('debug:stopped', (e) => noStops.push(e));
-    const second = await call('debug:run', { id: 'lab', code: GROWTH, script });
+    const second = await call('debug:run', { id: 'lab', code: GROWTH_SCRIPT, script });
     offAgain();
     expect(second).toMatchObject({ success: true, stdout: 'cells\t80\n' });
     expect(noStops).toEqual([]);
@@ -256,7 +246,7 @@ describe('a debugger client that goes away without detaching', () => {
     const off = ui.on('debug:stopped', (e) => stops.push(e));
     // The close reaches the host a moment later; a run started before that would stop.
     await waitFor('the attachment to go', async () => (await ui.invoke('debug:setBreakpoints', { script, breakpoints: [], attachment: attached.value.attachment })).ok === false);
-    const run = await call('debug:run', { id: 'lab', code: GROWTH, script });
+    const run = await call('debug:run', { id: 'lab', code: GROWTH_SCRIPT, script });
     off();
     expect(run.success).toBe(true);
     expect(stops).toEqual([]);

@@ -7,24 +7,12 @@ import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GROWTH_SCRIPT } from '../../testing/growth-script';
 
 const bin = join(__dirname, '..', '..', '..', 'bin', 'bioxen.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'bioxen-dap-test-'));
 const program = join(dir, 'growth.lua');
-writeFileSync(
-  program,
-  [
-    'local function grow(n, rate)', // 1
-    '  local next_n = n * rate', // 2
-    '  return next_n', // 3
-    'end', // 4
-    'local cells = { count = 10 }', // 5
-    'for step = 1, 3 do', // 6
-    '  cells.count = grow(cells.count, 2)', // 7
-    'end', // 8
-    'print("cells", cells.count)', // 9
-  ].join('\n'),
-);
+writeFileSync(program, GROWTH_SCRIPT);
 
 describe('bioxen dap', () => {
   let dc: DebugClient;
