@@ -1271,6 +1271,19 @@ local function switch_problem(v)
   return fmt(jit and 'string expected, got %s' or 'FILE* expected, got %s', t)
 end
 
+-- A standard stream's method that gives the same answer every call, once its self passed the
+-- check; with `refuse` it raises that at the caller's line instead. The script calls the returned
+-- function itself, so its errors are named and placed as C Lua's.
+local function stream_method(refuse, ...)
+  local n, answer = real_select('#', ...), { ... }
+  return function(...)
+    local problem = stream_problem(real_select('#', ...), ...)
+    if problem then arg_error(1, '?', problem) end
+    if refuse then user_error(refuse, 2) end
+    return table_unpack(answer, 1, n)
+  end
+end
+
 local function stream_proxy(write)
   local proxy = {}
   -- Writes go to the stream the method is called on: io.stdout.write(io.stderr, s) writes to stderr.
@@ -1284,33 +1297,12 @@ local function stream_proxy(write)
     return self
   end
   -- fflush succeeded: true, as every version's file:flush returns.
-  proxy.flush = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    return true
-  end
-  proxy.setvbuf = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    return true
-  end
-  proxy.close = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    return nil, 'cannot close standard file'
-  end
-  local no_stdin = blocked('reading from a standard stream', ' (scripts have no stdin)')
-  proxy.lines = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    no_stdin()
-  end
+  proxy.flush = stream_method(nil, true)
+  proxy.setvbuf = stream_method(nil, true)
+  proxy.close = stream_method(nil, nil, 'cannot close standard file')
+  proxy.lines = stream_method('reading from a standard stream is blocked in the sandbox (scripts have no stdin)')
   proxy.read = proxy.lines
-  proxy.seek = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    return nil, 'Illegal seek', 29
-  end
+  proxy.seek = stream_method(nil, nil, 'Illegal seek', 29)
   std_streams[proxy] = write
   return setmetatable(proxy, { __name = 'FILE*', __tostring = file_tostring })
 end
@@ -1521,16 +1513,8 @@ function sandbox.new_env(cfg, host)
   io_lib.stdout, io_lib.stderr = stdout, stream_proxy(host.err)
   local stdin = stream_proxy(function() end)
   -- Scripts have no stdin: it reads as an empty file.
-  stdin.read = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    return nil
-  end
-  stdin.lines = function(...)
-    local problem = stream_problem(real_select('#', ...), ...)
-    if problem then arg_error(1, '?', problem) end
-    return read_nothing
-  end
+  stdin.read = stream_method(nil, nil)
+  stdin.lines = stream_method(nil, read_nothing)
   io_lib.stdin = stdin
   -- The default files are standard streams (io.output(io.stderr) works): switching to a file from
   -- io.open, or one named, is blocked. Anything else is refused as plain Lua refuses it.

@@ -130,6 +130,13 @@ describe.each(versions)('runner on %s', (lua) => {
     expect((await exec('io.output("x.txt")')).error?.message).toContain('io.output with a file is blocked');
   });
 
+  it('blocks reading from a standard output stream at the line that tried', async () => {
+    for (const code of ['local x = 1\nio.stdout:lines()', 'local x = 1\nio.stderr:read("l")']) {
+      const r = await exec(code);
+      expect(r.error?.message).toBe('stdin:2: reading from a standard stream is blocked in the sandbox (scripts have no stdin)');
+    }
+  });
+
   it('blocks __gc finalizers, which would run outside the limits', async () => {
     const r = await exec('setmetatable({}, { __gc = function() while true do end end })');
     expect(r.error?.message).toContain('__gc metamethods are blocked');
